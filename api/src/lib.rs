@@ -1,0 +1,98 @@
+//! The contract between the task pane and the server.
+//!
+//! Architecture invariant: this crate knows nothing of axum, Leptos or Microsoft Graph. It holds
+//! plain serde types, builds for `wasm32-unknown-unknown` and the host, and both sides agree on
+//! the JSON because both compile these definitions.
+
+use serde::{Deserialize, Serialize};
+
+/// Path of the directory type-ahead; the query goes in `q`.
+pub const PEOPLE_SEARCH_PATH: &str = "/api/people";
+
+/// Shortest query the type-ahead accepts: one letter matches half the directory.
+pub const PEOPLE_QUERY_MIN_CHARS: usize = 2;
+/// Longest query the type-ahead accepts.
+pub const PEOPLE_QUERY_MAX_CHARS: usize = 100;
+
+/// A person found in the organisation's directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Person {
+    /// The directory object id (a GUID).
+    pub id: String,
+    pub display_name: String,
+    /// Primary SMTP address; a person without one cannot be invited and is not returned.
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// A guest (B2B) account rather than a member of the organisation.
+    #[serde(default)]
+    pub guest: bool,
+}
+
+/// Answer of `GET /api/people?q=`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeopleSearch {
+    pub query: String,
+    pub people: Vec<Person>,
+}
+
+/// Every error the server answers with: an HTTP status, a machine-readable `code` the pane can
+/// branch on, and a human `message` (English; the pane shows its own localised text per code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// Machine-readable error codes. Adding one is a contract change: the pane localises each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The request itself is malformed (missing or invalid parameter).
+    InvalidRequest,
+    /// The search text is shorter than [`PEOPLE_QUERY_MIN_CHARS`] or longer than the maximum.
+    QueryLength,
+    /// Microsoft Graph could not be reached or answered with a server error.
+    DirectoryUnavailable,
+    /// Microsoft Graph is throttling us and the retry budget ran out.
+    DirectoryThrottled,
+    /// Microsoft Graph refused our credentials.
+    DirectoryAccessDenied,
+    /// Anything unexpected; the server log has the details.
+    Internal,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_snake_case_on_the_wire() {
+        let e = ApiError {
+            code: ErrorCode::DirectoryUnavailable,
+            message: "x".into(),
+        };
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(json, r#"{"code":"directory_unavailable","message":"x"}"#);
+    }
+
+    #[test]
+    fn person_round_trips_in_camel_case_and_omits_absent_fields() {
+        let p = Person {
+            id: "1".into(),
+            display_name: "Ayşe Yılmaz".into(),
+            email: "ayse@ornek.example".into(),
+            job_title: None,
+            department: Some("Finans".into()),
+            guest: false,
+        };
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(json.contains(r#""displayName":"Ayşe Yılmaz""#));
+        assert!(!json.contains("jobTitle"));
+        assert_eq!(serde_json::from_str::<Person>(&json).unwrap(), p);
+    }
+}

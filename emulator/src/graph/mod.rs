@@ -1,0 +1,239 @@
+//! Microsoft Graph v1.0 as it behaves on the wire: Graph's error envelope and codes, request ids,
+//! OData JSON, bearer-token checks, and absolute `@odata.nextLink` paging.
+//!
+//! Names and types follow `shared/spec/graph/v1.0-cleanMetadata.xml`.
+
+mod odata;
+mod users;
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::World;
+
+/// Graph's JSON media type with OData minimal metadata, as the real service labels answers.
+const ODATA_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+
+/// State of the Graph router: the world and the root URL clients reach this service at, needed
+/// for absolute `@odata.nextLink`s and `@odata.context`.
+#[derive(Debug, Clone)]
+struct Graph {
+    world: Arc<World>,
+    root: Url,
+}
+
+impl Graph {
+    fn service_root(&self) -> String {
+        format!("{}v1.0", self.root)
+    }
+}
+
+pub fn router(world: Arc<World>, root: Url) -> Router {
+    let root = if root.path().ends_with('/') {
+        root
+    } else {
+        let mut with_slash = root;
+        with_slash.set_path("/");
+        with_slash
+    };
+    let graph = Graph { world, root };
+    Router::new()
+        .route("/v1.0/users", get(users::list))
+        .fallback(unknown_segment)
+        .layer(middleware::from_fn_with_state(graph.clone(), authenticate))
+        .layer(middleware::from_fn(stamp_request_ids))
+        .with_state(graph)
+}
+
+/// A Graph error: status, Graph's `code`, and a message, rendered in Graph's envelope.
+#[derive(Debug)]
+pub struct GraphError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl GraphError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+}
+
+impl IntoResponse for GraphError {
+    fn into_response(self) -> Response {
+        // The request ids inside the envelope are filled by `stamp_request_ids`, which knows them.
+        let body = json!({
+            "error": {
+                "code": self.code,
+                "message": self.message,
+                "innerError": { "date": now_iso(), "request-id": "", "client-request-id": "" }
+            }
+        });
+        let mut response = (self.status, Json(body)).into_response();
+        response.extensions_mut().insert(ErrorEnvelope);
+        response
+    }
+}
+
+/// Marks a response whose body is a Graph error envelope still missing its request ids.
+#[derive(Debug, Clone, Copy)]
+struct ErrorEnvelope;
+
+/// An OData JSON answer.
+fn odata(body: Value) -> Response {
+    let mut response = Json(body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ODATA_JSON));
+    response
+}
+
+async fn unknown_segment(request: Request) -> GraphError {
+    let segment = request
+        .uri()
+        .path()
+        .trim_start_matches("/v1.0")
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    GraphError::bad_request(
+        "BadRequest",
+        format!("Resource not found for the segment '{segment}'."),
+    )
+}
+
+/// Every Graph answer carries `request-id` and echoes `client-request-id`; error envelopes carry
+/// both in `innerError` too.
+async fn stamp_request_ids(request: Request, next: Next) -> Response {
+    let request_id = request_id();
+    let client_request_id = request
+        .headers()
+        .get("client-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .unwrap_or_else(|| request_id.clone());
+    let response = next.run(request).await;
+    let mut response = if response.extensions().get::<ErrorEnvelope>().is_some() {
+        fill_envelope_ids(response, &request_id, &client_request_id).await
+    } else {
+        response
+    };
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("request-id", &request_id),
+        ("client-request-id", &client_request_id),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
+
+async fn fill_envelope_ids(
+    response: Response,
+    request_id: &str,
+    client_request_id: &str,
+) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "error body unreadable").into_response();
+    };
+    let mut envelope: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    if let Some(inner) = envelope.pointer_mut("/error/innerError") {
+        inner["request-id"] = json!(request_id);
+        inner["client-request-id"] = json!(client_request_id);
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    (parts, Json(envelope)).into_response()
+}
+
+/// Graph answers 401 `InvalidAuthenticationToken` without a token the identity platform issued.
+async fn authenticate(State(graph): State<Graph>, request: Request, next: Next) -> Response {
+    match bearer(request.headers()) {
+        None => unauthorized("Access token is empty."),
+        Some(token) if !graph.world.tokens.is_valid(token) => {
+            unauthorized("Access token validation failure. Invalid audience.")
+        }
+        Some(_) => next.run(request).await,
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then_some(token.trim())
+}
+
+fn unauthorized(message: &str) -> Response {
+    let mut response = GraphError::new(
+        StatusCode::UNAUTHORIZED,
+        "InvalidAuthenticationToken",
+        message,
+    )
+    .into_response();
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(
+            "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"",
+        ),
+    );
+    response
+}
+
+/// A fresh GUID-shaped request id.
+pub(crate) fn request_id() -> String {
+    let (a, b) = (rand::random::<u64>(), rand::random::<u64>());
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0x0fff,
+        ((b >> 48) & 0x3fff) | 0x8000,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// Now as Graph writes `innerError.date`: `2026-11-29T22:41:07`.
+pub(crate) fn now_iso() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil-from-days (Howard Hinnant's algorithm), valid for every date after 1970.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60
+    )
+}

@@ -1,0 +1,102 @@
+//! Emulators of the Microsoft services Davet talks to, served over real HTTP.
+//!
+//! The server never knows it is talking to an emulator: only base URLs and keys differ. Each
+//! service listens on its own port, as the real ones live on their own hosts, so absolute URLs
+//! (`@odata.nextLink`) cross hosts exactly as in production.
+//!
+//! - [`graph`]: Microsoft Graph v1.0 (`/v1.0/…`)
+//! - [`identity`]: the Microsoft identity platform (`/{tenant}/oauth2/v2.0/…`)
+//! - [`tenant`]: the deterministic demo tenant both serve
+
+pub mod graph;
+pub mod identity;
+pub mod tenant;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use url::Url;
+
+pub use tenant::{AppRegistration, Tenant, TenantSpec};
+
+/// Everything the emulated services share: the tenant and the tokens the identity platform
+/// issued, which Graph checks.
+#[derive(Debug)]
+pub struct World {
+    pub tenant: Tenant,
+    pub tokens: identity::IssuedTokens,
+}
+
+/// The emulators, listening on loopback. Dropping this stops them.
+#[derive(Debug)]
+pub struct RunningEmulator {
+    /// Graph's service root, e.g. `http://127.0.0.1:41234/v1.0`.
+    pub graph_url: Url,
+    /// The identity platform's root; `/{tenant}/oauth2/v2.0/token` lives under it.
+    pub login_url: Url,
+    pub world: Arc<World>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl RunningEmulator {
+    /// Generates the tenant and starts every service on its own loopback port.
+    pub async fn start(spec: TenantSpec) -> std::io::Result<Self> {
+        let world = Arc::new(World {
+            tenant: Tenant::generate(&spec),
+            tokens: identity::IssuedTokens::default(),
+        });
+        let (graph_addr, graph_task) = serve(|base| graph::router(world.clone(), base)).await?;
+        let (login_addr, login_task) = serve(|_| identity::router(world.clone())).await?;
+        Ok(Self {
+            graph_url: base_url(graph_addr, "/v1.0")?,
+            login_url: base_url(login_addr, "/")?,
+            world,
+            tasks: vec![graph_task, login_task],
+        })
+    }
+
+    /// The application registered in the demo tenant for the Davet server.
+    pub fn app(&self) -> &AppRegistration {
+        &self.world.tenant.app
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// A listener whose connections send small answers at once (`TCP_NODELAY`).
+pub fn nodelay(listener: TcpListener) -> impl axum::serve::Listener<Addr = SocketAddr> {
+    use axum::serve::ListenerExt;
+    listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY not set");
+        }
+    })
+}
+
+fn base_url(addr: SocketAddr, path: &str) -> std::io::Result<Url> {
+    Url::parse(&format!("http://{addr}{path}")).map_err(std::io::Error::other)
+}
+
+/// Binds a loopback port, builds the router with the base URL it will be reached at, and serves
+/// it with `TCP_NODELAY` (design §5: without it small answers stall on delayed ACKs).
+async fn serve(
+    build: impl FnOnce(Url) -> axum::Router,
+) -> std::io::Result<(SocketAddr, JoinHandle<()>)> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+    let addr = listener.local_addr()?;
+    let app = build(base_url(addr, "")?);
+    let task = tokio::spawn(async move {
+        if let Err(error) = axum::serve(nodelay(listener), app).await {
+            tracing::error!(%error, "emulator listener stopped");
+        }
+    });
+    Ok((addr, task))
+}

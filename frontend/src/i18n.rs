@@ -1,0 +1,168 @@
+//! Every string a person reads, in English and Turkish. Adding a [`Text`] without both
+//! translations does not compile.
+
+use davet_api::ErrorCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locale {
+    En,
+    Tr,
+}
+
+impl Locale {
+    /// From Office's `displayLanguage` (`tr-TR`, `en-US`, …); English unless Turkish.
+    pub fn from_tag(tag: &str) -> Self {
+        if tag.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("tr")) {
+            Self::Tr
+        } else {
+            Self::En
+        }
+    }
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Tr => "tr",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    Title,
+    SearchLabel,
+    SearchPlaceholder,
+    TypeMore,
+    Searching,
+    NoMatches,
+    Add,
+    Added,
+    Guest,
+    AddFailed,
+    NotInOutlook,
+    Error(ErrorCode),
+    NetworkError,
+}
+
+impl Locale {
+    pub fn text(self, text: Text) -> &'static str {
+        use Locale::{En, Tr};
+        match (text, self) {
+            (Text::Title, En) => "Invite people",
+            (Text::Title, Tr) => "Kişileri davet et",
+            (Text::SearchLabel, En) => "Search the directory",
+            (Text::SearchLabel, Tr) => "Dizinde ara",
+            (Text::SearchPlaceholder, En) => "Name or email address",
+            (Text::SearchPlaceholder, Tr) => "Ad veya e-posta adresi",
+            (Text::TypeMore, En) => "Type at least two letters.",
+            (Text::TypeMore, Tr) => "En az iki harf yazın.",
+            (Text::Searching, En) => "Searching…",
+            (Text::Searching, Tr) => "Aranıyor…",
+            (Text::NoMatches, En) => "Nobody matches.",
+            (Text::NoMatches, Tr) => "Eşleşen kimse yok.",
+            (Text::Add, En) => "Add",
+            (Text::Add, Tr) => "Ekle",
+            (Text::Added, En) => "Added",
+            (Text::Added, Tr) => "Eklendi",
+            (Text::Guest, En) => "Guest",
+            (Text::Guest, Tr) => "Misafir",
+            (Text::AddFailed, En) => "Outlook did not accept the attendee.",
+            (Text::AddFailed, Tr) => "Outlook katılımcıyı kabul etmedi.",
+            (Text::NotInOutlook, En) => "Open Davet from an Outlook appointment to add attendees.",
+            (Text::NotInOutlook, Tr) => {
+                "Katılımcı eklemek için Davet'i bir Outlook randevusundan açın."
+            }
+            (Text::NetworkError, En) => "The Davet server cannot be reached.",
+            (Text::NetworkError, Tr) => "Davet sunucusuna ulaşılamıyor.",
+            (Text::Error(code), locale) => error_text(code, locale),
+        }
+    }
+}
+
+fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
+    use Locale::{En, Tr};
+    match (code, locale) {
+        (ErrorCode::QueryLength, En) => "Type between 2 and 100 characters.",
+        (ErrorCode::QueryLength, Tr) => "2 ile 100 karakter arasında yazın.",
+        (ErrorCode::InvalidRequest, En) => "The request was not valid.",
+        (ErrorCode::InvalidRequest, Tr) => "İstek geçerli değil.",
+        (ErrorCode::DirectoryUnavailable, En) => "Microsoft 365 cannot be reached right now.",
+        (ErrorCode::DirectoryUnavailable, Tr) => "Microsoft 365'e şu anda ulaşılamıyor.",
+        (ErrorCode::DirectoryThrottled, En) => "Microsoft 365 is busy; try again in a minute.",
+        (ErrorCode::DirectoryThrottled, Tr) => {
+            "Microsoft 365 yoğun; bir dakika sonra yeniden deneyin."
+        }
+        (ErrorCode::DirectoryAccessDenied, En) => {
+            "Microsoft 365 refused Davet's access. Ask your administrator."
+        }
+        (ErrorCode::DirectoryAccessDenied, Tr) => {
+            "Microsoft 365 Davet'in erişimini reddetti. Yöneticinize danışın."
+        }
+        (ErrorCode::Internal, En) => "Something went wrong on the Davet server.",
+        (ErrorCode::Internal, Tr) => "Davet sunucusunda bir sorun oluştu.",
+    }
+}
+
+/// Initials for an avatar, with Turkish casing: in Turkish `ilkay ışık` gives `İI`.
+pub fn initials(name: &str, locale: Locale) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .map(|c| upper(c, locale))
+        .collect()
+}
+
+/// Upper case of one letter; in Turkish `i` is `İ` and `ı` is `I`.
+pub fn upper(c: char, locale: Locale) -> String {
+    match (c, locale) {
+        ('i', Locale::Tr) => "İ".into(),
+        ('ı', _) => "I".into(),
+        (c, _) => c.to_uppercase().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn turkish_is_chosen_from_any_tr_tag() {
+        assert_eq!(Locale::from_tag("tr-TR"), Locale::Tr);
+        assert_eq!(Locale::from_tag("TR"), Locale::Tr);
+        assert_eq!(Locale::from_tag("en-GB"), Locale::En);
+        assert_eq!(Locale::from_tag(""), Locale::En);
+    }
+
+    #[test]
+    fn initials_follow_turkish_casing() {
+        assert_eq!(initials("ilkay ışık", Locale::Tr), "İI");
+        assert_eq!(initials("ilkay ışık", Locale::En), "II");
+        assert_eq!(initials("Ayşe Yılmaz", Locale::Tr), "AY");
+    }
+
+    #[test]
+    fn both_languages_differ_for_every_text() {
+        let all = [
+            Text::Title,
+            Text::SearchLabel,
+            Text::SearchPlaceholder,
+            Text::TypeMore,
+            Text::Searching,
+            Text::NoMatches,
+            Text::Add,
+            Text::Added,
+            Text::Guest,
+            Text::AddFailed,
+            Text::NotInOutlook,
+            Text::NetworkError,
+            Text::Error(ErrorCode::DirectoryUnavailable),
+        ];
+        for text in all {
+            assert_ne!(
+                Locale::En.text(text),
+                Locale::Tr.text(text),
+                "{text:?} is untranslated"
+            );
+        }
+    }
+}

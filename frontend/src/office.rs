@@ -1,0 +1,88 @@
+//! The bridge to Office.js: the item being composed (design §4: at most 100 recipients a call).
+
+use js_sys::{Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/src/office.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = officeReady)]
+    fn office_ready() -> Promise;
+    #[wasm_bindgen(js_name = addRecipients)]
+    fn add_recipients(field: &str, names: Vec<String>, emails: Vec<String>) -> Promise;
+}
+
+/// Office's per-call recipient limit for `addAsync` and `setAsync`.
+pub const RECIPIENTS_PER_CALL: usize = 100;
+
+#[derive(Debug, Clone)]
+pub struct OfficeContext {
+    pub display_language: String,
+    /// Whether an Outlook item is there to write into.
+    pub in_office: bool,
+}
+
+/// Which recipient field of an appointment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttendeeField {
+    Required,
+    Optional,
+}
+
+impl AttendeeField {
+    fn js_name(self) -> &'static str {
+        match self {
+            Self::Required => "requiredAttendees",
+            Self::Optional => "optionalAttendees",
+        }
+    }
+}
+
+/// An Office error, by its `name`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeError {
+    pub name: String,
+    pub message: String,
+}
+
+pub struct Recipient<'a> {
+    pub display_name: &'a str,
+    pub email: &'a str,
+}
+
+fn string_field(value: &JsValue, name: &str) -> Option<String> {
+    Reflect::get(value, &JsValue::from_str(name))
+        .ok()?
+        .as_string()
+}
+
+pub async fn ready() -> OfficeContext {
+    let value = JsFuture::from(office_ready())
+        .await
+        .unwrap_or(JsValue::NULL);
+    OfficeContext {
+        display_language: string_field(&value, "displayLanguage").unwrap_or_else(|| "en-US".into()),
+        in_office: Reflect::get(&value, &JsValue::from_str("inOffice"))
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+    }
+}
+
+/// Adds recipients to a field, in calls of at most [`RECIPIENTS_PER_CALL`].
+pub async fn add_attendees(
+    field: AttendeeField,
+    recipients: &[Recipient<'_>],
+) -> Result<(), OfficeError> {
+    for chunk in recipients.chunks(RECIPIENTS_PER_CALL) {
+        let names = chunk.iter().map(|r| r.display_name.to_owned()).collect();
+        let emails = chunk.iter().map(|r| r.email.to_owned()).collect();
+        JsFuture::from(add_recipients(field.js_name(), names, emails))
+            .await
+            .map_err(|e| OfficeError {
+                name: string_field(&e, "name").unwrap_or_else(|| "Unknown".into()),
+                message: string_field(&e, "message").unwrap_or_default(),
+            })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! The `davet` command line.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use davet_emulator::{RunningEmulator, TenantSpec};
+
+use crate::config::Settings;
+use crate::demo::{Demo, DemoOptions, default_pane_dir};
+use crate::startup::Application;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "davet",
+    version,
+    about = "Schedule Webex meetings for whole groups from Outlook"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The whole product on 127.0.0.1 against an emulated demo tenant.
+    Demo {
+        /// Port of the app (the emulators take free ports).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        #[command(flatten)]
+        tenant: TenantArgs,
+        /// The built task pane.
+        #[arg(long, env = "DAVET_PANE_DIR")]
+        pane_dir: Option<PathBuf>,
+    },
+    /// Production: settings from `DAVET_…` variables and an optional TOML file.
+    Serve {
+        #[arg(long, env = "DAVET_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// The emulated Microsoft services alone, for use with any Graph client.
+    Emulator {
+        #[command(flatten)]
+        tenant: TenantArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct TenantArgs {
+    /// People in the generated tenant.
+    #[arg(long, default_value_t = TenantSpec::DEMO.users)]
+    users: usize,
+    /// Seed of the generated tenant: the same seed gives the same tenant.
+    #[arg(long, default_value_t = TenantSpec::DEMO.seed)]
+    seed: u64,
+}
+
+impl TenantArgs {
+    fn spec(&self) -> TenantSpec {
+        TenantSpec {
+            seed: self.seed,
+            users: self.users,
+        }
+    }
+}
+
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+impl Cli {
+    pub async fn run(self) -> Result<(), Failure> {
+        match self.command {
+            Command::Demo {
+                port,
+                tenant,
+                pane_dir,
+            } => {
+                let demo = Demo::start(DemoOptions {
+                    port,
+                    tenant: tenant.spec(),
+                    pane_dir: pane_dir.unwrap_or_else(default_pane_dir),
+                })
+                .await?;
+                announce(&demo.service_lines())?;
+                tokio::select! {
+                    served = demo.run() => served?,
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Command::Serve { config } => {
+                let settings = Settings::load(config.as_deref())?;
+                let app = Application::build(&settings).await?;
+                tracing::info!(addr = %app.local_addr()?, "davet listening");
+                tokio::select! {
+                    served = app.run() => served?,
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Command::Emulator { tenant } => {
+                let emulator = RunningEmulator::start(tenant.spec()).await?;
+                let app = emulator.app();
+                announce(&[
+                    format!("graph: {}", emulator.graph_url),
+                    format!("login: {}", emulator.login_url),
+                    format!("tenant: {}", emulator.world.tenant.id),
+                    format!("client-id: {}", app.client_id),
+                    format!("client-secret: {}", app.client_secret),
+                ])?;
+                tokio::signal::ctrl_c().await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn announce(lines: &[String]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        writeln!(out, "{line}")?;
+    }
+    out.flush()
+}

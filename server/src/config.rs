@@ -1,0 +1,248 @@
+//! Settings: from a TOML file and `DAVET_…` environment variables (the environment wins).
+//!
+//! `davet serve` refuses to start while a required setting is missing, and names every one.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use url::Url;
+
+/// Microsoft's CDN copy of Office.js: production pages must load it from there.
+pub const OFFICE_JS_CDN: &str = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js";
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the server listens.
+    pub bind: SocketAddr,
+    /// The address Outlook reaches the server at; the manifest points here.
+    pub public_url: Url,
+    pub identity: AppIdentity,
+    /// Microsoft Graph's service root (national clouds differ).
+    pub graph_url: Url,
+    /// The identity platform's root.
+    pub login_url: Url,
+    /// The built task pane (`cargo xtask pane`).
+    pub pane_dir: PathBuf,
+    /// Where `taskpane.html` loads Office.js from.
+    pub office_js_url: String,
+    /// Serve the page that plays Outlook's compose window at `/`.
+    pub demo_host: bool,
+}
+
+/// The server's app registration in Entra ID.
+#[derive(Debug, Clone)]
+pub struct AppIdentity {
+    pub tenant_id: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+/// A secret that never shows in logs or debug output.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("missing required settings: {}", .0.join(", "))]
+    Missing(Vec<String>),
+    #[error("setting {name} is invalid: {why}")]
+    Invalid { name: String, why: String },
+    #[error("cannot read the config file {path}: {why}")]
+    File { path: String, why: String },
+}
+
+/// Every setting, by its file key; the environment variable is `DAVET_` + the key in capitals.
+struct Source(BTreeMap<String, String>);
+
+impl Source {
+    fn load(
+        file: Option<&Path>,
+        env: impl Iterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut values = BTreeMap::new();
+        if let Some(path) = file {
+            let file_error = |why: String| ConfigError::File {
+                path: path.display().to_string(),
+                why,
+            };
+            let text = std::fs::read_to_string(path).map_err(|e| file_error(e.to_string()))?;
+            let table: toml::Table = text
+                .parse()
+                .map_err(|e: toml::de::Error| file_error(e.message().to_owned()))?;
+            for (key, value) in table {
+                let value = match value {
+                    toml::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                values.insert(key, value);
+            }
+        }
+        for (name, value) in env {
+            if let Some(key) = name.strip_prefix("DAVET_") {
+                values.insert(key.to_ascii_lowercase(), value);
+            }
+        }
+        Ok(Self(values))
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+}
+
+fn env_name(key: &str) -> String {
+    format!("DAVET_{}", key.to_ascii_uppercase())
+}
+
+impl Settings {
+    /// Production settings, from an optional TOML file and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::from_sources(file, std::env::vars())
+    }
+
+    pub fn from_sources(
+        file: Option<&Path>,
+        env: impl Iterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let source = Source::load(file, env)?;
+        let mut missing = Vec::new();
+        let mut required = |key: &str| match source.get(key) {
+            Some(v) => v.to_owned(),
+            None => {
+                missing.push(format!("{} (or `{key}` in the config file)", env_name(key)));
+                String::new()
+            }
+        };
+        let public_url = required("public_url");
+        let tenant_id = required("tenant_id");
+        let client_id = required("client_id");
+        let client_secret = required("client_secret");
+        if !missing.is_empty() {
+            return Err(ConfigError::Missing(missing));
+        }
+        let or = |key: &str, default: &str| source.get(key).unwrap_or(default).to_owned();
+        Ok(Self {
+            bind: parse("bind", &or("bind", "127.0.0.1:3000"))?,
+            public_url: parse_url("public_url", &public_url)?,
+            identity: AppIdentity {
+                tenant_id,
+                client_id,
+                client_secret: Secret::new(client_secret),
+            },
+            graph_url: parse_url(
+                "graph_url",
+                &or("graph_url", "https://graph.microsoft.com/v1.0"),
+            )?,
+            login_url: parse_url(
+                "login_url",
+                &or("login_url", "https://login.microsoftonline.com"),
+            )?,
+            pane_dir: PathBuf::from(or("pane_dir", "pane")),
+            office_js_url: or("office_js_url", OFFICE_JS_CDN),
+            demo_host: false,
+        })
+    }
+}
+
+fn parse<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ConfigError>
+where
+    T::Err: fmt::Display,
+{
+    value.parse().map_err(|e: T::Err| ConfigError::Invalid {
+        name: env_name(key),
+        why: e.to_string(),
+    })
+}
+
+fn parse_url(key: &str, value: &str) -> Result<Url, ConfigError> {
+    let url: Url = parse(key, value)?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(ConfigError::Invalid {
+            name: env_name(key),
+            why: format!("`{value}` is not an http(s) URL"),
+        });
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn missing_settings_are_all_named() {
+        let err = Settings::from_sources(None, env(&[("DAVET_CLIENT_ID", "abc")])).unwrap_err();
+        let text = err.to_string();
+        for name in ["DAVET_PUBLIC_URL", "DAVET_TENANT_ID", "DAVET_CLIENT_SECRET"] {
+            assert!(text.contains(name), "{text} should name {name}");
+        }
+        assert!(!text.contains("DAVET_CLIENT_ID"));
+    }
+
+    #[test]
+    fn environment_overrides_the_file_and_defaults_point_at_microsoft() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("davet.toml");
+        std::fs::write(
+            &file,
+            "public_url = \"https://davet.example\"\ntenant_id = \"t\"\nclient_id = \"file\"\nclient_secret = \"s\"\n",
+        )
+        .unwrap();
+        let settings =
+            Settings::from_sources(Some(&file), env(&[("DAVET_CLIENT_ID", "env")])).unwrap();
+        assert_eq!(settings.identity.client_id, "env");
+        assert_eq!(
+            settings.graph_url.as_str(),
+            "https://graph.microsoft.com/v1.0"
+        );
+        assert_eq!(settings.office_js_url, OFFICE_JS_CDN);
+        assert!(
+            !format!("{settings:?}").contains("\"s\""),
+            "the secret leaks into Debug"
+        );
+    }
+
+    #[test]
+    fn a_bad_url_is_named() {
+        let err = Settings::from_sources(
+            None,
+            env(&[
+                ("DAVET_PUBLIC_URL", "ftp://x"),
+                ("DAVET_TENANT_ID", "t"),
+                ("DAVET_CLIENT_ID", "c"),
+                ("DAVET_CLIENT_SECRET", "s"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("DAVET_PUBLIC_URL"), "{err}");
+    }
+}

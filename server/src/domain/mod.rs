@@ -1,0 +1,3 @@
+//! Davet's own types. Parsed once at the edge; valid by construction after that.
+
+pub mod people;

@@ -1,0 +1,124 @@
+//! Serves the built task pane and the headers every page of ours carries.
+//!
+//! `taskpane.html` is rendered once at start (it names the Office.js URL, which differs between
+//! production and the demo) and never cached; the hashed assets beside it are immutable and
+//! served precompressed (brotli, then gzip) by `Accept-Encoding`.
+
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use url::Url;
+
+/// Where the pane's page names the Office.js URL; `cargo xtask pane` writes it.
+pub const OFFICE_JS_PLACEHOLDER: &str = "__OFFICE_JS_URL__";
+
+/// Outlook's web origins, which frame the pane.
+const OUTLOOK_FRAME_ANCESTORS: &str = "https://outlook.office.com https://outlook.office365.com \
+     https://outlook.live.com https://outlook.cloud.microsoft https://*.outlook.com \
+     https://*.office.com https://*.office365.com https://*.officeapps.live.com";
+
+#[derive(Debug, thiserror::Error)]
+#[error("the task pane is not built in {}: run `cargo xtask pane` ({why})", dir.display())]
+pub struct PaneMissing {
+    dir: PathBuf,
+    why: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pane {
+    dir: PathBuf,
+    page: String,
+}
+
+impl Pane {
+    pub fn load(dir: &Path, office_js_url: &str) -> Result<Self, PaneMissing> {
+        let template =
+            std::fs::read_to_string(dir.join("taskpane.html")).map_err(|e| PaneMissing {
+                dir: dir.to_owned(),
+                why: e.to_string(),
+            })?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            page: template.replace(OFFICE_JS_PLACEHOLDER, &escape_attribute(office_js_url)),
+        })
+    }
+
+    pub fn router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
+        let page = self.page;
+        let assets = Router::new()
+            .fallback_service(
+                ServeDir::new(&self.dir)
+                    .precompressed_br()
+                    .precompressed_gzip(),
+            )
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ));
+        Router::new()
+            .route(
+                "/pane/taskpane.html",
+                get(move || async move {
+                    ([(header::CACHE_CONTROL, "no-cache")], Html(page)).into_response()
+                }),
+            )
+            .nest("/pane", assets)
+    }
+}
+
+fn escape_attribute(value: &str) -> String {
+    value
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Strict security headers for every answer. The content security policy allows scripts from
+/// ourselves and Office.js's origin only, WebAssembly compilation (`wasm-unsafe-eval`), no
+/// inline script or style, and framing by ourselves and Outlook on the web.
+pub fn security_headers<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    office_js_url: &str,
+) -> Router<S> {
+    let office_origin = Url::parse(office_js_url)
+        .ok()
+        .map(|u| u.origin().ascii_serialization())
+        .filter(|o| o != "null")
+        .map(|o| format!(" {o}"))
+        .unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{office_origin}; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'self' {OUTLOOK_FRAME_ANCESTORS}"
+    );
+    let headers = [
+        (header::CONTENT_SECURITY_POLICY, csp),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        (header::REFERRER_POLICY, "no-referrer".to_owned()),
+        (
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains".to_owned(),
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()".to_owned(),
+        ),
+        (
+            HeaderName::from_static("cross-origin-resource-policy"),
+            "same-origin".to_owned(),
+        ),
+    ];
+    headers.into_iter().fold(
+        router,
+        |router, (name, value)| match HeaderValue::from_str(&value) {
+            Ok(value) => router.layer(SetResponseHeaderLayer::if_not_present(name, value)),
+            Err(_) => router,
+        },
+    )
+}

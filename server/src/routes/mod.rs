@@ -1,0 +1,3 @@
+//! HTTP handlers: parse, call the domain, answer.
+
+pub mod people;

@@ -1,0 +1,93 @@
+// The demo's stand-in for Outlook's appointment compose window. It owns the item; the pane's
+// Office shim (office-shim.js, inside the iframe) reads and writes it through
+// `window.davetCompose`, exactly where Office.js would talk to Outlook.
+"use strict";
+
+(function () {
+  const MAX_TEXT = 255;
+  const item = {
+    itemType: "appointment",
+    subject: "",
+    location: "",
+    body: "",
+    start: nextHalfHour(0),
+    end: nextHalfHour(30),
+    requiredAttendees: [],
+    optionalAttendees: [],
+  };
+
+  function nextHalfHour(plusMinutes) {
+    const d = new Date();
+    d.setUTCSeconds(0, 0);
+    d.setUTCMinutes(d.getUTCMinutes() < 30 ? 30 : 60);
+    return new Date(d.getTime() + plusMinutes * 60000);
+  }
+
+  function toInput(date) {
+    return date.toISOString().slice(0, 16);
+  }
+
+  function render() {
+    for (const field of ["requiredAttendees", "optionalAttendees"]) {
+      const box = document.getElementById(field);
+      box.replaceChildren(
+        ...item[field].map((r) => {
+          const chip = document.createElement("span");
+          chip.className = "chip";
+          chip.dataset.email = r.emailAddress;
+          chip.textContent = r.displayName || r.emailAddress;
+          const mail = document.createElement("small");
+          mail.textContent = r.emailAddress;
+          chip.append(mail);
+          return chip;
+        }),
+      );
+    }
+    setValue("subject", item.subject);
+    setValue("location", item.location);
+    setValue("start", toInput(item.start));
+    setValue("end", toInput(item.end));
+    const body = document.getElementById("body");
+    if (body.innerHTML !== item.body) body.innerHTML = item.body;
+  }
+
+  function setValue(id, value) {
+    const el = document.getElementById(id);
+    if (el !== document.activeElement && el.value !== value) el.value = value;
+  }
+
+  function bindInputs() {
+    for (const id of ["subject", "location"]) {
+      document.getElementById(id).addEventListener("input", (e) => {
+        item[id] = e.target.value.slice(0, MAX_TEXT);
+      });
+    }
+    for (const id of ["start", "end"]) {
+      document.getElementById(id).addEventListener("change", (e) => {
+        const d = new Date(e.target.value + "Z");
+        if (!isNaN(d)) item[id] = d;
+      });
+    }
+    document.getElementById("body").addEventListener("input", (e) => {
+      item.body = e.target.innerHTML;
+    });
+    const language = document.getElementById("display-language");
+    language.value = compose.displayLanguage;
+    language.addEventListener("change", () => {
+      compose.displayLanguage = language.value;
+      document.getElementById("pane").contentWindow.location.reload();
+    });
+  }
+
+  const compose = {
+    item,
+    displayLanguage: navigator.language && navigator.language.startsWith("tr") ? "tr-TR" : "en-US",
+    changed: render,
+  };
+  window.davetCompose = compose;
+
+  document.addEventListener("DOMContentLoaded", () => {
+    bindInputs();
+    render();
+  });
+})();

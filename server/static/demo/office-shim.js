@@ -1,0 +1,211 @@
+// A stand-in for Office.js in the demo and the browser tests: the `Office` global with the
+// Mailbox APIs Davet's pane uses, with Office's semantics (design §4):
+//   - callbacks receive AsyncResult {status, value, error, asyncContext}, called asynchronously;
+//   - Recipients.addAsync/setAsync take at most 100 recipients a call (NumberOfRecipientsExceeded);
+//   - subject and location hold at most 255 characters (DataExceedsMaximumSize);
+//   - start and end are Date objects in UTC;
+//   - body.setAsync/prependAsync with HTML coercion: Outlook rewrites the HTML, dropping scripts,
+//     styles and inline CSS;
+//   - context.requirements.isSetSupported, context.displayLanguage, context.officeTheme.
+// It writes into the compose window of the page around the pane (window.parent.davetCompose);
+// opened on its own, it keeps an item in memory. The pane branches on `error.name` only.
+"use strict";
+
+(function () {
+  const host = window.parent !== window && window.parent.davetCompose ? window.parent.davetCompose : null;
+  const item = host ? host.item : {
+    itemType: "appointment", subject: "", location: "", body: "",
+    start: new Date(), end: new Date(Date.now() + 1800000),
+    requiredAttendees: [], optionalAttendees: [],
+  };
+  const changed = () => { if (host) host.changed(); };
+
+  const MAX_RECIPIENTS_PER_CALL = 100;
+  const MAX_TEXT = 255;
+  const MAX_BODY = 1000000;
+  const SUPPORTED_SETS = { mailbox: "1.14" };
+
+  const Status = { Succeeded: "succeeded", Failed: "failed" };
+  const errors = {
+    NumberOfRecipientsExceeded: "The number of recipients exceeded 100 entries.",
+    DataExceedsMaximumSize: "The data exceeds the maximum size.",
+    InvalidFormatError: "The format of the specified data object is not valid.",
+    InvalidParameterValueError: "The parameter value is not valid.",
+  };
+
+  // Office's overloads: (value, options?, callback?) and (options?, callback?).
+  function split(args) {
+    const list = Array.prototype.slice.call(args);
+    const callback = typeof list[list.length - 1] === "function" ? list.pop() : null;
+    return { list, callback };
+  }
+
+  function answer(callback, options, value, errorName) {
+    const result = errorName
+      ? { status: Status.Failed, value: undefined, error: { name: errorName, message: errors[errorName], code: errorName }, asyncContext: options && options.asyncContext }
+      : { status: Status.Succeeded, value, error: undefined, asyncContext: options && options.asyncContext };
+    if (callback) setTimeout(() => callback(result), 0);
+  }
+
+  function recipient(r) {
+    if (typeof r === "string") return { displayName: r, emailAddress: r, recipientType: "other" };
+    if (r && typeof r.emailAddress === "string" && r.emailAddress) {
+      return { displayName: r.displayName || r.emailAddress, emailAddress: r.emailAddress, recipientType: r.recipientType || "user" };
+    }
+    return null;
+  }
+
+  function recipients(field) {
+    function write(replace, args) {
+      const { list, callback } = split(args);
+      const [given, options] = list;
+      if (!Array.isArray(given)) return answer(callback, options, undefined, "InvalidParameterValueError");
+      if (given.length > MAX_RECIPIENTS_PER_CALL) return answer(callback, options, undefined, "NumberOfRecipientsExceeded");
+      const parsed = given.map(recipient);
+      if (parsed.some((r) => r === null)) return answer(callback, options, undefined, "InvalidParameterValueError");
+      item[field] = replace ? parsed : item[field].concat(parsed);
+      changed();
+      answer(callback, options);
+    }
+    return {
+      getAsync() {
+        const { list, callback } = split(arguments);
+        answer(callback, list[0], item[field].map((r) => Object.assign({}, r)));
+      },
+      addAsync() { write(false, arguments); },
+      setAsync() { write(true, arguments); },
+    };
+  }
+
+  function text(field, max) {
+    return {
+      getAsync() {
+        const { list, callback } = split(arguments);
+        answer(callback, list[0], item[field]);
+      },
+      setAsync() {
+        const { list, callback } = split(arguments);
+        const [value, options] = list;
+        if (typeof value !== "string") return answer(callback, options, undefined, "InvalidParameterValueError");
+        if (value.length > max) return answer(callback, options, undefined, "DataExceedsMaximumSize");
+        item[field] = value;
+        changed();
+        answer(callback, options);
+      },
+    };
+  }
+
+  function time(field) {
+    return {
+      getAsync() {
+        const { list, callback } = split(arguments);
+        answer(callback, list[0], new Date(item[field].getTime()));
+      },
+      setAsync() {
+        const { list, callback } = split(arguments);
+        const [value, options] = list;
+        if (!(value instanceof Date) || isNaN(value)) return answer(callback, options, undefined, "InvalidParameterValueError");
+        item[field] = new Date(value.getTime());
+        changed();
+        answer(callback, options);
+      },
+    };
+  }
+
+  // What Outlook does to HTML put into a body: scripts, styles and inline CSS do not survive.
+  function coerceHtml(html) {
+    const doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
+    doc.querySelectorAll("script, style, iframe, object, embed, link, meta").forEach((n) => n.remove());
+    doc.querySelectorAll("*").forEach((el) => {
+      for (const attr of Array.from(el.attributes)) {
+        if (attr.name === "style" || attr.name.startsWith("on") || /^\s*javascript:/i.test(attr.value)) el.removeAttribute(attr.name);
+      }
+    });
+    return doc.body.innerHTML;
+  }
+
+  function escapeText(s) {
+    const div = document.createElement("div");
+    div.textContent = s;
+    return div.innerHTML.replace(/\n/g, "<br>");
+  }
+
+  const body = {
+    getAsync() {
+      const { list, callback } = split(arguments);
+      const [coercion, options] = list;
+      if (coercion === "html") return answer(callback, options, item.body);
+      if (coercion === "text") {
+        const div = document.createElement("div");
+        div.innerHTML = item.body;
+        return answer(callback, options, div.textContent);
+      }
+      answer(callback, options, undefined, "InvalidFormatError");
+    },
+    setAsync() { writeBody(false, arguments); },
+    prependAsync() { writeBody(true, arguments); },
+  };
+
+  function writeBody(prepend, args) {
+    const { list, callback } = split(args);
+    const [data, options] = list;
+    if (typeof data !== "string") return answer(callback, options, undefined, "InvalidParameterValueError");
+    if (data.length > MAX_BODY) return answer(callback, options, undefined, "DataExceedsMaximumSize");
+    const html = options && options.coercionType === "html" ? coerceHtml(data) : escapeText(data);
+    item.body = prepend ? html + item.body : html;
+    changed();
+    answer(callback, options);
+  }
+
+  function compareVersions(a, b) {
+    const pa = String(a).split(".").map(Number);
+    const pb = String(b).split(".").map(Number);
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+      const d = (pa[i] || 0) - (pb[i] || 0);
+      if (d !== 0) return d;
+    }
+    return 0;
+  }
+
+  const ready = { host: "Outlook", platform: "OfficeOnline" };
+  const Office = {
+    AsyncResultStatus: Status,
+    CoercionType: { Html: "html", Text: "text" },
+    HostType: { Outlook: "Outlook" },
+    PlatformType: { OfficeOnline: "OfficeOnline" },
+    onReady(callback) {
+      return new Promise((resolve) => setTimeout(() => {
+        if (callback) callback(ready);
+        resolve(ready);
+      }, 0));
+    },
+    context: {
+      get displayLanguage() { return host ? host.displayLanguage : "en-US"; },
+      officeTheme: {
+        bodyBackgroundColor: "#ffffff", bodyForegroundColor: "#242424",
+        controlBackgroundColor: "#ffffff", controlForegroundColor: "#242424",
+      },
+      requirements: {
+        isSetSupported(name, version) {
+          const have = SUPPORTED_SETS[String(name).toLowerCase()];
+          return have !== undefined && compareVersions(have, version || "1.1") >= 0;
+        },
+      },
+      mailbox: {
+        userProfile: { displayName: "Demo Organiser", emailAddress: "organiser@ornek.example", timeZone: "Europe/Istanbul" },
+        item: {
+          get itemType() { return item.itemType; },
+          requiredAttendees: recipients("requiredAttendees"),
+          optionalAttendees: recipients("optionalAttendees"),
+          subject: text("subject", MAX_TEXT),
+          location: text("location", MAX_TEXT),
+          start: time("start"),
+          end: time("end"),
+          body,
+        },
+      },
+    },
+  };
+  window.Office = Office;
+  setTimeout(() => { if (typeof Office.initialize === "function") Office.initialize("inserted"); }, 0);
+})();

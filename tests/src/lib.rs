@@ -1,0 +1,1 @@
+//! Cross-crate and browser end-to-end tests live in `tests/`.

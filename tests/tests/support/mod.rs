@@ -1,0 +1,118 @@
+//! What the browser tests share: the running demo and a headless Chromium driven over WebDriver.
+
+use std::net::{Ipv4Addr, TcpListener};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use davet::demo::{Demo, DemoOptions, default_pane_dir};
+use davet_emulator::TenantSpec;
+use fantoccini::{Client, ClientBuilder};
+use serde_json::json;
+use tokio::process::{Child, Command};
+use url::Url;
+
+/// The demo, served in the background for the length of a test.
+pub struct RunningDemo {
+    pub app_url: Url,
+    pub tenant: std::sync::Arc<davet_emulator::World>,
+}
+
+pub async fn spawn_demo() -> RunningDemo {
+    let pane_dir = std::env::var_os("DAVET_PANE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(default_pane_dir);
+    let demo = Demo::start(DemoOptions {
+        port: 0,
+        tenant: TenantSpec::DEMO,
+        pane_dir,
+    })
+    .await
+    .expect(
+        "the demo starts (build the pane first: `cargo xtask pane`, or run `cargo xtask test`)",
+    );
+    let running = RunningDemo {
+        app_url: demo.app_url.clone(),
+        tenant: demo.emulator.world.clone(),
+    };
+    tokio::spawn(demo.run());
+    running
+}
+
+/// Headless Chromium behind ChromeDriver. Dropping it ends both.
+pub struct Browser {
+    pub client: Client,
+    _driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Self {
+        let driver_path =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = free_port();
+        let driver = Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {driver_path} (`cargo xtask test` installs it): {e}")
+            });
+        let profile = tempfile::tempdir().expect("a temporary Chromium profile");
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--window-size=1280,800",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        });
+        let capabilities = match capabilities {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!("a JSON object literal"),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_error = String::new();
+        for _ in 0..100 {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Self {
+                        client,
+                        _driver: driver,
+                        _profile: profile,
+                    };
+                }
+                Err(e) => last_error = e.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("ChromeDriver did not start a session: {last_error}");
+    }
+
+    /// Saves a screenshot under `target/e2e/`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/e2e"));
+        std::fs::create_dir_all(&dir).expect("target/e2e");
+        let path = dir.join(format!("{name}.png"));
+        let png = self.client.screenshot().await.expect("a screenshot");
+        std::fs::write(&path, png).expect("the screenshot is written");
+        path
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}

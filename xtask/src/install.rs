@@ -1,0 +1,116 @@
+//! Installs what the build and the tests need, when it is missing, and says so.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{Result, run, step};
+
+/// Whether a program is on the PATH.
+pub fn has(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// The wasm32 target of the pinned toolchain.
+pub fn wasm_toolchain(root: &Path) -> Result {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .current_dir(root)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if !installed {
+        step("install: rustup target add wasm32-unknown-unknown");
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+/// Debian packages, by the program each provides.
+pub fn apt(wanted: &[(&str, &str)]) -> Result {
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|(bin, _)| !has(bin))
+        .map(|(_, pkg)| *pkg)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    step(&format!("install: apt-get install {}", missing.join(" ")));
+    let sudo = if is_root() { None } else { Some("sudo") };
+    let apt_get = |args: &[&str]| {
+        let mut command = Command::new(sudo.unwrap_or("apt-get"));
+        if sudo.is_some() {
+            command.arg("apt-get");
+        }
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    run(&mut apt_get(&["update", "-qq"]))?;
+    let mut install = apt_get(&["install", "-y", "-qq", "--no-install-recommends"]);
+    run(install.args(&missing))
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// `wasm-bindgen` exactly as pinned in Cargo.lock: the CLI and the library must match.
+pub fn wasm_bindgen_cli(root: &Path) -> Result {
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let version =
+        locked_version(&lock, "wasm-bindgen").ok_or("wasm-bindgen is not in Cargo.lock")?;
+    let have = Command::new("wasm-bindgen")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    if have != format!("wasm-bindgen {version}") {
+        step(&format!(
+            "install: cargo install wasm-bindgen-cli {version} (a few minutes, once)"
+        ));
+        run(Command::new("cargo").args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &format!("={version}"),
+        ]))?;
+    }
+    Ok(())
+}
+
+fn locked_version<'a>(lock: &'a str, name: &str) -> Option<&'a str> {
+    let header = format!("name = \"{name}\"\nversion = \"");
+    let start = lock.find(&header)? + header.len();
+    lock[start..].split('"').next()
+}
+
+/// `wasm-opt` from npm's `binaryen`, as pinned in `xtask/npm/package-lock.json`.
+pub fn wasm_opt(root: &Path) -> Result<std::path::PathBuf> {
+    let npm_dir = root.join("xtask/npm");
+    let wasm_opt = npm_dir.join("node_modules/.bin/wasm-opt");
+    if !wasm_opt.is_file() {
+        step("install: npm ci (binaryen, for wasm-opt)");
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&npm_dir))?;
+    }
+    Ok(wasm_opt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_locked_version_is_read_from_cargo_lock() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.1\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(locked_version(lock, "wasm-bindgen"), Some("0.2.130"));
+        assert_eq!(locked_version(lock, "leptos"), None);
+    }
+}

@@ -1,0 +1,148 @@
+//! `cargo xtask …`: the project's build, run and test orchestration.
+//!
+//! - `cargo xtask demo [-- davet demo options]`: build the pane, run the demo
+//! - `cargo xtask test`: every check CI runs, installing what is missing
+//! - `cargo xtask pane`: build the pane into `target/pane` and print its payload
+//!
+//! Every step says what it does; every install is idempotent.
+
+mod install;
+mod pane;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(),
+        Some("pane") => pane::build(&root()).map(|_| ()),
+        _ => Err("usage: cargo xtask demo [-- --port N] | test | pane".into()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            eprintln!("xtask: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Announces a step, as every step is announced.
+fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+/// Runs a command in the workspace root, failing with its name when it fails.
+fn run(command: &mut Command) -> Result {
+    let shown = format!("{command:?}").replace('"', "");
+    let status = command
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot start `{shown}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({status})"))
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn demo(extra: &[String]) -> Result {
+    let root = root();
+    install::wasm_toolchain(&root)?;
+    let dist = pane::build(&root)?;
+    step("starting the demo (Ctrl-C stops it)");
+    run(cargo()
+        .args(["run", "--quiet", "--package", "davet", "--", "demo"])
+        .args(extra.iter().filter(|a| *a != "--"))
+        .env("DAVET_PANE_DIR", dist))
+}
+
+fn test() -> Result {
+    let root = root();
+    install::wasm_toolchain(&root)?;
+
+    step("format: cargo fmt --check");
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+
+    step("lint: cargo clippy (host, all targets) with -D warnings");
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    step("lint: cargo clippy (the pane and api for wasm32) with -D warnings");
+    run(cargo().args([
+        "clippy",
+        "--package",
+        "davet-pane",
+        "--package",
+        "davet-api",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    step("manifest: validate manifest.xml against the Office schemas");
+    install::apt(&[("xmllint", "libxml2-utils")])?;
+    validate_manifest(&root.join("manifest.xml"))?;
+
+    let dist = pane::build(&root)?;
+
+    install::apt(&[
+        ("chromium", "chromium"),
+        ("chromedriver", "chromium-driver"),
+    ])?;
+    step("tests: unit, integration and browser end-to-end");
+    let mut tests = if install::has("cargo-nextest") {
+        let mut c = cargo();
+        c.args(["nextest", "run", "--workspace", "--no-fail-fast"]);
+        c
+    } else {
+        let mut c = cargo();
+        c.args(["test", "--workspace", "--all-targets", "--no-fail-fast"]);
+        c
+    };
+    run(tests
+        .env("DAVET_PANE_DIR", &dist)
+        .env("DAVET_MANIFEST_SCHEMA", schema(&root)?))
+}
+
+/// The Office manifest schema shipped in `../shared/spec`.
+fn schema(root: &Path) -> Result<PathBuf> {
+    let path = root.join("../shared/spec/office-manifest-xsd/OfficeAppManifestV1_1.xsd");
+    path.canonicalize().map_err(|e| {
+        format!(
+            "the Office manifest schemas are missing at {}: {e}",
+            path.display()
+        )
+    })
+}
+
+fn validate_manifest(manifest: &Path) -> Result {
+    let schema = schema(&root())?;
+    run(Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(schema)
+        .arg(manifest))
+}

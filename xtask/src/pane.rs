@@ -1,0 +1,275 @@
+//! Builds the task pane into `target/pane`: cargo (size profile) → wasm-bindgen → wasm-opt →
+//! content-hashed names → brotli and gzip copies beside each file. Prints the first-load payload
+//! and fails when it is over budget.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sha2::{Digest, Sha256};
+
+use crate::{Result, cargo, install, run, step};
+
+/// The pane's first load (wasm + JS + CSS, brotli) may not exceed this many bytes (140 KB).
+pub const FIRST_LOAD_BUDGET: usize = 140_000;
+
+const TARGET: &str = "wasm32-unknown-unknown";
+
+pub fn build(root: &Path) -> Result<PathBuf> {
+    install::wasm_toolchain(root)?;
+    install::wasm_bindgen_cli(root)?;
+    let wasm_opt = install::wasm_opt(root)?;
+
+    step("pane: cargo build --target wasm32-unknown-unknown --profile pane");
+    run(cargo().args([
+        "build",
+        "--package",
+        "davet-pane",
+        "--bin",
+        "davet-pane",
+        "--target",
+        TARGET,
+        "--profile",
+        "pane",
+    ]))?;
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let compiled = target_dir.join(TARGET).join("pane").join("davet-pane.wasm");
+
+    let staging = root.join("target/pane-staging");
+    fresh_dir(&staging)?;
+    step("pane: wasm-bindgen --target web");
+    run(Command::new("wasm-bindgen")
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "davet_pane",
+            "--out-dir",
+        ])
+        .arg(&staging)
+        .arg(&compiled))?;
+
+    step("pane: wasm-opt -Oz (npm binaryen)");
+    let optimised = staging.join("optimised.wasm");
+    run(Command::new(&wasm_opt)
+        .args(["-Oz", "--strip-debug", "--strip-producers"])
+        // The features rustc 1.95 enables by default for wasm32-unknown-unknown.
+        .args([
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-multivalue",
+            "--enable-reference-types",
+        ])
+        .arg(staging.join("davet_pane_bg.wasm"))
+        .arg("-o")
+        .arg(&optimised))?;
+
+    step("pane: hashing names and compressing");
+    let dist = root.join("target/pane");
+    fresh_dir(&dist)?;
+    let frontend = root.join("frontend");
+
+    let wasm_name = place(&dist, "davet_pane", "wasm", &read(&optimised)?)?;
+    let mut js =
+        String::from_utf8(read(&staging.join("davet_pane.js"))?).map_err(|e| e.to_string())?;
+    js = relocate_snippets(&staging, &dist, js)?;
+    // wasm-bindgen's web target exports its initialiser as the module's default; call it with
+    // the hashed wasm name once the module loads.
+    if !(js.contains("__wbg_init as default") || js.contains("export default __wbg_init")) {
+        return Err(
+            "wasm-bindgen's output does not export `__wbg_init`: update the pane build".into(),
+        );
+    }
+    js.push_str(&format!(
+        "\n__wbg_init({{ module_or_path: new URL(\"./{wasm_name}\", import.meta.url) }});\n"
+    ));
+    let js_name = place(&dist, "davet_pane", "js", js.as_bytes())?;
+    let css_name = place(
+        &dist,
+        "pane",
+        "css",
+        &read(&frontend.join("style/pane.css"))?,
+    )?;
+    let boot = String::from_utf8(read(&frontend.join("boot.js"))?).map_err(|e| e.to_string())?;
+    let boot_name = place(
+        &dist,
+        "boot",
+        "js",
+        boot.replace("__PANE_JS__", &js_name).as_bytes(),
+    )?;
+    let html = String::from_utf8(read(&frontend.join("index.html"))?).map_err(|e| e.to_string())?;
+    let html = html
+        .replace("__PANE_CSS__", &css_name)
+        .replace("__BOOT_JS__", &boot_name);
+    write(&dist.join("taskpane.html"), html.as_bytes())?;
+
+    let report = compress_all(&dist)?;
+    print!("{}", report.table());
+    std::io::stdout().flush().map_err(|e| e.to_string())?;
+    if report.first_load_brotli() > FIRST_LOAD_BUDGET {
+        return Err(format!(
+            "the pane's first load is {} bytes (brotli), over its budget of {FIRST_LOAD_BUDGET}",
+            report.first_load_brotli()
+        ));
+    }
+    Ok(dist)
+}
+
+/// wasm-bindgen's snippets live in folders named after the crate, not the content; give each a
+/// content-hashed name so the immutable cache headers stay true, and point the imports at it.
+fn relocate_snippets(staging: &Path, dist: &Path, mut js: String) -> Result<String> {
+    let snippets = staging.join("snippets");
+    if !snippets.is_dir() {
+        return Ok(js);
+    }
+    std::fs::create_dir_all(dist.join("snippets")).map_err(|e| e.to_string())?;
+    for file in files(&snippets)? {
+        let relative = file
+            .strip_prefix(staging)
+            .map_err(|e| e.to_string())?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("snippet");
+        let name = place(&dist.join("snippets"), stem, "js", &read(&file)?)?;
+        // Only the `from` clauses move: the imports object keeps the names the wasm module
+        // was compiled with.
+        let mut moved = false;
+        for quote in ['\'', '"'] {
+            let old = format!("from {quote}./{relative}{quote}");
+            if js.contains(&old) {
+                js = js.replace(&old, &format!("from {quote}./snippets/{name}{quote}"));
+                moved = true;
+            }
+        }
+        if !moved {
+            return Err(format!("the pane's JS does not import ./{relative}"));
+        }
+    }
+    Ok(js)
+}
+
+/// Writes `bytes` as `{stem}-{hash}.{ext}` and returns that name.
+fn place(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<String> {
+    let digest = Sha256::digest(bytes);
+    let hash = digest.iter().take(8).fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    });
+    let name = format!("{stem}-{hash}.{ext}");
+    write(&dir.join(&name), bytes)?;
+    Ok(name)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result {
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn fresh_dir(dir: &Path) -> Result {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+fn files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            found.extend(files(&path)?);
+        } else {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+struct Asset {
+    name: String,
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+struct Report(Vec<Asset>);
+
+impl Report {
+    /// What loads before first paint: wasm, JS and CSS. The HTML page is listed but not counted.
+    fn first_load_brotli(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|a| !a.name.ends_with(".html"))
+            .map(|a| a.brotli)
+            .sum()
+    }
+
+    fn table(&self) -> String {
+        let mut out =
+            String::from("\npane payload (bytes)                      raw      gzip    brotli\n");
+        for a in &self.0 {
+            let _ = writeln!(
+                out,
+                "  {:<36} {:>8} {:>9} {:>9}",
+                a.name, a.raw, a.gzip, a.brotli
+            );
+        }
+        let _ = writeln!(
+            out,
+            "first load (wasm + JS + CSS, brotli): {} bytes = {:.1} KB of a {} KB budget",
+            self.first_load_brotli(),
+            self.first_load_brotli() as f64 / 1000.0,
+            FIRST_LOAD_BUDGET / 1000
+        );
+        out
+    }
+}
+
+fn compress_all(dist: &Path) -> Result<Report> {
+    let mut assets = Vec::new();
+    for file in files(dist)? {
+        let bytes = read(&file)?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&bytes).map_err(|e| e.to_string())?;
+        let gz = gz.finish().map_err(|e| e.to_string())?;
+        let mut br = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            lgwin: 22,
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut bytes.as_slice(), &mut br, &params)
+            .map_err(|e| e.to_string())?;
+        let with_ext = |ext: &str| {
+            let mut name = file.clone().into_os_string();
+            name.push(ext);
+            PathBuf::from(name)
+        };
+        write(&with_ext(".gz"), &gz)?;
+        write(&with_ext(".br"), &br)?;
+        assets.push(Asset {
+            name: file
+                .strip_prefix(dist)
+                .map_err(|e| e.to_string())?
+                .to_string_lossy()
+                .into_owned(),
+            raw: bytes.len(),
+            gzip: gz.len(),
+            brotli: br.len(),
+        });
+    }
+    Ok(Report(assets))
+}
