@@ -42,19 +42,19 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Response, GraphError> {
     let query = Query::parse(raw.as_deref(), &headers)?;
-    if let Some(search) = &query.search {
-        if let Some(clause) = search
-            .clauses()
-            .find(|c| !SEARCHABLE.contains(&c.property.as_str()))
-        {
-            return Err(GraphError::bad_request(
-                "Request_UnsupportedQuery",
-                format!(
-                    "The property '{}' does not support search.",
-                    clause.property
-                ),
-            ));
-        }
+    let unsearchable = query
+        .search
+        .iter()
+        .flat_map(|search| search.clauses())
+        .find(|c| !SEARCHABLE.contains(&c.property.as_str()));
+    if let Some(clause) = unsearchable {
+        return Err(GraphError::bad_request(
+            "Request_UnsupportedQuery",
+            format!(
+                "The property '{}' does not support search.",
+                clause.property
+            ),
+        ));
     }
     let selected = selected_properties(&query)?;
 

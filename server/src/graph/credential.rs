@@ -53,10 +53,10 @@ impl AppCredential {
     pub async fn token(&self) -> Result<String, GraphError> {
         // Holding the lock across the fetch collapses concurrent refreshes into one.
         let mut cached = self.cached.lock().await;
-        if let Some((token, expires)) = cached.as_ref() {
-            if Instant::now() + EARLY_RENEWAL < *expires {
-                return Ok(token.expose().to_owned());
-            }
+        if let Some((token, expires)) = cached.as_ref()
+            && Instant::now() + EARLY_RENEWAL < *expires
+        {
+            return Ok(token.expose().to_owned());
         }
         let (token, lifetime) = self.fetch().await?;
         *cached = Some((Secret::new(token.clone()), Instant::now() + lifetime));

@@ -1,0 +1,161 @@
+//! `GET /api/people?q=`: the directory type-ahead.
+
+use davet_api::{ApiError, ErrorCode, PeopleSearch};
+use reqwest::StatusCode;
+
+use crate::helpers::{closed_port_url, spawn_app, spawn_app_with};
+
+/// Whether a display name has a word starting with `prefix`, as the directory tokenises.
+fn has_word_starting_with(name: &str, prefix: &str) -> bool {
+    name.split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.to_lowercase().starts_with(prefix))
+}
+
+#[tokio::test]
+async fn search_lists_enabled_people_whose_name_or_address_starts_with_the_query() {
+    let app = spawn_app().await;
+    let response = app.get("api/people?q=ay").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let found: PeopleSearch = response.json().await.expect("json");
+    assert_eq!(found.query, "ay");
+
+    let users = &app.emulator.world.tenant.users;
+    let expected: Vec<&str> = users
+        .iter()
+        .filter(|u| u.account_enabled)
+        .filter(|u| {
+            has_word_starting_with(&u.display_name, "ay")
+                || u.mail.as_deref().is_some_and(|m| m.starts_with("ay"))
+                || u.user_principal_name.starts_with("ay")
+        })
+        .filter_map(|u| u.mail.as_deref())
+        .collect();
+    assert!(!found.people.is_empty());
+    assert!(found.people.len() <= 25, "one type-ahead page at most");
+    for person in &found.people {
+        assert!(
+            expected.contains(&person.email.as_str()),
+            "{} should not match `ay`",
+            person.display_name
+        );
+    }
+    // The tenant has more matches than one page; the page is full of them.
+    assert_eq!(found.people.len(), expected.len().min(25));
+}
+
+#[tokio::test]
+async fn guests_are_marked() {
+    let app = spawn_app().await;
+    let guest = app
+        .emulator
+        .world
+        .tenant
+        .users
+        .iter()
+        .find(|u| u.user_type == "Guest" && u.account_enabled)
+        .expect("the demo tenant has a guest");
+    let found: PeopleSearch = app
+        .get(&format!(
+            "api/people?q={}",
+            guest.mail.as_deref().expect("mail")
+        ))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let listed = found
+        .people
+        .iter()
+        .find(|p| Some(p.email.as_str()) == guest.mail.as_deref())
+        .expect("the guest is found by address");
+    assert!(listed.guest);
+}
+
+#[tokio::test]
+async fn turkish_capital_dotted_i_is_found_from_lower_case() {
+    let app = spawn_app().await;
+    let found: PeopleSearch = app
+        .get("api/people?q=ipek")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        found
+            .people
+            .iter()
+            .any(|p| p.display_name.starts_with("İpek")),
+        "`ipek` finds İpek: {:?}",
+        found
+            .people
+            .iter()
+            .map(|p| &p.display_name)
+            .collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn a_one_letter_query_is_refused_with_a_code() {
+    let app = spawn_app().await;
+    let response = app.get("api/people?q=a").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: ApiError = response.json().await.expect("json");
+    assert_eq!(error.code, ErrorCode::QueryLength);
+    assert!(error.message.contains('2'), "{}", error.message);
+}
+
+#[tokio::test]
+async fn a_missing_query_is_a_bad_request() {
+    let app = spawn_app().await;
+    let response = app.get("api/people").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error: ApiError = response.json().await.expect("json");
+    assert_eq!(error.code, ErrorCode::InvalidRequest);
+    assert!(error.message.contains("`q`"));
+}
+
+#[tokio::test]
+async fn graph_out_of_reach_is_a_clear_bad_gateway() {
+    let app = spawn_app_with(|s| s.graph_url = closed_port_url("/v1.0")).await;
+    let response = app.get("api/people?q=ay").await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let error: ApiError = response.json().await.expect("json");
+    assert_eq!(error.code, ErrorCode::DirectoryUnavailable);
+}
+
+#[tokio::test]
+async fn refused_credentials_are_reported_as_access_denied_without_the_secret() {
+    let app =
+        spawn_app_with(|s| s.identity.client_secret = davet::config::Secret::new("wrong-secret"))
+            .await;
+    let response = app.get("api/people?q=ay").await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let body = response.text().await.expect("body");
+    let error: ApiError = serde_json::from_str(&body).expect("json");
+    assert_eq!(error.code, ErrorCode::DirectoryAccessDenied);
+    assert!(!body.contains("wrong-secret"));
+}
+
+#[tokio::test]
+async fn the_graph_client_follows_next_links_across_pages() {
+    let app = spawn_app().await;
+    let graph = davet::graph::GraphClient::new(&app.settings).expect("client");
+    let query = davet::domain::people::PeopleQuery::parse("ay").expect("query");
+    let in_one_page = graph
+        .search_people_paged(&query, 999, 999)
+        .await
+        .expect("one page");
+    let in_pages_of_three = graph
+        .search_people_paged(&query, 3, 999)
+        .await
+        .expect("pages");
+    assert!(in_one_page.len() > 6, "the test needs several pages");
+    assert_eq!(in_one_page, in_pages_of_three);
+    // The limit counts directory entries; disabled ones among them are then left out.
+    let limited = graph
+        .search_people_paged(&query, 3, 5)
+        .await
+        .expect("limited");
+    assert!(!limited.is_empty() && limited.len() <= 5);
+    assert_eq!(limited[..], in_one_page[..limited.len()]);
+}
