@@ -71,20 +71,61 @@ async fn typing_ay_lists_matching_people_and_add_puts_one_in_required_attendees(
             "{name} is listed for `ay` but no word of it starts with `ay`"
         );
     }
-    // Every enabled person of the demo tenant with a name word starting with "ay" is a candidate;
-    // the listed ones must all be real people of the tenant, with their real addresses.
+    // Exactly the people the directory holds for `ay`: a word of the display name, or the
+    // address, starting with it; one page of 25 directory entries, disabled accounts left out.
+    let expected: Vec<String> = demo
+        .tenant
+        .tenant
+        .users
+        .iter()
+        .filter(|u| {
+            u.display_name
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.to_lowercase().starts_with("ay"))
+                || u.mail.as_deref().is_some_and(|m| m.starts_with("ay"))
+                || u.user_principal_name.starts_with("ay")
+        })
+        .take(25)
+        .filter(|u| u.account_enabled)
+        .filter_map(|u| u.mail.clone())
+        .collect();
+    assert_eq!(
+        emails, expected,
+        "the pane lists exactly the matching people, in the directory's order"
+    );
     for (name, email) in names.iter().zip(&emails) {
         let user = demo
             .tenant
             .tenant
             .users
             .iter()
-            .find(|u| u.mail.as_deref() == Some(email.as_str()))
-            .unwrap_or_else(|| panic!("{email} is not in the demo tenant"));
-        assert_eq!(&user.display_name, name);
-        assert!(
-            user.account_enabled,
-            "{name} is disabled and must not be offered"
+            .find(|u| u.mail.as_ref() == Some(email));
+        assert_eq!(
+            user.map(|u| &u.display_name),
+            Some(name),
+            "{email} shows its own name"
+        );
+    }
+    let rows = page
+        .find_all(Locator::Css("li.person"))
+        .await
+        .expect("rows");
+    assert!(
+        rows.len() > 1,
+        "the demo tenant has several people for `ay`"
+    );
+    for (row, email) in rows.iter().zip(&emails) {
+        let is_guest = demo
+            .tenant
+            .tenant
+            .users
+            .iter()
+            .any(|u| u.mail.as_ref() == Some(email) && u.user_type == "Guest");
+        let badges = row.find_all(Locator::Css(".badge")).await.expect("badges");
+        assert_eq!(
+            badges.len(),
+            usize::from(is_guest),
+            "{email}: a guest badge exactly for guests"
         );
     }
 
