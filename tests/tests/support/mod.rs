@@ -48,6 +48,11 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// With extra Chromium switches.
+    pub async fn start_with(extra_args: &[&str]) -> Self {
         let driver_path =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port();
@@ -73,6 +78,13 @@ impl Browser {
                 ]
             }
         });
+        let mut capabilities = capabilities;
+        if let Some(args) = capabilities
+            .pointer_mut("/goog:chromeOptions/args")
+            .and_then(|a| a.as_array_mut())
+        {
+            args.extend(extra_args.iter().map(|a| serde_json::Value::from(*a)));
+        }
         let capabilities = match capabilities {
             serde_json::Value::Object(map) => map,
             _ => unreachable!("a JSON object literal"),
@@ -99,6 +111,17 @@ impl Browser {
         panic!("ChromeDriver did not start a session: {last_error}");
     }
 
+    /// Runs `source` in every page before its own scripts (Chrome DevTools Protocol).
+    pub async fn before_page_scripts(&self, source: &str) {
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Page.addScriptToEvaluateOnNewDocument",
+                params: json!({ "source": source }),
+            })
+            .await
+            .expect("ChromeDriver runs the CDP command");
+    }
+
     /// Saves a screenshot under `target/e2e/`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/e2e"));
@@ -115,4 +138,25 @@ fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port")
+}
+
+/// A Chrome DevTools Protocol command through ChromeDriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &Url, session_id: Option<&str>) -> Result<Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
 }
