@@ -2,12 +2,10 @@
 //! server's `/api/people` → the Graph client → the emulator's `/v1.0/users?$search` → results in
 //! the pane → "Add" → Office.js → the appointment's Required attendees.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{Browser, spawn_demo};
 use fantoccini::Locator;
-use support::{Browser, spawn_demo};
 
 /// The acceptance bound for type-ahead results to show, from the last keystroke.
 const RESULTS_WITHIN: Duration = Duration::from_secs(1);

@@ -48,11 +48,6 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Self {
-        Self::start_with(&[]).await
-    }
-
-    /// With extra Chromium switches.
-    pub async fn start_with(extra_args: &[&str]) -> Self {
         let driver_path =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port();
@@ -78,13 +73,6 @@ impl Browser {
                 ]
             }
         });
-        let mut capabilities = capabilities;
-        if let Some(args) = capabilities
-            .pointer_mut("/goog:chromeOptions/args")
-            .and_then(|a| a.as_array_mut())
-        {
-            args.extend(extra_args.iter().map(|a| serde_json::Value::from(*a)));
-        }
         let capabilities = match capabilities {
             serde_json::Value::Object(map) => map,
             _ => unreachable!("a JSON object literal"),

@@ -2,13 +2,11 @@
 //! at most 100 recipients a call, 255-character subject and location, HTML bodies rewritten.
 //! And the pane's page says plainly when the webview cannot run WebAssembly.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{Browser, spawn_demo};
 use fantoccini::Locator;
 use serde_json::{Value, json};
-use support::{Browser, spawn_demo};
 
 /// Runs `body` (which ends by calling `done(value)`) inside the pane's frame.
 async fn in_pane(browser: &Browser, body: &str) -> Value {

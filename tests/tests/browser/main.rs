@@ -1,0 +1,5 @@
+//! Browser end-to-end tests: the demo in headless Chromium, driven through ChromeDriver.
+
+mod office_shim;
+mod slice;
+mod support;
