@@ -46,18 +46,9 @@ impl Demo {
         let addr: SocketAddr = listener.local_addr()?;
         let app_url = Url::parse(&format!("http://{addr}/")).map_err(std::io::Error::other)?;
         let settings = Settings {
-            bind: addr,
-            public_url: app_url.clone(),
-            identity: AppIdentity {
-                tenant_id: emulator.world.tenant.id.clone(),
-                client_id: emulator.app().client_id.clone(),
-                client_secret: Secret::new(emulator.app().client_secret.clone()),
-            },
-            graph_url: emulator.graph_url.clone(),
-            login_url: emulator.login_url.clone(),
-            pane_dir: options.pane_dir,
             office_js_url: OFFICE_SHIM_PATH.to_owned(),
             demo_host: true,
+            ..emulated_settings(&emulator, addr, app_url.clone(), options.pane_dir)
         };
         let app = Application::with_listener(&settings, listener)?;
         Ok(Self {
@@ -81,6 +72,29 @@ impl Demo {
         let served = app.run().await;
         drop(emulator);
         served
+    }
+}
+
+/// Settings that point the production code at the emulators: only URLs and keys differ.
+pub fn emulated_settings(
+    emulator: &RunningEmulator,
+    bind: SocketAddr,
+    public_url: Url,
+    pane_dir: PathBuf,
+) -> Settings {
+    Settings {
+        bind,
+        public_url,
+        identity: AppIdentity {
+            tenant_id: emulator.world.tenant.id.clone(),
+            client_id: emulator.app().client_id.clone(),
+            client_secret: Secret::new(emulator.app().client_secret.clone()),
+        },
+        graph_url: emulator.graph_url.clone(),
+        login_url: emulator.login_url.clone(),
+        pane_dir,
+        office_js_url: crate::config::OFFICE_JS_CDN.to_owned(),
+        demo_host: false,
     }
 }
 

@@ -202,15 +202,7 @@ fn unauthorized(message: &str) -> Response {
 
 /// A fresh GUID-shaped request id.
 pub(crate) fn request_id() -> String {
-    let (a, b) = (rand::random::<u64>(), rand::random::<u64>());
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0x0fff,
-        ((b >> 48) & 0x3fff) | 0x8000,
-        b & 0xffff_ffff_ffff
-    )
+    crate::tenant::guid(rand::random(), rand::random())
 }
 
 /// Now as Graph writes `innerError.date`: `2026-11-29T22:41:07`.

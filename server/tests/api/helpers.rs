@@ -4,7 +4,8 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 
-use davet::config::{AppIdentity, Secret, Settings};
+use davet::config::Settings;
+use davet::demo::emulated_settings;
 use davet::startup::Application;
 use davet_emulator::{RunningEmulator, TenantSpec};
 use url::Url;
@@ -30,20 +31,12 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         .await
         .expect("the emulators start");
     let pane = fake_pane();
-    let mut settings = Settings {
-        bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        public_url: Url::parse("https://davet.contoso.example/").expect("url"),
-        identity: AppIdentity {
-            tenant_id: emulator.world.tenant.id.clone(),
-            client_id: emulator.app().client_id.clone(),
-            client_secret: Secret::new(emulator.app().client_secret.clone()),
-        },
-        graph_url: emulator.graph_url.clone(),
-        login_url: emulator.login_url.clone(),
-        pane_dir: pane.path().to_owned(),
-        office_js_url: davet::config::OFFICE_JS_CDN.to_owned(),
-        demo_host: false,
-    };
+    let mut settings = emulated_settings(
+        &emulator,
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        Url::parse("https://davet.contoso.example/").expect("url"),
+        pane.path().to_owned(),
+    );
     adjust(&mut settings);
     let app = Application::build(&settings).await.expect("the app builds");
     let url = Url::parse(&format!("http://{}/", app.local_addr().expect("addr"))).expect("url");

@@ -18,27 +18,11 @@ async fn in_pane(browser: &Browser, body: &str) -> Value {
         .expect("the script runs")
 }
 
-async fn open_pane_frame(browser: &Browser, url: &str) {
-    let page = &browser.client;
-    page.goto(url).await.expect("the demo host page loads");
-    page.find(Locator::Id("pane"))
-        .await
-        .expect("iframe")
-        .enter_frame()
-        .await
-        .expect("enter");
-    page.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("input[type=search]"))
-        .await
-        .expect("the pane starts");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_shim_keeps_offices_limits_and_writes_into_the_compose_form() {
     let demo = spawn_demo().await;
     let browser = Browser::start().await;
-    open_pane_frame(&browser, demo.app_url.as_str()).await;
+    browser.open_pane(&demo.app_url).await;
 
     let too_many = in_pane(
         &browser,

@@ -33,18 +33,11 @@ async fn typing_ay_lists_matching_people_and_add_puts_one_in_required_attendees(
             .unwrap_or_else(|_| panic!("the compose form shows {field}"));
     }
 
-    page.find(Locator::Id("pane"))
-        .await
-        .expect("the pane's iframe")
-        .enter_frame()
-        .await
-        .expect("enter the pane");
+    browser.enter_pane().await;
     let search = page
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("input[type=search]"))
+        .find(Locator::Css("input[type=search]"))
         .await
-        .expect("the pane starts and shows its search box");
+        .expect("the search box");
 
     search.send_keys("ay").await.expect("typing");
     let typed = Instant::now();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use davet::demo::{Demo, DemoOptions, default_pane_dir};
 use davet_emulator::TenantSpec;
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use tokio::process::{Child, Command};
 use url::Url;
@@ -108,6 +108,31 @@ impl Browser {
             })
             .await
             .expect("ChromeDriver runs the CDP command");
+    }
+
+    /// Opens the demo's compose window and enters the pane's frame once the pane has started.
+    pub async fn open_pane(&self, app_url: &Url) {
+        let page = &self.client;
+        page.goto(app_url.as_str())
+            .await
+            .expect("the demo host page loads");
+        self.enter_pane().await;
+    }
+
+    /// Enters the pane's frame of the page shown, once the pane has started.
+    pub async fn enter_pane(&self) {
+        let page = &self.client;
+        page.find(Locator::Id("pane"))
+            .await
+            .expect("the pane's iframe")
+            .enter_frame()
+            .await
+            .expect("enter the pane");
+        page.wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("input[type=search]"))
+            .await
+            .expect("the pane starts and shows its search box");
     }
 
     /// Saves a screenshot under `target/e2e/`.
