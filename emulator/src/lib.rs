@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use url::Url;
 
-pub use tenant::{AppRegistration, Tenant, TenantSpec};
+pub use tenant::{AppRegistration, Member, Tenant, TenantSpec};
 
 /// Everything the emulated services share: the tenant and the tokens the identity platform
 /// issued, which Graph checks.

@@ -3,6 +3,9 @@
 //!
 //! Names and types follow `shared/spec/graph/v1.0-cleanMetadata.xml`.
 
+mod collection;
+pub mod csdl;
+mod groups;
 mod odata;
 mod users;
 
@@ -48,6 +51,17 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
     let graph = Graph { world, root };
     Router::new()
         .route("/v1.0/users", get(users::list))
+        .route("/v1.0/users/{id}", get(users::get))
+        .route("/v1.0/users/{id}/manager", get(users::manager))
+        .route("/v1.0/users/{id}/photo/$value", get(users::photo))
+        .route("/v1.0/groups", get(groups::list))
+        .route("/v1.0/groups/{id}", get(groups::get))
+        .route("/v1.0/groups/{id}/{relation}", get(groups::members))
+        .route("/v1.0/groups/{id}/{relation}/{cast}", get(groups::members))
+        .route(
+            "/v1.0/groups/{id}/{relation}/{cast}/{count}",
+            get(groups::members),
+        )
         .fallback(unknown_segment)
         .layer(middleware::from_fn_with_state(graph.clone(), authenticate))
         .layer(middleware::from_fn(stamp_request_ids))
@@ -95,6 +109,17 @@ impl IntoResponse for GraphError {
 /// Marks a response whose body is a Graph error envelope still missing its request ids.
 #[derive(Debug, Clone, Copy)]
 struct ErrorEnvelope;
+
+/// Graph's 404 for an object that is not there.
+pub(crate) fn not_found(what: &str) -> GraphError {
+    GraphError::new(
+        StatusCode::NOT_FOUND,
+        "Request_ResourceNotFound",
+        format!(
+            "Resource '{what}' does not exist or one of its queried reference-property objects are not present."
+        ),
+    )
+}
 
 /// An OData JSON answer.
 fn odata(body: Value) -> Response {

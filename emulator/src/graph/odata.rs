@@ -114,7 +114,7 @@ fn parse_top(value: &str) -> Result<usize, GraphError> {
     }
 }
 
-fn eventual_consistency(headers: &HeaderMap) -> bool {
+pub fn eventual_consistency(headers: &HeaderMap) -> bool {
     headers
         .get("consistencylevel")
         .and_then(|v| v.to_str().ok())

@@ -1,40 +1,47 @@
-//! `GET /v1.0/users`: list and `$search` the directory's users.
+//! `/v1.0/users`: list and `$search` the directory's users, get one by id or UPN, its manager
+//! and its photo.
 
-use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
-use serde_json::{Map, Value, json};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
 
-use super::odata::{Clause, Query, fold, words};
-use super::{Graph, GraphError, odata};
+use super::collection::{self, EntityType};
+use super::odata::Query;
+use super::{Graph, GraphError, csdl, not_found};
 use crate::tenant::User;
 
-/// Properties Graph returns for a user when the request has no `$select`.
-const DEFAULT_PROPERTIES: &[&str] = &[
-    "businessPhones",
-    "displayName",
-    "givenName",
-    "jobTitle",
-    "mail",
-    "mobilePhone",
-    "officeLocation",
-    "preferredLanguage",
-    "surname",
-    "userPrincipalName",
-    "id",
-];
+pub const USER: EntityType = EntityType {
+    properties: &[csdl::USER],
+    defaults: Some(&[
+        "businessPhones",
+        "displayName",
+        "givenName",
+        "jobTitle",
+        "mail",
+        "mobilePhone",
+        "officeLocation",
+        "preferredLanguage",
+        "surname",
+        "userPrincipalName",
+        "id",
+    ]),
+    searchable: &[
+        "displayName",
+        "givenName",
+        "surname",
+        "mail",
+        "userPrincipalName",
+        "jobTitle",
+        "department",
+        "officeLocation",
+    ],
+    tokenized: &["displayName"],
+};
 
-/// Properties `$search` accepts on users; `displayName` is tokenised, the rest match as prefixes.
-const SEARCHABLE: &[&str] = &[
-    "displayName",
-    "givenName",
-    "surname",
-    "mail",
-    "userPrincipalName",
-    "jobTitle",
-    "department",
-    "officeLocation",
-];
+pub fn json(user: &User) -> Value {
+    serde_json::to_value(user).unwrap_or_default()
+}
 
 pub async fn list(
     State(graph): State<Graph>,
@@ -42,129 +49,137 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Response, GraphError> {
     let query = Query::parse(raw.as_deref(), &headers)?;
-    let unsearchable = query
-        .search
-        .iter()
-        .flat_map(|search| search.clauses())
-        .find(|c| !SEARCHABLE.contains(&c.property.as_str()));
-    if let Some(clause) = unsearchable {
-        return Err(GraphError::bad_request(
-            "Request_UnsupportedQuery",
-            format!(
-                "The property '{}' does not support search.",
-                clause.property
-            ),
+    let items = graph.world.tenant.users.iter().map(json).collect();
+    collection::page(&graph, "users", "users", &USER, items, &query)
+}
+
+fn find<'a>(graph: &'a Graph, id: &str) -> Result<&'a User, GraphError> {
+    graph.world.tenant.user(id).ok_or_else(|| not_found(id))
+}
+
+pub async fn get(
+    State(graph): State<Graph>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    let user = find(&graph, &id)?;
+    collection::entity(&graph, "users", &USER, &json(user), &query)
+}
+
+pub async fn manager(
+    State(graph): State<Graph>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    let tenant = &graph.world.tenant;
+    let user = find(&graph, &id)?;
+    let manager = user
+        .manager
+        .map(|i| &tenant.users[i])
+        .ok_or_else(|| not_found("manager"))?;
+    let mut item = json(manager);
+    item["@odata.type"] = "#microsoft.graph.user".into();
+    // Without `$select`, a directory object reference answers with every property it has.
+    let entity = EntityType {
+        defaults: None,
+        ..USER
+    };
+    collection::entity(&graph, "directoryObjects", &entity, &item, &query)
+}
+
+pub async fn photo(
+    State(graph): State<Graph>,
+    Path(id): Path<String>,
+) -> Result<Response, GraphError> {
+    let user = find(&graph, &id)?;
+    if !user.has_photo {
+        return Err(GraphError::new(
+            StatusCode::NOT_FOUND,
+            "ImageNotFound",
+            "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.",
         ));
     }
-    let selected = selected_properties(&query)?;
+    Ok(([(header::CONTENT_TYPE, "image/png")], portrait(&user.id)).into_response())
+}
 
-    let users = &graph.world.tenant.users;
-    let matching: Vec<&User> = match &query.search {
-        Some(search) => users
-            .iter()
-            .filter(|u| search.matches(|c| clause_matches(u, c)))
-            .collect(),
-        None => users.iter().collect(),
-    };
-    let page: Vec<Value> = matching
-        .iter()
-        .skip(query.offset)
-        .take(query.page_size())
-        .map(|user| project(user, &selected))
+/// A small, real PNG whose colour comes from the user's id, so different people differ.
+fn portrait(id: &str) -> Vec<u8> {
+    const SIZE: u32 = 48;
+    let seed = id
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    let colour = [
+        (seed >> 16) as u8 | 0x40,
+        (seed >> 8) as u8 | 0x40,
+        seed as u8 | 0x40,
+    ];
+    // Each scan line: filter type 0 (none), then the pixels.
+    let line: Vec<u8> = std::iter::once(0)
+        .chain(colour.iter().copied().cycle().take(SIZE as usize * 3))
         .collect();
+    let raw = line.repeat(SIZE as usize);
+    png(SIZE, &raw)
+}
 
-    let collection = format!("{}/users", graph.service_root());
-    let mut body = Map::new();
-    let context = match &query.select {
-        Some(props) => format!(
-            "{}/$metadata#users({})",
-            graph.service_root(),
-            props.join(",")
-        ),
-        None => format!("{}/$metadata#users", graph.service_root()),
-    };
-    body.insert("@odata.context".into(), json!(context));
-    if query.count {
-        body.insert("@odata.count".into(), json!(matching.len()));
+/// PNG with stored (uncompressed) deflate blocks: valid, and needs no compressor.
+fn png(size: u32, raw: &[u8]) -> Vec<u8> {
+    let mut zlib = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        zlib.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        zlib.extend_from_slice(&len.to_le_bytes());
+        zlib.extend_from_slice(&(!len).to_le_bytes());
+        zlib.extend_from_slice(block);
     }
-    let next_offset = query.offset + page.len();
-    if next_offset < matching.len() {
-        body.insert(
-            "@odata.nextLink".into(),
-            json!(query.next_link(&collection, next_offset)),
-        );
+    let (a, b) = raw.iter().fold((1u32, 0u32), |(a, b), &x| {
+        let a = (a + u32::from(x)) % 65_521;
+        (a, (b + a) % 65_521)
+    });
+    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
+
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut header = Vec::new();
+    header.extend_from_slice(&size.to_be_bytes());
+    header.extend_from_slice(&size.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB
+    for (kind, data) in [
+        (&b"IHDR"[..], &header[..]),
+        (b"IDAT", &zlib),
+        (b"IEND", &[]),
+    ] {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut chunk = kind.to_vec();
+        chunk.extend_from_slice(data);
+        out.extend_from_slice(&chunk);
+        out.extend_from_slice(&crc32(&chunk).to_be_bytes());
     }
-    body.insert("value".into(), Value::Array(page));
-    Ok(odata(Value::Object(body)))
+    out
 }
 
-fn selected_properties(query: &Query) -> Result<Vec<String>, GraphError> {
-    let Some(select) = &query.select else {
-        return Ok(DEFAULT_PROPERTIES.iter().map(|p| (*p).to_owned()).collect());
-    };
-    let known = serde_json::to_value(User::default_shape()).unwrap_or_default();
-    for property in select {
-        if known.get(property).is_none() {
-            return Err(GraphError::bad_request(
-                "Request_BadRequest",
-                format!(
-                    "Could not find a property named '{property}' on type 'Microsoft.DirectoryServices.User'."
-                ),
-            ));
-        }
-    }
-    Ok(select.clone())
+fn crc32(bytes: &[u8]) -> u32 {
+    !bytes.iter().fold(!0u32, |crc, &b| {
+        (0..8).fold(crc ^ u32::from(b), |c, _| {
+            if c & 1 == 1 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            }
+        })
+    })
 }
 
-fn project(user: &User, properties: &[String]) -> Value {
-    let full = serde_json::to_value(user).unwrap_or_default();
-    let object = properties
-        .iter()
-        .map(|p| (p.clone(), full.get(p).cloned().unwrap_or(Value::Null)))
-        .collect();
-    Value::Object(object)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn clause_matches(user: &User, clause: &Clause) -> bool {
-    let value = match clause.property.as_str() {
-        "displayName" => {
-            let name = words(&user.display_name);
-            return clause
-                .words
-                .iter()
-                .all(|w| name.iter().any(|n| n.starts_with(w.as_str())));
-        }
-        "givenName" => Some(user.given_name.as_str()),
-        "surname" => Some(user.surname.as_str()),
-        "mail" => user.mail.as_deref(),
-        "userPrincipalName" => Some(user.user_principal_name.as_str()),
-        "jobTitle" => user.job_title.as_deref(),
-        "department" => user.department.as_deref(),
-        "officeLocation" => user.office_location.as_deref(),
-        _ => None,
-    };
-    value.is_some_and(|v| fold(v).starts_with(&clause.text))
-}
-
-impl User {
-    /// A user with every property present, to learn the property names from serde.
-    fn default_shape() -> Self {
-        Self {
-            id: String::new(),
-            display_name: String::new(),
-            given_name: String::new(),
-            surname: String::new(),
-            mail: None,
-            user_principal_name: String::new(),
-            job_title: None,
-            department: None,
-            office_location: None,
-            business_phones: Vec::new(),
-            mobile_phone: None,
-            preferred_language: None,
-            user_type: String::new(),
-            account_enabled: false,
-            proxy_addresses: Vec::new(),
-        }
+    #[test]
+    fn crc32_matches_the_png_reference_value() {
+        // The CRC of an IEND chunk's type is fixed by the PNG specification.
+        assert_eq!(crc32(b"IEND"), 0xAE42_6082);
     }
 }

@@ -1,0 +1,165 @@
+//! Serving a collection the way Graph does: `$search`, `$select`, `$count`, paging by absolute
+//! `@odata.nextLink`, and the `@odata.context` annotation.
+
+use axum::response::Response;
+use serde_json::{Map, Value, json};
+
+use super::odata::{Clause, Query, fold, words};
+use super::{Graph, GraphError, odata};
+
+/// What Graph knows about one entity type, for the query options.
+#[derive(Debug, Clone, Copy)]
+pub struct EntityType {
+    /// The CSDL's structural properties of the types the collection may hold: what `$select`
+    /// may name.
+    pub properties: &'static [&'static [&'static str]],
+    /// What an answer without `$select` carries; `None`: every property we model.
+    pub defaults: Option<&'static [&'static str]>,
+    /// Properties `$search` accepts.
+    pub searchable: &'static [&'static str],
+    /// Of those, the ones matched by word starts rather than as a whole prefix.
+    pub tokenized: &'static [&'static str],
+}
+
+impl EntityType {
+    fn check(&self, query: &Query) -> Result<(), GraphError> {
+        if let Some(select) = &query.select
+            && let Some(unknown) = select.iter().find(|p| {
+                !self
+                    .properties
+                    .iter()
+                    .any(|props| props.contains(&p.as_str()))
+            })
+        {
+            return Err(GraphError::bad_request(
+                "Request_BadRequest",
+                format!(
+                    "Could not find a property named '{unknown}' on type 'microsoft.graph.directoryObject'."
+                ),
+            ));
+        }
+        let unsearchable = query
+            .search
+            .iter()
+            .flat_map(|search| search.clauses())
+            .find(|c| !self.searchable.contains(&c.property.as_str()));
+        if let Some(clause) = unsearchable {
+            return Err(GraphError::bad_request(
+                "Request_UnsupportedQuery",
+                format!(
+                    "The property '{}' does not support search.",
+                    clause.property
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn clause_matches(&self, item: &Value, clause: &Clause) -> bool {
+        let Some(text) = item.get(&clause.property).and_then(Value::as_str) else {
+            return false;
+        };
+        if self.tokenized.contains(&clause.property.as_str()) {
+            let have = words(text);
+            clause
+                .words
+                .iter()
+                .all(|w| have.iter().any(|h| h.starts_with(w.as_str())))
+        } else {
+            fold(text).starts_with(&clause.text)
+        }
+    }
+
+    /// The item as the answer shows it: the selected (or default) properties, and its
+    /// `@odata.type` when the collection mixes types.
+    pub fn project(&self, item: &Value, select: Option<&[String]>) -> Value {
+        let mut out = Map::new();
+        if let Some(odata_type) = item.get("@odata.type") {
+            out.insert("@odata.type".into(), odata_type.clone());
+        }
+        let mut put = |p: &str| {
+            out.insert(p.to_owned(), item.get(p).cloned().unwrap_or(Value::Null));
+        };
+        match (select, self.defaults) {
+            (Some(select), _) => select.iter().for_each(|p| put(p)),
+            (None, Some(defaults)) => defaults.iter().for_each(|p| put(p)),
+            (None, None) => {
+                if let Some(map) = item.as_object() {
+                    map.keys()
+                        .filter(|k| !k.starts_with('@'))
+                        .for_each(|k| put(k));
+                }
+            }
+        }
+        Value::Object(out)
+    }
+}
+
+/// One page of a collection. `path` is relative to the service root (`users`,
+/// `groups/{id}/transitiveMembers`); `context` names the entity set for `@odata.context`.
+pub fn page(
+    graph: &Graph,
+    path: &str,
+    context: &str,
+    entity: &EntityType,
+    items: Vec<Value>,
+    query: &Query,
+) -> Result<Response, GraphError> {
+    entity.check(query)?;
+    let matching: Vec<Value> = match &query.search {
+        Some(search) => items
+            .into_iter()
+            .filter(|item| search.matches(|c| entity.clause_matches(item, c)))
+            .collect(),
+        None => items,
+    };
+    let value: Vec<Value> = matching
+        .iter()
+        .skip(query.offset)
+        .take(query.page_size())
+        .map(|item| entity.project(item, query.select.as_deref()))
+        .collect();
+
+    let root = graph.service_root();
+    let mut body = Map::new();
+    let context = context_url(graph, context, query);
+    body.insert("@odata.context".into(), json!(context));
+    if query.count {
+        body.insert("@odata.count".into(), json!(matching.len()));
+    }
+    let next_offset = query.offset + value.len();
+    if next_offset < matching.len() {
+        body.insert(
+            "@odata.nextLink".into(),
+            json!(query.next_link(&format!("{root}/{path}"), next_offset)),
+        );
+    }
+    body.insert("value".into(), Value::Array(value));
+    Ok(odata(Value::Object(body)))
+}
+
+/// A single entity, with its `@odata.context`.
+pub fn entity(
+    graph: &Graph,
+    context: &str,
+    entity: &EntityType,
+    item: &Value,
+    query: &Query,
+) -> Result<Response, GraphError> {
+    entity.check(query)?;
+    let mut value = entity.project(item, query.select.as_deref());
+    if let Some(map) = value.as_object_mut() {
+        let context = context_url(graph, context, query);
+        map.insert("@odata.context".into(), json!(format!("{context}/$entity")));
+    }
+    Ok(odata(value))
+}
+
+/// `{root}/$metadata#users` or, with `$select`, `{root}/$metadata#users(displayName,mail)`.
+fn context_url(graph: &Graph, context: &str, query: &Query) -> String {
+    let root = graph.service_root();
+    match &query.select {
+        Some(props) => format!("{root}/$metadata#{context}({})", props.join(",")),
+        None => format!("{root}/$metadata#{context}"),
+    }
+}

@@ -1,0 +1,228 @@
+//! `/v1.0/groups`: list, `$search`, get, and the `members` and `transitiveMembers` of a group,
+//! with type casts (`microsoft.graph.user` or its alias `graph.user`, …) and `/$count`.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::collection::{self, EntityType};
+use super::odata::{Query, eventual_consistency};
+use super::{Graph, GraphError, csdl, not_found};
+use crate::tenant::Member;
+
+pub const GROUP: EntityType = EntityType {
+    properties: &[csdl::GROUP],
+    defaults: None,
+    searchable: &["displayName", "description", "mail", "mailNickname"],
+    tokenized: &["displayName", "description"],
+};
+
+/// Members may be of any directory type: `$select` may name the properties of any of them.
+const DIRECTORY_OBJECT: EntityType = EntityType {
+    properties: &[csdl::USER, csdl::GROUP, csdl::ORG_CONTACT, csdl::DEVICE],
+    defaults: None,
+    searchable: &["displayName", "mail"],
+    tokenized: &["displayName"],
+};
+
+pub async fn list(
+    State(graph): State<Graph>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    let items = graph
+        .world
+        .tenant
+        .groups
+        .iter()
+        .map(|g| serde_json::to_value(g).unwrap_or_default())
+        .collect();
+    collection::page(&graph, "groups", "groups", &GROUP, items, &query)
+}
+
+fn find(graph: &Graph, id: &str) -> Result<usize, GraphError> {
+    if !is_guid(id) {
+        return Err(GraphError::bad_request(
+            "Request_BadRequest",
+            format!("Invalid object identifier '{id}'."),
+        ));
+    }
+    graph
+        .world
+        .tenant
+        .groups
+        .iter()
+        .position(|g| g.id == id)
+        .ok_or_else(|| not_found(id))
+}
+
+pub async fn get(
+    State(graph): State<Graph>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    let group = &graph.world.tenant.groups[find(&graph, &id)?];
+    let item = serde_json::to_value(group).unwrap_or_default();
+    collection::entity(&graph, "groups", &GROUP, &item, &query)
+}
+
+/// Which members a request names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cast {
+    Any,
+    User,
+    Group,
+    OrgContact,
+    Device,
+}
+
+impl Cast {
+    fn parse(segment: &str) -> Option<Self> {
+        let name = segment
+            .strip_prefix("microsoft.graph.")
+            .or_else(|| segment.strip_prefix("graph."))?;
+        Some(match name {
+            "user" => Self::User,
+            "group" => Self::Group,
+            "orgContact" => Self::OrgContact,
+            "device" => Self::Device,
+            _ => return None,
+        })
+    }
+
+    fn admits(self, member: Member) -> bool {
+        matches!(
+            (self, member),
+            (Self::Any, _)
+                | (Self::User, Member::User(_))
+                | (Self::Group, Member::Group(_))
+                | (Self::OrgContact, Member::Contact(_))
+                | (Self::Device, Member::Device(_))
+        )
+    }
+
+    /// The entity set `@odata.context` names, and what `$select` may ask for.
+    fn entity(self) -> (&'static str, EntityType) {
+        match self {
+            Self::Any => ("directoryObjects", DIRECTORY_OBJECT),
+            Self::User => (
+                "users",
+                EntityType {
+                    defaults: None,
+                    ..super::users::USER
+                },
+            ),
+            Self::Group => ("groups", GROUP),
+            Self::OrgContact => (
+                "contacts",
+                EntityType {
+                    properties: &[csdl::ORG_CONTACT],
+                    ..DIRECTORY_OBJECT
+                },
+            ),
+            Self::Device => (
+                "devices",
+                EntityType {
+                    properties: &[csdl::DEVICE],
+                    ..DIRECTORY_OBJECT
+                },
+            ),
+        }
+    }
+}
+
+/// `GET /groups/{id}/{members|transitiveMembers}[/{cast}][/$count]`.
+pub async fn members(
+    State(graph): State<Graph>,
+    Path(segments): Path<Vec<(String, String)>>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let value = |name: &str| {
+        segments
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let id = value("id").unwrap_or_default();
+    let relation = value("relation").unwrap_or_default();
+    let mut rest: Vec<&str> = [value("cast"), value("count")]
+        .into_iter()
+        .flatten()
+        .collect();
+    let count_only = rest.last() == Some(&"$count");
+    if count_only {
+        rest.pop();
+    }
+    let cast = match rest.as_slice() {
+        [] => Cast::Any,
+        [segment] => Cast::parse(segment).ok_or_else(|| segment_error(segment))?,
+        [_, extra, ..] => return Err(segment_error(extra)),
+    };
+    let transitive = match relation {
+        "members" => false,
+        "transitiveMembers" => true,
+        other => return Err(segment_error(other)),
+    };
+    let group = find(&graph, id)?;
+    let tenant = &graph.world.tenant;
+    let members: Vec<Member> = if transitive {
+        tenant.transitive_members(group)
+    } else {
+        tenant.groups[group].members.clone()
+    };
+    let admitted = members.into_iter().filter(|m| cast.admits(*m));
+
+    if count_only {
+        if !eventual_consistency(&headers) {
+            return Err(GraphError::bad_request(
+                "Request_BadRequest",
+                "Count is not currently supported without the ConsistencyLevel header set to eventual.",
+            ));
+        }
+        return Ok((
+            [(header::CONTENT_TYPE, "text/plain")],
+            admitted.count().to_string(),
+        )
+            .into_response());
+    }
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    let (context, entity) = cast.entity();
+    let items: Vec<Value> = admitted
+        .map(|m| {
+            let mut item = tenant.member_json(m);
+            if cast != Cast::Any
+                && let Some(map) = item.as_object_mut()
+            {
+                // A cast collection is of one type: Graph leaves the per-item type out.
+                map.remove("@odata.type");
+            }
+            item
+        })
+        .collect();
+    let path = match rest.first() {
+        Some(cast) => format!("groups/{id}/{relation}/{cast}"),
+        None => format!("groups/{id}/{relation}"),
+    };
+    collection::page(&graph, &path, context, &entity, items, &query)
+}
+
+fn segment_error(segment: &str) -> GraphError {
+    GraphError::new(
+        StatusCode::BAD_REQUEST,
+        "BadRequest",
+        format!("Resource not found for the segment '{segment}'."),
+    )
+}
+
+fn is_guid(id: &str) -> bool {
+    id.len() == 36
+        && id.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}

@@ -1,0 +1,257 @@
+//! A deterministic demo tenant: the same seed and size give the same people, groups, ids and
+//! addresses.
+//!
+//! Names mix Turkish and English (ç ğ ı İ ö ş ü) so that search and casing bugs show. Groups
+//! come in every kind Davet meets (Microsoft 365 groups, teams, security and mail-enabled
+//! security groups, distribution lists), nested several levels deep, overlapping, with members
+//! that are users, groups, external contacts and devices.
+
+mod groups;
+mod users;
+
+use serde::Serialize;
+
+pub use groups::{Device, Group, Member, OrgContact};
+pub use users::User;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TenantSpec {
+    pub seed: u64,
+    pub users: usize,
+}
+
+impl TenantSpec {
+    /// The friendly size `davet demo` uses.
+    pub const DEMO: Self = Self {
+        seed: 2026,
+        users: 300,
+    };
+}
+
+/// The application registered for the Davet server in this tenant.
+#[derive(Debug, Clone)]
+pub struct AppRegistration {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+#[derive(Debug)]
+pub struct Tenant {
+    /// The directory (tenant) id, a GUID.
+    pub id: String,
+    /// The verified domain of member accounts.
+    pub domain: String,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub contacts: Vec<OrgContact>,
+    pub devices: Vec<Device>,
+    pub app: AppRegistration,
+}
+
+impl Tenant {
+    pub fn generate(spec: &TenantSpec) -> Self {
+        let mut rng = SplitMix64(spec.seed);
+        let id = rng.guid();
+        let domain = "ornek.example".to_owned();
+        let app = AppRegistration {
+            client_id: rng.guid(),
+            client_secret: format!("demo~{:016x}{:016x}", rng.next(), rng.next()),
+        };
+        let users = users::generate(&mut rng, spec.users, &domain);
+        let directory = groups::generate(&mut rng, &users, &domain);
+        Self {
+            id,
+            domain,
+            users,
+            groups: directory.groups,
+            contacts: directory.contacts,
+            devices: directory.devices,
+            app,
+        }
+    }
+
+    pub fn user(&self, id_or_upn: &str) -> Option<&User> {
+        self.users
+            .iter()
+            .find(|u| u.id == id_or_upn || u.user_principal_name.eq_ignore_ascii_case(id_or_upn))
+    }
+
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// A member as Graph serialises a directory object: its properties and its `@odata.type`.
+    pub fn member_json(&self, member: Member) -> serde_json::Value {
+        match member {
+            Member::User(i) => typed(&self.users[i], "#microsoft.graph.user"),
+            Member::Group(i) => typed(&self.groups[i], "#microsoft.graph.group"),
+            Member::Contact(i) => typed(&self.contacts[i], "#microsoft.graph.orgContact"),
+            Member::Device(i) => typed(&self.devices[i], "#microsoft.graph.device"),
+        }
+    }
+
+    /// Every member of a group and of the groups nested in it, each once, depth first.
+    pub fn transitive_members(&self, group: usize) -> Vec<Member> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        let mut stack: Vec<Member> = self.groups[group].members.iter().rev().copied().collect();
+        while let Some(member) = stack.pop() {
+            if !seen.insert(member) {
+                continue;
+            }
+            out.push(member);
+            if let Member::Group(nested) = member {
+                stack.extend(self.groups[nested].members.iter().rev().copied());
+            }
+        }
+        out
+    }
+}
+
+fn typed(object: &impl Serialize, odata_type: &str) -> serde_json::Value {
+    let mut value = serde_json::to_value(object).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.insert("@odata.type".into(), odata_type.into());
+    }
+    value
+}
+
+/// Addresses are ASCII: `Çağrı Işık` becomes `cagri.isik`.
+fn ascii_fold(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            'ç' | 'Ç' => Some('c'),
+            'ğ' | 'Ğ' => Some('g'),
+            'ı' | 'I' | 'İ' | 'i' => Some('i'),
+            'ö' | 'Ö' => Some('o'),
+            'ş' | 'Ş' => Some('s'),
+            'ü' | 'Ü' => Some('u'),
+            ' ' | '-' => Some('-'),
+            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// SplitMix64: tiny, fast and deterministic; the tenant needs no cryptographic randomness.
+#[derive(Debug)]
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number below `n` (n > 0); the modulo bias is irrelevant for a demo tenant.
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len())]
+    }
+
+    /// True with probability `percent` / 100.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    fn guid(&mut self) -> String {
+        guid(self.next(), self.next())
+    }
+}
+
+/// A version-4-shaped GUID from 128 bits, as directory object and request ids are.
+pub(crate) fn guid(a: u64, b: u64) -> String {
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0x0fff,
+        ((b >> 48) & 0x3fff) | 0x8000,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_tenant() {
+        let a = Tenant::generate(&TenantSpec::DEMO);
+        let b = Tenant::generate(&TenantSpec::DEMO);
+        assert_eq!(a.id, b.id);
+        assert_eq!(a.users.len(), 300);
+        let names = |t: &Tenant| t.users.iter().map(|u| u.mail.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&a), names(&b));
+        let groups = |t: &Tenant| {
+            t.groups
+                .iter()
+                .map(|g| (g.id.clone(), g.members.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(groups(&a), groups(&b));
+    }
+
+    #[test]
+    fn addresses_are_unique_ascii() {
+        let t = Tenant::generate(&TenantSpec {
+            seed: 7,
+            users: 2_000,
+        });
+        let mut seen = std::collections::HashSet::new();
+        let users = t.users.iter().filter_map(|u| u.mail.as_deref());
+        let groups = t.groups.iter().filter_map(|g| g.mail.as_deref());
+        let contacts = t.contacts.iter().filter_map(|c| c.mail.as_deref());
+        for mail in users.chain(groups).chain(contacts) {
+            assert!(mail.is_ascii(), "{mail}");
+            assert!(seen.insert(mail.to_owned()), "duplicate {mail}");
+        }
+    }
+
+    #[test]
+    fn names_carry_turkish_letters_and_ids_are_guids() {
+        let t = Tenant::generate(&TenantSpec::DEMO);
+        assert!(t.users.iter().any(|u| u.display_name.contains('İ')));
+        assert!(t.users.iter().any(|u| u.display_name.contains('ı')));
+        for u in &t.users {
+            assert_eq!(u.id.len(), 36);
+            assert_eq!(u.id.matches('-').count(), 4);
+        }
+    }
+
+    #[test]
+    fn transitive_members_reach_every_level_once() {
+        let t = Tenant::generate(&TenantSpec::DEMO);
+        let all_staff = t
+            .groups
+            .iter()
+            .position(|g| g.mail_nickname == "tum-calisanlar")
+            .unwrap();
+        let members = t.transitive_members(all_staff);
+        let users: std::collections::HashSet<_> = members
+            .iter()
+            .filter(|m| matches!(m, Member::User(_)))
+            .collect();
+        let user_entries = members
+            .iter()
+            .filter(|m| matches!(m, Member::User(_)))
+            .count();
+        assert_eq!(users.len(), user_entries, "each member once");
+        assert_eq!(
+            users.len(),
+            t.users.len(),
+            "all staff holds everyone through department lists"
+        );
+        assert!(
+            members.iter().any(|m| matches!(m, Member::Group(_))),
+            "nested groups are members too"
+        );
+    }
+}

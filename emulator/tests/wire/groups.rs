@@ -1,0 +1,320 @@
+//! `/groups`, `members`, `transitiveMembers` with casts and `$count`; `/users/{id}`, its manager
+//! and photo.
+
+use std::collections::HashSet;
+
+use davet_emulator::Member;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::{Session, assert_graph_error, session};
+
+fn group_id(s: &Session, nickname: &str) -> (usize, String) {
+    let groups = &s.emulator.world.tenant.groups;
+    let index = groups
+        .iter()
+        .position(|g| g.mail_nickname == nickname)
+        .expect("the group exists");
+    (index, groups[index].id.clone())
+}
+
+/// Every item of a paged collection, following `@odata.nextLink`.
+async fn all_pages(s: &Session, first: &str, eventual: bool) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut next = Some(first.to_owned());
+    while let Some(url) = next {
+        let response = s.get(&url, eventual).await;
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        let body: Value = response.json().await.expect("json");
+        items.extend(body["value"].as_array().expect("value").iter().cloned());
+        next = body["@odata.nextLink"].as_str().map(str::to_owned);
+    }
+    items
+}
+
+#[tokio::test]
+async fn groups_of_every_kind_are_listed_with_their_kind_flags() {
+    let s = session().await;
+    let groups = all_pages(&s, &format!("{}/groups?$select=displayName,groupTypes,mailEnabled,securityEnabled,resourceProvisioningOptions", s.emulator.graph_url), false).await;
+    let kind = |g: &Value| {
+        let unified = g["groupTypes"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t == "Unified"));
+        let team = g["resourceProvisioningOptions"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t == "Team"));
+        match (
+            unified,
+            team,
+            g["mailEnabled"].as_bool(),
+            g["securityEnabled"].as_bool(),
+        ) {
+            (true, true, ..) => "team",
+            (true, false, ..) => "microsoft365",
+            (false, _, Some(true), Some(true)) => "mailEnabledSecurity",
+            (false, _, Some(false), Some(true)) => "security",
+            (false, _, Some(true), Some(false)) => "distribution",
+            _ => "other",
+        }
+    };
+    let kinds: HashSet<&str> = groups.iter().map(kind).collect();
+    for expected in [
+        "team",
+        "microsoft365",
+        "mailEnabledSecurity",
+        "security",
+        "distribution",
+    ] {
+        assert!(kinds.contains(expected), "{expected} is among {kinds:?}");
+    }
+    assert!(!kinds.contains("other"));
+}
+
+#[tokio::test]
+async fn transitive_members_expand_nesting_and_casts_filter_by_type() {
+    let s = session().await;
+    let (index, id) = group_id(&s, "tum-calisanlar");
+    let root = &s.emulator.graph_url;
+    let everything = all_pages(
+        &s,
+        &format!("{root}/groups/{id}/transitiveMembers?$top=50"),
+        false,
+    )
+    .await;
+    let expected = s.emulator.world.tenant.transitive_members(index);
+    assert_eq!(everything.len(), expected.len());
+    assert!(
+        everything
+            .iter()
+            .any(|m| m["@odata.type"] == "#microsoft.graph.group")
+    );
+
+    // Both spellings of the cast, as the SDKs and hand-written code send them.
+    for cast in ["microsoft.graph.user", "graph.user"] {
+        let users = all_pages(
+            &s,
+            &format!("{root}/groups/{id}/transitiveMembers/{cast}?$select=id,mail&$top=999"),
+            false,
+        )
+        .await;
+        let want = expected
+            .iter()
+            .filter(|m| matches!(m, Member::User(_)))
+            .count();
+        assert_eq!(users.len(), want, "{cast}");
+        let ids: HashSet<&str> = users
+            .iter()
+            .map(|u| u["id"].as_str().expect("id"))
+            .collect();
+        assert_eq!(ids.len(), want, "no duplicates through overlapping nesting");
+        assert!(
+            users
+                .iter()
+                .all(|u| u.get("@odata.type").is_none() && u.as_object().expect("o").len() == 2)
+        );
+    }
+
+    let direct = all_pages(&s, &format!("{root}/groups/{id}/members"), false).await;
+    assert_eq!(
+        direct.len(),
+        s.emulator.world.tenant.groups[index].members.len()
+    );
+    assert!(
+        direct.len() < everything.len(),
+        "members are the first level only"
+    );
+}
+
+#[tokio::test]
+async fn counting_members_needs_eventual_consistency() {
+    let s = session().await;
+    let (index, id) = group_id(&s, "erisim-seviye-1");
+    let url = format!(
+        "{}/groups/{id}/transitiveMembers/microsoft.graph.device/$count",
+        s.emulator.graph_url
+    );
+    assert_graph_error(
+        s.get(&url, false).await,
+        StatusCode::BAD_REQUEST,
+        "Request_BadRequest",
+    )
+    .await;
+    let response = s.get(&url, true).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let devices = s
+        .emulator
+        .world
+        .tenant
+        .transitive_members(index)
+        .into_iter()
+        .filter(|m| matches!(m, Member::Device(_)))
+        .count();
+    assert!(devices > 0, "the fourth level holds devices");
+    assert_eq!(response.text().await.expect("text"), devices.to_string());
+
+    let counted: Value = s
+        .get(
+            &format!(
+                "{}/groups/{id}/transitiveMembers/graph.user?$count=true&$top=1",
+                s.emulator.graph_url
+            ),
+            true,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(counted["@odata.count"].as_u64().expect("count") > 1);
+    assert_eq!(counted["value"].as_array().expect("value").len(), 1);
+}
+
+#[tokio::test]
+async fn org_contacts_and_an_empty_group_answer_as_graph_does() {
+    let s = session().await;
+    let root = &s.emulator.graph_url;
+    let (_, partners) = group_id(&s, "is-ortaklari");
+    let contacts: Value = s
+        .get(
+            &format!("{root}/groups/{partners}/members/microsoft.graph.orgContact"),
+            false,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let contacts = contacts["value"].as_array().expect("value");
+    assert_eq!(contacts.len(), s.emulator.world.tenant.contacts.len());
+    assert!(contacts.iter().all(|c| {
+        c["mail"]
+            .as_str()
+            .is_some_and(|m| !m.ends_with("ornek.example"))
+    }));
+
+    let (_, empty) = group_id(&s, "bos-grup");
+    let body: Value = s
+        .get(&format!("{root}/groups/{empty}/transitiveMembers"), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(body["value"], serde_json::json!([]));
+    assert!(body.get("@odata.nextLink").is_none());
+}
+
+#[tokio::test]
+async fn bad_group_ids_and_segments_get_graphs_errors() {
+    let s = session().await;
+    let root = &s.emulator.graph_url;
+    assert_graph_error(
+        s.get(&format!("{root}/groups/not-a-guid/members"), false)
+            .await,
+        StatusCode::BAD_REQUEST,
+        "Request_BadRequest",
+    )
+    .await;
+    let missing = "00000000-0000-4000-8000-000000000000";
+    assert_graph_error(
+        s.get(&format!("{root}/groups/{missing}"), false).await,
+        StatusCode::NOT_FOUND,
+        "Request_ResourceNotFound",
+    )
+    .await;
+    let (_, id) = group_id(&s, "tum-calisanlar");
+    assert_graph_error(
+        s.get(&format!("{root}/groups/{id}/owners2"), false).await,
+        StatusCode::BAD_REQUEST,
+        "BadRequest",
+    )
+    .await;
+    assert_graph_error(
+        s.get(
+            &format!("{root}/groups/{id}/members/microsoft.graph.planet"),
+            false,
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "BadRequest",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_user_by_id_or_upn_with_manager_and_photo() {
+    let s = session().await;
+    let root = &s.emulator.graph_url;
+    let tenant = &s.emulator.world.tenant;
+    let (n, user) = tenant
+        .users
+        .iter()
+        .enumerate()
+        .find(|(_, u)| u.manager.is_some() && u.has_photo)
+        .expect("a user with both");
+    for key in [&user.id, &user.user_principal_name] {
+        let body: Value = s
+            .get(
+                &format!("{root}/users/{key}?$select=displayName,department"),
+                false,
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(body["displayName"], user.display_name.as_str());
+        assert_eq!(
+            body["department"],
+            user.department.as_deref().unwrap_or_default()
+        );
+        assert!(
+            body["@odata.context"]
+                .as_str()
+                .expect("context")
+                .ends_with("/v1.0/$metadata#users(displayName,department)/$entity")
+        );
+    }
+    let manager: Value = s
+        .get(&format!("{root}/users/{}/manager", user.id), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let expected = &tenant.users[user.manager.expect("manager")];
+    assert_eq!(manager["id"], expected.id.as_str());
+    assert_eq!(manager["@odata.type"], "#microsoft.graph.user");
+    assert!(n > 0);
+
+    let top = &tenant.users[0];
+    assert_graph_error(
+        s.get(&format!("{root}/users/{}/manager", top.id), false)
+            .await,
+        StatusCode::NOT_FOUND,
+        "Request_ResourceNotFound",
+    )
+    .await;
+
+    let photo = s
+        .get(&format!("{root}/users/{}/photo/$value", user.id), false)
+        .await;
+    assert_eq!(photo.status(), StatusCode::OK);
+    assert_eq!(photo.headers()["content-type"], "image/png");
+    let bytes = photo.bytes().await.expect("bytes");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let without = tenant
+        .users
+        .iter()
+        .find(|u| !u.has_photo)
+        .expect("someone without a photo");
+    assert_graph_error(
+        s.get(&format!("{root}/users/{}/photo/$value", without.id), false)
+            .await,
+        StatusCode::NOT_FOUND,
+        "ImageNotFound",
+    )
+    .await;
+    assert_graph_error(
+        s.get(&format!("{root}/users/nobody@ornek.example"), false)
+            .await,
+        StatusCode::NOT_FOUND,
+        "Request_ResourceNotFound",
+    )
+    .await;
+}
