@@ -8,6 +8,7 @@
 //! - [`identity`]: the Microsoft identity platform (`/{tenant}/oauth2/v2.0/…`)
 //! - [`tenant`]: the deterministic demo tenant both serve
 
+pub mod controls;
 pub mod graph;
 pub mod identity;
 pub mod tenant;
@@ -27,6 +28,8 @@ pub use tenant::{AppRegistration, Member, Tenant, TenantSpec};
 pub struct World {
     pub tenant: Tenant,
     pub tokens: identity::IssuedTokens,
+    /// Latency, faults, throttling and the request log of the Graph service.
+    pub graph_controls: controls::Controls,
 }
 
 /// The emulators, listening on loopback. Dropping this stops them.
@@ -46,6 +49,7 @@ impl RunningEmulator {
         let world = Arc::new(World {
             tenant: Tenant::generate(&spec),
             tokens: identity::IssuedTokens::default(),
+            graph_controls: controls::Controls::default(),
         });
         let (graph_addr, graph_task) = serve(|base| graph::router(world.clone(), base)).await?;
         let (login_addr, login_task) = serve(|_| identity::router(world.clone())).await?;
@@ -55,6 +59,11 @@ impl RunningEmulator {
             world,
             tasks: vec![graph_task, login_task],
         })
+    }
+
+    /// Test controls of the Graph service.
+    pub fn graph_controls(&self) -> &controls::Controls {
+        &self.world.graph_controls
     }
 
     /// The application registered in the demo tenant for the Davet server.

@@ -48,6 +48,7 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
         with_slash.set_path("/");
         with_slash
     };
+    let controls = world.graph_controls.clone();
     let graph = Graph { world, root };
     Router::new()
         .route("/v1.0/users", get(users::list))
@@ -64,6 +65,10 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
         )
         .fallback(unknown_segment)
         .layer(middleware::from_fn_with_state(graph.clone(), authenticate))
+        .layer(middleware::from_fn_with_state(
+            controls,
+            crate::controls::apply,
+        ))
         .layer(middleware::from_fn(stamp_request_ids))
         .with_state(graph)
 }

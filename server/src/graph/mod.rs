@@ -127,12 +127,19 @@ impl GraphClient {
             }
             let outcome = request.send().await;
             let wait = match outcome {
-                Ok(response) if response.status().is_success() => {
-                    return response
-                        .json()
-                        .await
-                        .map_err(|e| GraphError::Unavailable(format!("unreadable answer: {e}")));
-                }
+                Ok(response) if response.status().is_success() => match response.bytes().await {
+                    Ok(body) => {
+                        return serde_json::from_slice(&body).map_err(|e| {
+                            GraphError::Unavailable(format!("unreadable answer: {e}"))
+                        });
+                    }
+                    // The connection broke mid-answer; a GET is safe to send again.
+                    Err(e) if attempt < MAX_ATTEMPTS => {
+                        tracing::debug!(error = %e, "Graph answer cut off");
+                        backoff(attempt)
+                    }
+                    Err(e) => return Err(GraphError::Unavailable(e.to_string())),
+                },
                 Ok(response) => {
                     let status = response.status();
                     let retry_after = retry_after(response.headers());
@@ -145,9 +152,8 @@ impl GraphClient {
                         None => return Err(error),
                     }
                 }
-                Err(e) if attempt < MAX_ATTEMPTS && (e.is_connect() || e.is_timeout()) => {
-                    backoff(attempt)
-                }
+                // Transport failures (refused, reset, timed out, cut off): a GET may be sent again.
+                Err(e) if attempt < MAX_ATTEMPTS && !e.is_builder() => backoff(attempt),
                 Err(e) => return Err(GraphError::Unavailable(e.to_string())),
             };
             tracing::warn!(

@@ -159,3 +159,71 @@ async fn the_graph_client_follows_next_links_across_pages() {
     assert!(!limited.is_empty() && limited.len() <= 5);
     assert_eq!(limited[..], in_one_page[..limited.len()]);
 }
+
+#[tokio::test]
+async fn throttling_is_waited_out_exactly_as_retry_after_says() {
+    use davet_emulator::controls::{Fault, FaultRule};
+    let app = spawn_app().await;
+    let controls = app.emulator.graph_controls();
+    controls.inject(FaultRule {
+        path: "/users".into(),
+        fault: Fault::Throttle {
+            retry_after_secs: 1,
+        },
+        times: 1,
+    });
+    controls.clear_log();
+    let started = std::time::Instant::now();
+    let response = app.get("api/people?q=ay").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "never earlier than Retry-After"
+    );
+    let statuses: Vec<u16> = controls.log().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [429, 200], "one throttled call, one retry");
+}
+
+#[tokio::test]
+async fn a_long_retry_after_is_reported_rather_than_waited_for() {
+    use davet_emulator::controls::{Fault, FaultRule};
+    let app = spawn_app().await;
+    app.emulator.graph_controls().inject(FaultRule {
+        path: "/users".into(),
+        fault: Fault::Throttle {
+            retry_after_secs: 600,
+        },
+        times: 1,
+    });
+    let response = app.get("api/people?q=ay").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let error: ApiError = response.json().await.expect("json");
+    assert_eq!(error.code, ErrorCode::DirectoryThrottled);
+}
+
+#[tokio::test]
+async fn unavailable_and_dropped_answers_are_retried() {
+    use davet_emulator::controls::{Fault, FaultRule};
+    let app = spawn_app().await;
+    let controls = app.emulator.graph_controls();
+    controls.inject(FaultRule {
+        path: "/users".into(),
+        fault: Fault::Unavailable {
+            retry_after_secs: 0,
+        },
+        times: 1,
+    });
+    controls.inject(FaultRule {
+        path: "/users".into(),
+        fault: Fault::Drop,
+        times: 1,
+    });
+    controls.clear_log();
+    let response = app.get("api/people?q=ay").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        controls.count("/v1.0/users"),
+        3,
+        "503, dropped, then the answer"
+    );
+}

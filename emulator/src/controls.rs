@@ -1,0 +1,269 @@
+//! Test controls: latency, injected faults, throttling, and a record of every request, so tests
+//! can assert how many calls a feature made. The demo leaves them all off.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::graph::GraphError;
+
+/// What can go wrong with one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// 429 with `Retry-After` in seconds, Graph's throttling answer.
+    Throttle { retry_after_secs: u64 },
+    /// 503 with `Retry-After`, as Graph answers when a service is briefly unavailable.
+    Unavailable { retry_after_secs: u64 },
+    /// No answer for this long (longer than the client waits: a timeout).
+    Stall(Duration),
+    /// The connection drops before the request is applied.
+    Drop,
+    /// The request is applied, then the connection drops before the answer.
+    DropAfterApplied,
+}
+
+/// A fault for the next `times` requests whose path contains `path` (every path when empty).
+#[derive(Debug, Clone)]
+pub struct FaultRule {
+    pub path: String,
+    pub fault: Fault,
+    pub times: usize,
+}
+
+/// Per-request latency: `fixed` plus up to `jitter`, uniformly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Latency {
+    pub fixed: Duration,
+    pub jitter: Duration,
+}
+
+/// A token bucket: `capacity` requests at once, refilled at `per_second`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ThrottleLimit {
+    pub capacity: f64,
+    pub per_second: f64,
+}
+
+impl ThrottleLimit {
+    /// Outlook resources: 10,000 requests per 10 minutes per app and mailbox, scaled by `scale`
+    /// (tests scale it down to reach the limit quickly).
+    pub fn outlook(scale: f64) -> Self {
+        Self {
+            capacity: 10_000.0 * scale,
+            per_second: 10_000.0 * scale / 600.0,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Bucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+/// One request as the emulator saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedRequest {
+    pub method: String,
+    /// Path and query, as sent.
+    pub target: String,
+    pub status: u16,
+}
+
+#[derive(Debug, Default)]
+struct State_ {
+    latency: Latency,
+    faults: Vec<FaultRule>,
+    throttle: Option<ThrottleLimit>,
+    buckets: HashMap<String, Bucket>,
+    log: Vec<LoggedRequest>,
+}
+
+/// The controls of one emulated service. Cheap to clone; clones share state.
+#[derive(Debug, Clone, Default)]
+pub struct Controls(Arc<Mutex<State_>>);
+
+impl Controls {
+    fn state(&self) -> MutexGuard<'_, State_> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn set_latency(&self, latency: Latency) {
+        self.state().latency = latency;
+    }
+
+    pub fn inject(&self, rule: FaultRule) {
+        self.state().faults.push(rule);
+    }
+
+    /// Throttle every caller (by bearer token) with this limit; `None` lifts it.
+    pub fn set_throttle(&self, limit: Option<ThrottleLimit>) {
+        let mut state = self.state();
+        state.throttle = limit;
+        state.buckets.clear();
+    }
+
+    /// Every request so far, in the order they arrived.
+    pub fn log(&self) -> Vec<LoggedRequest> {
+        self.state().log.clone()
+    }
+
+    /// How many requests had a path (without the query) containing `fragment`.
+    pub fn count(&self, fragment: &str) -> usize {
+        self.state()
+            .log
+            .iter()
+            .filter(|r| {
+                r.target
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .contains(fragment)
+            })
+            .count()
+    }
+
+    pub fn clear_log(&self) {
+        self.state().log.clear();
+    }
+
+    fn take_fault(&self, path: &str) -> Option<Fault> {
+        let mut state = self.state();
+        let index = state
+            .faults
+            .iter()
+            .position(|r| r.times > 0 && path.contains(&r.path))?;
+        let rule = &mut state.faults[index];
+        rule.times -= 1;
+        let fault = rule.fault.clone();
+        state.faults.retain(|r| r.times > 0);
+        Some(fault)
+    }
+
+    /// Seconds until a token is free for `key`, or `None` when the request may go.
+    fn throttled(&self, key: &str) -> Option<u64> {
+        let mut state = self.state();
+        let limit = state.throttle?;
+        let now = Instant::now();
+        let bucket = state.buckets.entry(key.to_owned()).or_insert(Bucket {
+            tokens: limit.capacity,
+            updated: now,
+        });
+        let elapsed = now.duration_since(bucket.updated).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * limit.per_second).min(limit.capacity);
+        bucket.updated = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            None
+        } else {
+            Some(((1.0 - bucket.tokens) / limit.per_second).ceil().max(1.0) as u64)
+        }
+    }
+
+    fn record(&self, method: &str, target: &str, status: StatusCode) {
+        self.state().log.push(LoggedRequest {
+            method: method.to_owned(),
+            target: target.to_owned(),
+            status: status.as_u16(),
+        });
+    }
+
+    fn delay(&self) -> Duration {
+        let latency = self.state().latency;
+        let jitter = latency.jitter.as_micros() as u64;
+        let extra = if jitter == 0 {
+            0
+        } else {
+            rand::random_range(0..=jitter)
+        };
+        latency.fixed + Duration::from_micros(extra)
+    }
+}
+
+/// The middleware that applies the controls to every request of a service.
+pub async fn apply(State(controls): State<Controls>, request: Request, next: Next) -> Response {
+    let method = request.method().to_string();
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let path = request.uri().path().to_owned();
+    let delay = controls.delay();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let caller = request
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("anonymous")
+        .to_owned();
+    let response = match controls.take_fault(&path) {
+        Some(Fault::Throttle { retry_after_secs }) => too_many_requests(retry_after_secs),
+        Some(Fault::Unavailable { retry_after_secs }) => with_retry_after(
+            GraphError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "serviceNotAvailable",
+                "The service is temporarily unavailable.",
+            )
+            .into_response(),
+            retry_after_secs,
+        ),
+        Some(Fault::Stall(wait)) => {
+            tokio::time::sleep(wait).await;
+            next.run(request).await
+        }
+        Some(Fault::Drop) => dropped(),
+        Some(Fault::DropAfterApplied) => {
+            let _applied = next.run(request).await;
+            dropped()
+        }
+        None => match controls.throttled(&caller) {
+            Some(wait) => too_many_requests(wait),
+            None => next.run(request).await,
+        },
+    };
+    controls.record(&method, &target, response.status());
+    response
+}
+
+fn too_many_requests(retry_after_secs: u64) -> Response {
+    with_retry_after(
+        GraphError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+            "Too many requests have been sent. Retry after the time the Retry-After header gives.",
+        )
+        .into_response(),
+        retry_after_secs,
+    )
+}
+
+fn with_retry_after(mut response: Response, secs: u64) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
+        response.headers_mut().insert("retry-after", value);
+    }
+    response
+}
+
+/// A response whose body fails at once: the server closes the connection mid-answer.
+fn dropped() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, _>(std::io::Error::other("connection dropped"))
+    });
+    let mut response = Response::new(Body::from_stream(failing));
+    // Announce a body it will never send, so the client sees a broken answer, not an empty one.
+    response
+        .headers_mut()
+        .insert("content-length", HeaderValue::from_static("64"));
+    response
+}
