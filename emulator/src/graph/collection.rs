@@ -19,6 +19,8 @@ pub struct EntityType {
     pub searchable: &'static [&'static str],
     /// Of those, the ones matched by word starts rather than as a whole prefix.
     pub tokenized: &'static [&'static str],
+    /// Properties `$orderby` accepts.
+    pub sortable: &'static [&'static str],
 }
 
 impl EntityType {
@@ -36,6 +38,28 @@ impl EntityType {
                 format!(
                     "Could not find a property named '{unknown}' on type 'microsoft.graph.directoryObject'."
                 ),
+            ));
+        }
+        let known = |p: &str| self.properties.iter().any(|props| props.contains(&p));
+        let unknown_filtered = query
+            .filter
+            .iter()
+            .flat_map(|f| f.properties())
+            .find(|p| !known(p));
+        if let Some(property) = unknown_filtered {
+            return Err(GraphError::bad_request(
+                "Request_BadRequest",
+                format!(
+                    "Could not find a property named '{property}' on type 'microsoft.graph.directoryObject'."
+                ),
+            ));
+        }
+        if let Some((property, _)) = &query.orderby
+            && !self.sortable.contains(&property.as_str())
+        {
+            return Err(GraphError::bad_request(
+                "Request_UnsupportedQuery",
+                format!("Sorting not supported for '{property}'."),
             ));
         }
         let unsearchable = query
@@ -106,13 +130,28 @@ pub fn page(
     query: &Query,
 ) -> Result<Response, GraphError> {
     entity.check(query)?;
-    let matching: Vec<Value> = match &query.search {
-        Some(search) => items
-            .into_iter()
-            .filter(|item| search.matches(|c| entity.clause_matches(item, c)))
-            .collect(),
-        None => items,
-    };
+    let mut matching: Vec<Value> = items
+        .into_iter()
+        .filter(|item| query.filter.as_ref().is_none_or(|f| f.matches(item)))
+        .filter(|item| {
+            query
+                .search
+                .as_ref()
+                .is_none_or(|s| s.matches(|c| entity.clause_matches(item, c)))
+        })
+        .collect();
+    if let Some((property, descending)) = &query.orderby {
+        let key = |item: &Value| {
+            item.get(property)
+                .and_then(Value::as_str)
+                .map(fold)
+                .unwrap_or_default()
+        };
+        matching.sort_by_cached_key(key);
+        if *descending {
+            matching.reverse();
+        }
+    }
     let value: Vec<Value> = matching
         .iter()
         .skip(query.offset)

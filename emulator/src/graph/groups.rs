@@ -16,6 +16,7 @@ pub const GROUP: EntityType = EntityType {
     defaults: None,
     searchable: &["displayName", "description", "mail", "mailNickname"],
     tokenized: &["displayName", "description"],
+    sortable: &["displayName"],
 };
 
 /// Members may be of any directory type: `$select` may name the properties of any of them.
@@ -24,6 +25,7 @@ const DIRECTORY_OBJECT: EntityType = EntityType {
     defaults: None,
     searchable: &["displayName", "mail"],
     tokenized: &["displayName"],
+    sortable: &["displayName"],
 };
 
 pub async fn list(

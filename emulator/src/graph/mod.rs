@@ -5,6 +5,7 @@
 
 mod collection;
 pub mod csdl;
+mod filter;
 mod groups;
 mod odata;
 mod users;

@@ -4,6 +4,7 @@
 use axum::http::HeaderMap;
 
 use super::GraphError;
+use super::filter::Filter;
 
 /// Largest `$top` Graph accepts on directory collections.
 pub const MAX_PAGE: usize = 999;
@@ -19,8 +20,13 @@ pub struct Query {
     pub count: bool,
     /// Where this page starts, decoded from `$skiptoken`.
     pub offset: usize,
-    /// `$search` as the client sent it, to carry into the next link.
+    pub filter: Option<Filter>,
+    /// `$orderby`: the property, and whether descending.
+    pub orderby: Option<(String, bool)>,
+    /// `$search`, `$filter` and `$orderby` as the client sent them, for the next link.
     raw_search: Option<String>,
+    raw_filter: Option<String>,
+    raw_orderby: Option<String>,
 }
 
 impl Query {
@@ -51,7 +57,15 @@ impl Query {
                     }
                 }
                 "$skiptoken" => query.offset = decode_skiptoken(&value)?,
-                "$filter" | "$orderby" | "$expand" => {
+                "$filter" => {
+                    query.filter = Some(Filter::parse(&value)?);
+                    query.raw_filter = Some(value.into_owned());
+                }
+                "$orderby" => {
+                    query.orderby = Some(parse_orderby(&value)?);
+                    query.raw_orderby = Some(value.into_owned());
+                }
+                "$expand" => {
                     return Err(GraphError::bad_request(
                         "Request_UnsupportedQuery",
                         format!(
@@ -68,6 +82,13 @@ impl Query {
                 // Graph ignores parameters that are not OData system query options.
                 _ => {}
             }
+        }
+        let advanced = query.filter.as_ref().is_some_and(Filter::is_advanced);
+        if advanced && !eventual_consistency(headers) {
+            return Err(GraphError::bad_request(
+                "Request_UnsupportedQuery",
+                "Unsupported or invalid query filter clause: 'ne' and 'not' need the ConsistencyLevel header set to eventual and $count=true.",
+            ));
         }
         if (query.search.is_some() || query.count) && !eventual_consistency(headers) {
             return Err(GraphError::bad_request(
@@ -91,8 +112,14 @@ impl Query {
         if let Some(top) = self.top {
             parts.push(format!("$top={top}"));
         }
-        if let Some(search) = &self.raw_search {
-            parts.push(format!("$search={}", encode(search)));
+        for (name, raw) in [
+            ("$search", &self.raw_search),
+            ("$filter", &self.raw_filter),
+            ("$orderby", &self.raw_orderby),
+        ] {
+            if let Some(raw) = raw {
+                parts.push(format!("{name}={}", encode(raw)));
+            }
         }
         if self.count {
             parts.push("$count=true".to_owned());
@@ -100,6 +127,28 @@ impl Query {
         parts.push(format!("$skiptoken={}", encode_skiptoken(next_offset)));
         format!("{collection_url}?{}", parts.join("&"))
     }
+}
+
+fn parse_orderby(value: &str) -> Result<(String, bool), GraphError> {
+    let mut words = value.split_whitespace();
+    let property = words.next().unwrap_or_default().to_owned();
+    let descending = match words.next() {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => {
+            return Err(GraphError::bad_request(
+                "BadRequest",
+                format!("Invalid $orderby direction '{other}'."),
+            ));
+        }
+    };
+    if property.is_empty() || words.next().is_some() || value.contains(',') {
+        return Err(GraphError::bad_request(
+            "Request_UnsupportedQuery",
+            "Sorting is supported on one property at a time.",
+        ));
+    }
+    Ok((property, descending))
 }
 
 fn parse_top(value: &str) -> Result<usize, GraphError> {

@@ -37,6 +37,7 @@ pub const USER: EntityType = EntityType {
         "officeLocation",
     ],
     tokenized: &["displayName"],
+    sortable: &["displayName", "userPrincipalName"],
 };
 
 pub fn json(user: &User) -> Value {

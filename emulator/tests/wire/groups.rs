@@ -318,3 +318,123 @@ async fn a_user_by_id_or_upn_with_manager_and_photo() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn filter_and_orderby_select_and_sort_as_the_directory_does() {
+    let s = session().await;
+    let root = &s.emulator.graph_url;
+    let tenant = &s.emulator.world.tenant;
+    let teams: Value = s
+        .get(
+            &format!(
+                "{root}/groups?$filter={}",
+                crate::urlencode("groupTypes/any(c:c eq 'Unified') and mailEnabled eq true")
+            ),
+            false,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let want = tenant
+        .groups
+        .iter()
+        .filter(|g| g.group_types.iter().any(|t| t == "Unified"))
+        .count();
+    assert_eq!(teams["value"].as_array().expect("value").len(), want);
+
+    let department = tenant.users[0].department.clone().expect("department");
+    let url = format!(
+        "{root}/users?$filter={}&$orderby=displayName desc&$select=displayName&$top=999",
+        crate::urlencode(&format!(
+            "department eq '{}' and accountEnabled eq true",
+            department.to_uppercase()
+        ))
+    );
+    let body: Value = s.get(&url, false).await.json().await.expect("json");
+    let names: Vec<String> = body["value"]
+        .as_array()
+        .expect("value")
+        .iter()
+        .map(|u| directory_fold(u["displayName"].as_str().expect("name")))
+        .collect();
+    let want = tenant
+        .users
+        .iter()
+        .filter(|u| u.department.as_deref() == Some(department.as_str()) && u.account_enabled)
+        .count();
+    assert_eq!(names.len(), want, "eq compares without regard to case");
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.reverse();
+    assert_eq!(names, sorted, "sorted descending by display name");
+
+    let upn = &tenant.users[3].user_principal_name;
+    let url = format!(
+        "{root}/users?$filter={}",
+        crate::urlencode(&format!(
+            "userPrincipalName in ('{upn}', 'nobody@ornek.example') or startsWith(mail,'zz')"
+        ))
+    );
+    let body: Value = s.get(&url, false).await.json().await.expect("json");
+    assert_eq!(body["value"].as_array().expect("value").len(), 1);
+
+    let ne = format!("{root}/users?$filter={}", crate::urlencode("mail ne null"));
+    assert_graph_error(
+        s.get(&ne, false).await,
+        StatusCode::BAD_REQUEST,
+        "Request_UnsupportedQuery",
+    )
+    .await;
+    assert_eq!(
+        s.get(&format!("{ne}&$count=true"), true).await.status(),
+        StatusCode::OK
+    );
+    let unknown = format!("{root}/users?$filter={}", crate::urlencode("shoeSize eq 9"));
+    assert_graph_error(
+        s.get(&unknown, false).await,
+        StatusCode::BAD_REQUEST,
+        "Request_BadRequest",
+    )
+    .await;
+    assert_graph_error(
+        s.get(&format!("{root}/users?$orderby=jobTitle"), false)
+            .await,
+        StatusCode::BAD_REQUEST,
+        "Request_UnsupportedQuery",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn next_links_carry_the_filter_and_order() {
+    let s = session().await;
+    let url = format!(
+        "{}/users?$filter={}&$orderby=displayName&$top=10&$select=displayName",
+        s.emulator.graph_url,
+        crate::urlencode("accountEnabled eq true")
+    );
+    let all = all_pages(&s, &url, false).await;
+    let enabled = s
+        .emulator
+        .world
+        .tenant
+        .users
+        .iter()
+        .filter(|u| u.account_enabled)
+        .count();
+    assert_eq!(all.len(), enabled);
+    let names: Vec<String> = all
+        .iter()
+        .map(|u| u["displayName"].as_str().expect("name").to_owned())
+        .collect();
+    let folded: Vec<String> = names.iter().map(|n| directory_fold(n)).collect();
+    let mut sorted = folded.clone();
+    sorted.sort();
+    assert_eq!(folded, sorted, "pages continue the same order");
+}
+
+/// Lower case as the directory folds it: `İ` is `i`, not `i` and a combining dot.
+fn directory_fold(text: &str) -> String {
+    text.to_lowercase().replace("i\u{307}", "i")
+}
