@@ -27,6 +27,9 @@ pub use tenant::{AppRegistration, Member, Tenant, TenantSpec};
 #[derive(Debug)]
 pub struct World {
     pub tenant: Tenant,
+    /// The users as Graph serialises them, made once: listing a large directory should not
+    /// serialise every user on every request.
+    pub users_json: Vec<serde_json::Value>,
     pub tokens: identity::IssuedTokens,
     /// Latency, faults, throttling and the request log of the Graph service.
     pub graph_controls: controls::Controls,
@@ -46,8 +49,10 @@ pub struct RunningEmulator {
 impl RunningEmulator {
     /// Generates the tenant and starts every service on its own loopback port.
     pub async fn start(spec: TenantSpec) -> std::io::Result<Self> {
+        let tenant = Tenant::generate(&spec);
         let world = Arc::new(World {
-            tenant: Tenant::generate(&spec),
+            users_json: tenant.users.iter().map(graph::user_json).collect(),
+            tenant,
             tokens: identity::IssuedTokens::default(),
             graph_controls: controls::Controls::default(),
         });

@@ -4,7 +4,7 @@
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::odata::{Clause, Query, fold, words};
+use super::odata::{Clause, Query, fold, folded_starts_with, some_word_starts_with};
 use super::{Graph, GraphError, odata};
 
 /// What Graph knows about one entity type, for the query options.
@@ -84,13 +84,9 @@ impl EntityType {
             return false;
         };
         if self.tokenized.contains(&clause.property.as_str()) {
-            let have = words(text);
-            clause
-                .words
-                .iter()
-                .all(|w| have.iter().any(|h| h.starts_with(w.as_str())))
+            clause.words.iter().all(|w| some_word_starts_with(text, w))
         } else {
-            fold(text).starts_with(&clause.text)
+            folded_starts_with(text, &clause.text)
         }
     }
 
@@ -121,16 +117,16 @@ impl EntityType {
 
 /// One page of a collection. `path` is relative to the service root (`users`,
 /// `groups/{id}/transitiveMembers`); `context` names the entity set for `@odata.context`.
-pub fn page(
+pub fn page<'a>(
     graph: &Graph,
     path: &str,
     context: &str,
     entity: &EntityType,
-    items: Vec<Value>,
+    items: impl IntoIterator<Item = &'a Value>,
     query: &Query,
 ) -> Result<Response, GraphError> {
     entity.check(query)?;
-    let mut matching: Vec<Value> = items
+    let mut matching: Vec<&Value> = items
         .into_iter()
         .filter(|item| query.filter.as_ref().is_none_or(|f| f.matches(item)))
         .filter(|item| {
@@ -141,7 +137,7 @@ pub fn page(
         })
         .collect();
     if let Some((property, descending)) = &query.orderby {
-        let key = |item: &Value| {
+        let key = |item: &&Value| {
             item.get(property)
                 .and_then(Value::as_str)
                 .map(fold)

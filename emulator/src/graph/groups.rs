@@ -34,14 +34,14 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Response, GraphError> {
     let query = Query::parse(raw.as_deref(), &headers)?;
-    let items = graph
+    let items: Vec<Value> = graph
         .world
         .tenant
         .groups
         .iter()
         .map(|g| serde_json::to_value(g).unwrap_or_default())
         .collect();
-    collection::page(&graph, "groups", "groups", &GROUP, items, &query)
+    collection::page(&graph, "groups", "groups", &GROUP, &items, &query)
 }
 
 fn find(graph: &Graph, id: &str) -> Result<usize, GraphError> {
@@ -210,7 +210,7 @@ pub async fn members(
         Some(cast) => format!("groups/{id}/{relation}/{cast}"),
         None => format!("groups/{id}/{relation}"),
     };
-    collection::page(&graph, &path, context, &entity, items, &query)
+    collection::page(&graph, &path, context, &entity, &items, &query)
 }
 
 fn segment_error(segment: &str) -> GraphError {

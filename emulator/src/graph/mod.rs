@@ -10,6 +10,8 @@ mod groups;
 mod odata;
 mod users;
 
+pub use users::json as user_json;
+
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -283,12 +283,28 @@ impl Search {
 /// Case folding as the directory applies it: simple lowercase mapping, under which `İ` is `i`
 /// (not the two-character `i̇` of full Unicode lowercasing).
 pub fn fold(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            'İ' => 'i',
-            other => other.to_lowercase().next().unwrap_or(other),
-        })
-        .collect()
+    text.chars().map(fold_char).collect()
+}
+
+fn fold_char(c: char) -> char {
+    match c {
+        'İ' => 'i',
+        c if c.is_ascii() => c.to_ascii_lowercase(),
+        other => other.to_lowercase().next().unwrap_or(other),
+    }
+}
+
+/// Whether `text`, folded, starts with `prefix` (already folded), without allocating: the
+/// matching runs over every object of a large directory.
+pub fn folded_starts_with(text: &str, prefix: &str) -> bool {
+    let mut text = text.chars().map(fold_char);
+    prefix.chars().all(|p| text.next() == Some(p))
+}
+
+/// Whether some word of `text` starts with `prefix` (folded), without allocating.
+pub fn some_word_starts_with(text: &str, prefix: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|word| folded_starts_with(word, prefix))
 }
 
 /// Folded words: the directory tokenises on anything that is not a letter or a digit.

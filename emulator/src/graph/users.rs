@@ -50,8 +50,14 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Response, GraphError> {
     let query = Query::parse(raw.as_deref(), &headers)?;
-    let items = graph.world.tenant.users.iter().map(json).collect();
-    collection::page(&graph, "users", "users", &USER, items, &query)
+    collection::page(
+        &graph,
+        "users",
+        "users",
+        &USER,
+        &graph.world.users_json,
+        &query,
+    )
 }
 
 fn find<'a>(graph: &'a Graph, id: &str) -> Result<&'a User, GraphError> {

@@ -153,18 +153,20 @@ const OFFICES: &[&str] = &[
 ];
 
 pub(super) fn generate(rng: &mut SplitMix64, count: usize, domain: &str) -> Vec<User> {
-    let mut taken = std::collections::HashSet::new();
+    // The next free number for each `given.surname`, so a large tenant stays linear.
+    let mut taken: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     (0..count)
         .map(|n| {
             let given = rng.pick(GIVEN_NAMES);
             let surname = rng.pick(SURNAMES);
             let base = format!("{}.{}", ascii_fold(given), ascii_fold(surname));
-            let mut local = base.clone();
-            let mut k = 2;
-            while !taken.insert(local.clone()) {
-                local = format!("{base}{k}");
-                k += 1;
-            }
+            let seen = taken.entry(base.clone()).or_insert(0);
+            *seen += 1;
+            let local = if *seen == 1 {
+                base
+            } else {
+                format!("{base}{seen}")
+            };
             // Roughly one in twenty is a guest, one in twenty-five disabled.
             let guest = is_guest(n);
             let enabled = n % 25 != 11;
