@@ -30,7 +30,8 @@ pub struct World {
     /// The users as Graph serialises them, made once: listing a large directory should not
     /// serialise every user on every request.
     pub users_json: Vec<serde_json::Value>,
-    pub tokens: identity::IssuedTokens,
+    /// The identity platform's signing keys, which Graph trusts.
+    pub keys: identity::keys::SigningKeys,
     /// Latency, faults, throttling and the request log of the Graph service.
     pub graph_controls: controls::Controls,
 }
@@ -53,11 +54,11 @@ impl RunningEmulator {
         let world = Arc::new(World {
             users_json: tenant.users.iter().map(graph::user_json).collect(),
             tenant,
-            tokens: identity::IssuedTokens::default(),
+            keys: identity::keys::SigningKeys::new(spec.seed),
             graph_controls: controls::Controls::default(),
         });
         let (graph_addr, graph_task) = serve(|base| graph::router(world.clone(), base)).await?;
-        let (login_addr, login_task) = serve(|_| identity::router(world.clone())).await?;
+        let (login_addr, login_task) = serve(|base| identity::router(world.clone(), base)).await?;
         Ok(Self {
             graph_url: base_url(graph_addr, "/v1.0")?,
             login_url: base_url(login_addr, "/")?,

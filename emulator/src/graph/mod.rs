@@ -24,7 +24,7 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 use url::Url;
 
-use crate::World;
+use crate::{World, identity};
 
 /// Graph's JSON media type with OData minimal metadata, as the real service labels answers.
 const ODATA_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
@@ -200,14 +200,73 @@ async fn fill_envelope_ids(
     (parts, Json(envelope)).into_response()
 }
 
-/// Graph answers 401 `InvalidAuthenticationToken` without a token the identity platform issued.
+/// Graph answers 401 `InvalidAuthenticationToken` without a valid token for Graph from the
+/// identity platform (signature, audience, lifetime), and 403 `Authorization_RequestDenied`
+/// when the token lacks every permission the resource accepts.
 async fn authenticate(State(graph): State<Graph>, request: Request, next: Next) -> Response {
-    match bearer(request.headers()) {
-        None => unauthorized("Access token is empty."),
-        Some(token) if !graph.world.tokens.is_valid(token) => {
-            unauthorized("Access token validation failure. Invalid audience.")
-        }
-        Some(_) => next.run(request).await,
+    let Some(token) = bearer(request.headers()) else {
+        return unauthorized("Access token is empty.");
+    };
+    let claims = match graph.world.keys.verify(token) {
+        Ok(claims) => claims,
+        Err(why) => return unauthorized(why),
+    };
+    let audience = claims["aud"].as_str().unwrap_or_default();
+    if audience != identity::GRAPH_AUDIENCE && audience != identity::GRAPH_APP_ID {
+        return unauthorized("Access token validation failure. Invalid audience.");
+    }
+    let now = identity::now_secs();
+    let (nbf, exp) = (
+        claims["nbf"].as_u64().unwrap_or(u64::MAX),
+        claims["exp"].as_u64().unwrap_or(0),
+    );
+    // The platform allows five minutes of clock skew.
+    if now + 300 < nbf {
+        return unauthorized("Lifetime validation failed, the token is not yet valid.");
+    }
+    if exp + 300 < now {
+        return unauthorized("Lifetime validation failed, the token is expired.");
+    }
+    let granted: Vec<&str> = claims["roles"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .chain(claims["scp"].as_str().unwrap_or_default().split(' '))
+        .collect();
+    let accepted = permissions_for(request.uri().path());
+    if !accepted.is_empty() && !accepted.iter().any(|p| granted.contains(p)) {
+        return GraphError::new(
+            StatusCode::FORBIDDEN,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// The permissions that each let a caller read a resource (least privileged first), as Graph's
+/// permission reference lists them.
+fn permissions_for(path: &str) -> &'static [&'static str] {
+    let resource = path
+        .trim_start_matches("/v1.0/")
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    match resource {
+        "users" => &[
+            "User.ReadBasic.All",
+            "User.Read.All",
+            "User.ReadWrite.All",
+            "Directory.Read.All",
+        ],
+        "groups" => &[
+            "GroupMember.Read.All",
+            "Group.Read.All",
+            "Directory.Read.All",
+        ],
+        _ => &[],
     }
 }
 

@@ -34,6 +34,8 @@ impl TenantSpec {
 pub struct AppRegistration {
     pub client_id: String,
     pub client_secret: String,
+    /// The app's service principal in this tenant: the `oid` of its app-only tokens.
+    pub service_principal_id: String,
 }
 
 #[derive(Debug)]
@@ -57,6 +59,7 @@ impl Tenant {
         let app = AppRegistration {
             client_id: rng.guid(),
             client_secret: format!("demo~{:016x}{:016x}", rng.next(), rng.next()),
+            service_principal_id: rng.guid(),
         };
         let users = users::generate(&mut rng, spec.users, &domain);
         let directory = groups::generate(&mut rng, &users, &domain);

@@ -4,6 +4,7 @@
 mod controls;
 mod csdl;
 mod groups;
+mod identity;
 mod users;
 
 use davet_emulator::{RunningEmulator, TenantSpec};

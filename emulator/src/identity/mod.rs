@@ -1,0 +1,233 @@
+//! The Microsoft identity platform: discovery (`/{tenant}/v2.0/.well-known/openid-configuration`),
+//! the signing keys (`/{tenant}/discovery/v2.0/keys`) and `POST /{tenant}/oauth2/v2.0/token`.
+//!
+//! Access tokens are RS256 JWTs with the real claims. This slice implements the
+//! client-credentials grant the server uses for app-only Graph calls. Errors use the platform's
+//! body: `error`, `error_description` starting with an AADSTS code, `error_codes`, `timestamp`,
+//! `trace_id`, `correlation_id`.
+
+pub mod keys;
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use url::Url;
+
+use crate::World;
+
+/// Lifetime of issued access tokens, as the real platform's default (60–90 minutes) rounds.
+pub const TOKEN_LIFETIME: Duration = Duration::from_secs(3599);
+
+/// Graph's resource: the `aud` of tokens for Graph.
+pub const GRAPH_AUDIENCE: &str = "https://graph.microsoft.com";
+/// Graph's application id, which also appears as its audience.
+pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+
+/// The application permissions an admin granted the Davet app in the demo tenant (design §1).
+pub const GRANTED_APP_ROLES: &[&str] = &[
+    "User.Read.All",
+    "Group.Read.All",
+    "Directory.Read.All",
+    "Contacts.Read",
+    "Calendars.ReadWrite",
+];
+
+pub(crate) fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+impl World {
+    /// An app-only access token for Graph carrying `roles`, as the token endpoint issues them.
+    /// Tests use it to hold tokens with fewer permissions than the demo app was granted.
+    pub fn app_token(&self, roles: &[&str]) -> String {
+        let now = now_secs();
+        let tenant = &self.tenant;
+        self.keys.sign(&json!({
+            "aud": GRAPH_AUDIENCE,
+            "iss": format!("https://sts.windows.net/{}/", tenant.id),
+            "iat": now,
+            "nbf": now,
+            "exp": now + TOKEN_LIFETIME.as_secs(),
+            "appid": tenant.app.client_id,
+            "appidacr": "1",
+            "idtyp": "app",
+            "oid": tenant.app.service_principal_id,
+            "sub": tenant.app.service_principal_id,
+            "roles": roles,
+            "tid": tenant.id,
+            "uti": crate::graph::request_id(),
+            "ver": "1.0",
+        }))
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Identity {
+    world: Arc<World>,
+    /// Where clients reach this service, for the discovery document.
+    root: Url,
+}
+
+pub fn router(world: Arc<World>, root: Url) -> Router {
+    Router::new()
+        .route(
+            "/{tenant}/v2.0/.well-known/openid-configuration",
+            get(discovery),
+        )
+        .route("/{tenant}/discovery/v2.0/keys", get(jwks))
+        .route("/{tenant}/oauth2/v2.0/token", post(token))
+        .with_state(Identity { world, root })
+}
+
+impl Identity {
+    fn base(&self, tenant: &str) -> String {
+        format!("{}/{tenant}", self.root.as_str().trim_end_matches('/'))
+    }
+
+    /// The platform's answer to a tenant it does not know, if `tenant` is one.
+    fn unknown_tenant(&self, tenant: &str) -> Option<Response> {
+        let directory = &self.world.tenant;
+        if tenant == directory.id || tenant == directory.domain {
+            None
+        } else {
+            Some(aad_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_tenant",
+                90002,
+                &format!(
+                    "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
+                ),
+            ))
+        }
+    }
+
+    /// The v2.0 issuer: this service's address, as the real one is its own.
+    fn issuer(&self) -> String {
+        format!("{}/v2.0", self.base(&self.world.tenant.id))
+    }
+}
+
+async fn discovery(State(identity): State<Identity>, Path(tenant): Path<String>) -> Response {
+    if let Some(error) = identity.unknown_tenant(&tenant) {
+        return error;
+    }
+    let base = identity.base(&tenant);
+    Json(json!({
+        "issuer": identity.issuer(),
+        "authorization_endpoint": format!("{base}/oauth2/v2.0/authorize"),
+        "token_endpoint": format!("{base}/oauth2/v2.0/token"),
+        "jwks_uri": format!("{base}/discovery/v2.0/keys"),
+        "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+        "response_modes_supported": ["query", "fragment", "form_post"],
+        "subject_types_supported": ["pairwise"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+        "scopes_supported": ["openid", "profile", "email", "offline_access"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nbf", "name", "oid", "tid", "ver", "preferred_username"],
+        "request_uri_parameter_supported": false,
+        "tenant_region_scope": "EU",
+        "cloud_instance_name": "microsoftonline.com",
+    }))
+    .into_response()
+}
+
+async fn jwks(State(identity): State<Identity>, Path(tenant): Path<String>) -> Response {
+    if let Some(error) = identity.unknown_tenant(&tenant) {
+        return error;
+    }
+    Json(identity.world.keys.jwks(&identity.issuer())).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenRequest {
+    grant_type: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    scope: Option<String>,
+}
+
+async fn token(
+    State(identity): State<Identity>,
+    Path(tenant): Path<String>,
+    Form(request): Form<TokenRequest>,
+) -> Response {
+    if let Some(error) = identity.unknown_tenant(&tenant) {
+        return error;
+    }
+    let world = &identity.world;
+    let directory = &world.tenant;
+    match request.grant_type.as_deref() {
+        Some("client_credentials") => {}
+        Some(other) => {
+            return aad_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                70003,
+                &format!("The app requested an unsupported grant type '{other}'."),
+            );
+        }
+        None => {
+            return aad_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                900144,
+                "The request body must contain the following parameter: 'grant_type'.",
+            );
+        }
+    }
+    if request.client_id.as_deref() != Some(directory.app.client_id.as_str()) {
+        return aad_error(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            700016,
+            "Application was not found in the directory.",
+        );
+    }
+    if request.client_secret.as_deref() != Some(directory.app.client_secret.as_str()) {
+        return aad_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            7000215,
+            "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
+        );
+    }
+    if request.scope.as_deref() != Some("https://graph.microsoft.com/.default") {
+        return aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            1002012,
+            "The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.",
+        );
+    }
+    let access_token = world.app_token(GRANTED_APP_ROLES);
+    Json(json!({
+        "token_type": "Bearer",
+        "expires_in": TOKEN_LIFETIME.as_secs(),
+        "ext_expires_in": TOKEN_LIFETIME.as_secs(),
+        "access_token": access_token,
+    }))
+    .into_response()
+}
+
+fn aad_error(status: StatusCode, error: &str, code: u32, description: &str) -> Response {
+    let trace_id = crate::graph::request_id();
+    let body = json!({
+        "error": error,
+        "error_description": format!("AADSTS{code}: {description} Trace ID: {trace_id} Correlation ID: {trace_id} Timestamp: {}", crate::graph::now_iso()),
+        "error_codes": [code],
+        "timestamp": crate::graph::now_iso(),
+        "trace_id": trace_id,
+        "correlation_id": trace_id,
+    });
+    (status, Json(body)).into_response()
+}
