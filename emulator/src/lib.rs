@@ -32,6 +32,8 @@ pub struct World {
     pub users_json: Vec<serde_json::Value>,
     /// The identity platform's signing keys, which Graph trusts.
     pub keys: identity::keys::SigningKeys,
+    /// Codes, refresh tokens and registered redirect URIs of delegated sign-in.
+    pub grants: identity::grants::Grants,
     /// Latency, faults, throttling and the request log of the Graph service.
     pub graph_controls: controls::Controls,
 }
@@ -55,6 +57,7 @@ impl RunningEmulator {
             users_json: tenant.users.iter().map(graph::user_json).collect(),
             tenant,
             keys: identity::keys::SigningKeys::new(spec.seed),
+            grants: identity::grants::Grants::default(),
             graph_controls: controls::Controls::default(),
         });
         let (graph_addr, graph_task) = serve(|base| graph::router(world.clone(), base)).await?;
