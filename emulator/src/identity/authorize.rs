@@ -1,0 +1,209 @@
+//! `/{tenant}/oauth2/v2.0/authorize`: the sign-in page of the demo tenant and the decision that
+//! sends the browser back to the app with a code.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use url::Url;
+
+use super::{Identity, grants, html, refusal};
+
+#[derive(Debug, Deserialize)]
+pub(super) struct AuthorizeRequest {
+    client_id: Option<String>,
+    response_type: Option<String>,
+    redirect_uri: Option<String>,
+    scope: Option<String>,
+    state: Option<String>,
+    nonce: Option<String>,
+    code_challenge: Option<String>,
+    code_challenge_method: Option<String>,
+    /// Set by the sign-in page's form: whom the person chose to be.
+    user: Option<String>,
+}
+
+impl AuthorizeRequest {
+    /// The redirect URI, once the client and it are known to be registered.
+    fn check(&self, identity: &Identity) -> Result<String, grants::Refusal> {
+        if self.client_id.as_deref() != Some(identity.world.tenant.app.client_id.as_str()) {
+            return Err(refusal(
+                "unauthorized_client",
+                700016,
+                "Application was not found in the directory.",
+            ));
+        }
+        let redirect_uri = self.redirect_uri.clone().unwrap_or_default();
+        if !identity.world.grants.is_registered(&redirect_uri) {
+            return Err(refusal(
+                "invalid_request",
+                50011,
+                "The redirect URI specified in the request does not match the redirect URIs configured for the application.",
+            ));
+        }
+        if self.response_type.as_deref() != Some("code") {
+            return Err(refusal(
+                "unsupported_response_type",
+                900144,
+                "Only the code response type is supported.",
+            ));
+        }
+        if self.code_challenge.is_some() && self.code_challenge_method.as_deref() != Some("S256") {
+            return Err(refusal(
+                "invalid_request",
+                50148,
+                "code_challenge_method must be S256.",
+            ));
+        }
+        Ok(redirect_uri)
+    }
+}
+
+/// The sign-in page: the tenant's enabled people, each a button that signs in as them.
+pub(super) async fn page(
+    State(identity): State<Identity>,
+    Path(tenant): Path<String>,
+    Query(request): Query<AuthorizeRequest>,
+) -> Response {
+    if let Some(error) = identity.unknown_tenant(&tenant) {
+        return error;
+    }
+    if let Err(refusal) = request.check(&identity) {
+        return (
+            StatusCode::BAD_REQUEST,
+            Html(format!(
+                "<h1>Sign in failed</h1><p>AADSTS{}: {}</p>",
+                refusal.code,
+                html(&refusal.description)
+            )),
+        )
+            .into_response();
+    }
+    let hidden: String = [
+        ("client_id", &request.client_id),
+        ("response_type", &request.response_type),
+        ("redirect_uri", &request.redirect_uri),
+        ("scope", &request.scope),
+        ("state", &request.state),
+        ("nonce", &request.nonce),
+        ("code_challenge", &request.code_challenge),
+        ("code_challenge_method", &request.code_challenge_method),
+    ]
+    .iter()
+    .filter_map(|(name, value)| {
+        value.as_ref().map(|v| {
+            format!(
+                "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
+                html(v)
+            )
+        })
+    })
+    .collect();
+    let people: String = identity
+        .world
+        .tenant
+        .users
+        .iter()
+        .filter(|u| u.account_enabled && u.user_type == "Member")
+        .take(40)
+        .map(|u| {
+            format!(
+                "<li><button name=\"user\" value=\"{}\">{} <small>{}</small></button></li>",
+                html(&u.id),
+                html(&u.display_name),
+                html(&u.user_principal_name)
+            )
+        })
+        .collect();
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in to your account</title></head>\
+         <body><h1>Pick an account</h1><p>Demo tenant {}: choose whom to sign in as.</p>\
+         <form method=\"post\">{hidden}<ul class=\"accounts\">{people}</ul></form></body></html>",
+        html(&identity.world.tenant.domain)
+    ))
+    .into_response()
+}
+
+/// The person chose an account: back to the app with a code (or an error), and the state.
+pub(super) async fn decision(
+    State(identity): State<Identity>,
+    Path(tenant): Path<String>,
+    Form(request): Form<AuthorizeRequest>,
+) -> Response {
+    if let Some(error) = identity.unknown_tenant(&tenant) {
+        return error;
+    }
+    let redirect_uri = match request.check(&identity) {
+        Ok(uri) => uri,
+        Err(refusal) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(format!(
+                    "<p>AADSTS{}: {}</p>",
+                    refusal.code,
+                    html(&refusal.description)
+                )),
+            )
+                .into_response();
+        }
+    };
+    let mut target = match Url::parse(&redirect_uri) {
+        Ok(url) => url,
+        Err(_) => return (StatusCode::BAD_REQUEST, "invalid redirect_uri").into_response(),
+    };
+    let chosen = request.user.as_deref().and_then(|id| {
+        identity
+            .world
+            .tenant
+            .users
+            .iter()
+            .position(|u| u.id == id && u.account_enabled)
+    });
+    let scopes = grants::Scopes::parse(request.scope.as_deref().unwrap_or_default());
+    let outcome = match (chosen, scopes.consented()) {
+        (None, _) => Err(refusal("access_denied", 50058, "No account was chosen.")),
+        (_, Err(refusal)) => Err(refusal),
+        (Some(user), Ok(mut granted)) => {
+            for (wanted, name) in [
+                (scopes.openid, "openid"),
+                (scopes.offline, "offline_access"),
+                (scopes.api, grants::API_SCOPE),
+            ] {
+                if wanted {
+                    granted.push(name.to_owned());
+                }
+            }
+            let grant = grants::Grant {
+                user,
+                scopes: granted,
+                client_id: identity.world.tenant.app.client_id.clone(),
+            };
+            Ok(identity.world.grants.issue_code(
+                grant,
+                &redirect_uri,
+                request.code_challenge.clone(),
+                request.nonce.clone(),
+            ))
+        }
+    };
+    {
+        let mut query = target.query_pairs_mut();
+        match &outcome {
+            Ok(code) => query.append_pair("code", code),
+            Err(refusal) => query.append_pair("error", refusal.error).append_pair(
+                "error_description",
+                &format!("AADSTS{}: {}", refusal.code, refusal.description),
+            ),
+        };
+        if let Some(state) = &request.state {
+            query.append_pair("state", state);
+        }
+    }
+    // The platform answers 302 Found, as browsers and MSAL expect.
+    (
+        StatusCode::FOUND,
+        [(axum::http::header::LOCATION, target.to_string())],
+    )
+        .into_response()
+}
