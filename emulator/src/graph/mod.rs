@@ -3,6 +3,7 @@
 //!
 //! Names and types follow `shared/spec/graph/v1.0-cleanMetadata.xml`.
 
+mod batch;
 mod collection;
 pub mod csdl;
 mod filter;
@@ -35,6 +36,8 @@ const ODATA_JSON: &str = "application/json;odata.metadata=minimal;odata.streamin
 struct Graph {
     world: Arc<World>,
     root: Url,
+    /// The whole service, for `$batch` to send its requests through; set once built.
+    service: Arc<std::sync::OnceLock<Router>>,
 }
 
 impl Graph {
@@ -52,8 +55,13 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
         with_slash
     };
     let controls = world.graph_controls.clone();
-    let graph = Graph { world, root };
-    Router::new()
+    let graph = Graph {
+        world,
+        root,
+        service: Arc::default(),
+    };
+    let service = Router::new()
+        .route("/v1.0/$batch", axum::routing::post(batch::handle))
         .route("/v1.0/users", get(users::list))
         .route("/v1.0/users/{id}", get(users::get))
         .route("/v1.0/users/{id}/manager", get(users::manager))
@@ -73,7 +81,10 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
             crate::controls::apply,
         ))
         .layer(middleware::from_fn(stamp_request_ids))
-        .with_state(graph)
+        .with_state(graph.clone());
+    // Only this function sets it, once: the cell is new.
+    let _ = graph.service.set(service.clone());
+    service
 }
 
 /// A Graph error: status, Graph's `code`, and a message, rendered in Graph's envelope.

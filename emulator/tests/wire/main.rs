@@ -1,6 +1,7 @@
 //! The emulator on the wire, as Microsoft documents Graph and the identity platform: statuses,
 //! headers, error envelopes and paging.
 
+mod batch;
 mod controls;
 mod csdl;
 mod groups;
