@@ -114,3 +114,34 @@ mod tests {
         assert_eq!(locked_version(lock, "leptos"), None);
     }
 }
+
+/// A virtual environment with Microsoft's Python Graph SDK (`tests/graph_sdk/requirements.txt`),
+/// for the test that drives the emulator with it. Returns its Python.
+pub fn graph_sdk_python(root: &Path) -> Result<std::path::PathBuf> {
+    let venv = root.join("target/graph-sdk-venv");
+    let python = venv.join("bin/python");
+    let requirements = root.join("tests/graph_sdk/requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements)
+        .map_err(|e| format!("{}: {e}", requirements.display()))?;
+    let stamp = venv.join(".installed-requirements");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && python.is_file()
+    {
+        return Ok(python);
+    }
+    step("install: Python virtual environment with msgraph-sdk (for the Graph SDK test)");
+    if !python.is_file() {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    run(Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(&requirements))?;
+    std::fs::write(&stamp, wanted).map_err(|e| format!("{}: {e}", stamp.display()))?;
+    Ok(python)
+}

@@ -113,6 +113,7 @@ fn test() -> Result {
         ("chromium", "chromium"),
         ("chromedriver", "chromium-driver"),
     ])?;
+    let graph_sdk_python = install::graph_sdk_python(&root)?;
     step("tests: unit, integration and browser end-to-end");
     let mut tests = if install::has("cargo-nextest") {
         let mut c = cargo();
@@ -125,7 +126,8 @@ fn test() -> Result {
     };
     run(tests
         .env("DAVET_PANE_DIR", &dist)
-        .env("DAVET_MANIFEST_SCHEMA", schema(&root)?))
+        .env("DAVET_MANIFEST_SCHEMA", schema(&root)?)
+        .env("DAVET_GRAPH_SDK_PYTHON", graph_sdk_python))
 }
 
 /// The Office manifest schema shipped in `../shared/spec`.

@@ -1,0 +1,87 @@
+"""Drives the emulator with Microsoft's Python Graph SDK (msgraph-sdk): an independent client.
+
+Reads the emulator's addresses and the demo app's credentials from the environment, then
+  1. searches users with $search (ConsistencyLevel: eventual),
+  2. pages through a group's transitive members (cast to users) with the SDK's PageIterator,
+and prints one JSON object with what it saw, for the Rust test to check.
+"""
+import asyncio
+import json
+import os
+
+import httpx
+from kiota_abstractions.authentication import (
+    AccessTokenProvider,
+    AllowedHostsValidator,
+    BaseBearerTokenAuthenticationProvider,
+)
+from kiota_abstractions.base_request_configuration import RequestConfiguration
+from msgraph import GraphRequestAdapter, GraphServiceClient
+from msgraph.generated.groups.item.transitive_members.graph_user.graph_user_request_builder import (
+    GraphUserRequestBuilder,
+)
+from msgraph.generated.users.users_request_builder import UsersRequestBuilder
+from msgraph_core.tasks.page_iterator import PageIterator
+
+
+class EmulatorToken(AccessTokenProvider):
+    """The SDK's Azure Identity provider sends no token to non-Microsoft hosts; this one does."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.hosts = AllowedHostsValidator(["127.0.0.1"])
+
+    async def get_authorization_token(self, uri, additional_authentication_context=None) -> str:
+        return self.token
+
+    def get_allowed_hosts_validator(self) -> AllowedHostsValidator:
+        return self.hosts
+
+
+async def app_token() -> str:
+    url = f"{os.environ['LOGIN_URL'].rstrip('/')}/{os.environ['TENANT_ID']}/oauth2/v2.0/token"
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(url, data={
+            "grant_type": "client_credentials",
+            "client_id": os.environ["CLIENT_ID"],
+            "client_secret": os.environ["CLIENT_SECRET"],
+            "scope": "https://graph.microsoft.com/.default",
+        })
+        answer.raise_for_status()
+        return answer.json()["access_token"]
+
+
+async def main() -> None:
+    auth = BaseBearerTokenAuthenticationProvider(EmulatorToken(await app_token()))
+    adapter = GraphRequestAdapter(auth)
+    adapter.base_url = os.environ["GRAPH_URL"]
+    client = GraphServiceClient(request_adapter=adapter)
+
+    search = RequestConfiguration(query_parameters=UsersRequestBuilder.UsersRequestBuilderGetQueryParameters(
+        search='"displayName:ay"', select=["id", "displayName", "mail"], top=25, count=True,
+    ))
+    search.headers.add("ConsistencyLevel", "eventual")
+    found = await client.users.get(request_configuration=search)
+
+    members = RequestConfiguration(query_parameters=GraphUserRequestBuilder.GraphUserRequestBuilderGetQueryParameters(
+        select=["id", "mail"], top=999,
+    ))
+    first = await client.groups.by_group_id(os.environ["GROUP_ID"]).transitive_members.graph_user.get(
+        request_configuration=members,
+    )
+    ids = []
+    pages = PageIterator(first, adapter)
+
+    def collect(user) -> bool:
+        ids.append(user.id)
+        return True
+
+    await pages.iterate(collect)
+    print(json.dumps({
+        "search_count": found.odata_count,
+        "search_names": [u.display_name for u in found.value],
+        "member_ids": ids,
+    }))
+
+
+asyncio.run(main())
