@@ -103,18 +103,6 @@ pub fn wasm_opt(root: &Path) -> Result<std::path::PathBuf> {
     Ok(wasm_opt)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_locked_version_is_read_from_cargo_lock() {
-        let lock = "[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.1\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
-        assert_eq!(locked_version(lock, "wasm-bindgen"), Some("0.2.130"));
-        assert_eq!(locked_version(lock, "leptos"), None);
-    }
-}
-
 /// A virtual environment with Microsoft's Python Graph SDK (`tests/graph_sdk/requirements.txt`),
 /// for the test that drives the emulator with it. Returns its Python.
 pub fn graph_sdk_python(root: &Path) -> Result<std::path::PathBuf> {
@@ -144,4 +132,16 @@ pub fn graph_sdk_python(root: &Path) -> Result<std::path::PathBuf> {
         .arg(&requirements))?;
     std::fs::write(&stamp, wanted).map_err(|e| format!("{}: {e}", stamp.display()))?;
     Ok(python)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_locked_version_is_read_from_cargo_lock() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.1\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(locked_version(lock, "wasm-bindgen"), Some("0.2.130"));
+        assert_eq!(locked_version(lock, "leptos"), None);
+    }
 }
