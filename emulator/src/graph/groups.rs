@@ -137,21 +137,22 @@ impl Cast {
     }
 }
 
-/// `GET /groups/{id}/{members|transitiveMembers}[/{cast}][/$count]`.
-pub async fn members(
-    State(graph): State<Graph>,
-    Path(segments): Path<Vec<(String, String)>>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Result<Response, GraphError> {
+/// The path segments after `{id}`: the relation, an optional cast, an optional `$count`.
+struct Related<'a> {
+    id: &'a str,
+    relation: &'a str,
+    cast: Cast,
+    cast_segment: Option<&'a str>,
+    count_only: bool,
+}
+
+fn related(segments: &[(String, String)]) -> Result<Related<'_>, GraphError> {
     let value = |name: &str| {
         segments
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let id = value("id").unwrap_or_default();
-    let relation = value("relation").unwrap_or_default();
     let mut rest: Vec<&str> = [value("cast"), value("count")]
         .into_iter()
         .flatten()
@@ -165,22 +166,74 @@ pub async fn members(
         [segment] => Cast::parse(segment).ok_or_else(|| segment_error(segment))?,
         [_, extra, ..] => return Err(segment_error(extra)),
     };
-    let transitive = match relation {
-        "members" => false,
-        "transitiveMembers" => true,
+    Ok(Related {
+        id: value("id").unwrap_or_default(),
+        relation: value("relation").unwrap_or_default(),
+        cast,
+        cast_segment: rest.first().copied(),
+        count_only,
+    })
+}
+
+/// `GET /groups/{id}/{members|transitiveMembers}[/{cast}][/$count]`.
+pub async fn members(
+    State(graph): State<Graph>,
+    Path(segments): Path<Vec<(String, String)>>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let related = related(&segments)?;
+    let tenant = &graph.world.tenant;
+    let members = match related.relation {
+        "members" => tenant.groups[find(&graph, related.id)?].members.clone(),
+        "transitiveMembers" => tenant.transitive_members(find(&graph, related.id)?),
         other => return Err(segment_error(other)),
     };
-    let group = find(&graph, id)?;
-    let tenant = &graph.world.tenant;
-    let members: Vec<Member> = if transitive {
-        tenant.transitive_members(group)
-    } else {
-        tenant.groups[group].members.clone()
-    };
-    let admitted = members.into_iter().filter(|m| cast.admits(*m));
+    serve_related(
+        &graph,
+        "groups",
+        &related,
+        members,
+        raw.as_deref(),
+        &headers,
+    )
+}
 
-    if count_only {
-        if !eventual_consistency(&headers) {
+/// `GET /users/{id}/{memberOf|transitiveMemberOf}[/{cast}][/$count]`.
+pub async fn member_of(
+    State(graph): State<Graph>,
+    Path(segments): Path<Vec<(String, String)>>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let related = related(&segments)?;
+    let tenant = &graph.world.tenant;
+    let user = tenant
+        .users
+        .iter()
+        .position(|u| u.id == related.id || u.user_principal_name.eq_ignore_ascii_case(related.id));
+    let user = Member::User(user.ok_or_else(|| not_found(related.id))?);
+    let groups = match related.relation {
+        "memberOf" => tenant.member_of(user),
+        "transitiveMemberOf" => tenant.transitive_member_of(user),
+        other => return Err(segment_error(other)),
+    };
+    serve_related(&graph, "users", &related, groups, raw.as_deref(), &headers)
+}
+
+fn serve_related(
+    graph: &Graph,
+    owner: &str,
+    related: &Related<'_>,
+    objects: Vec<Member>,
+    raw: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<Response, GraphError> {
+    let cast = related.cast;
+    let tenant = &graph.world.tenant;
+    let admitted = objects.into_iter().filter(|m| cast.admits(*m));
+    if related.count_only {
+        if !eventual_consistency(headers) {
             return Err(GraphError::bad_request(
                 "Request_BadRequest",
                 "Count is not currently supported without the ConsistencyLevel header set to eventual.",
@@ -192,7 +245,7 @@ pub async fn members(
         )
             .into_response());
     }
-    let query = Query::parse(raw.as_deref(), &headers)?;
+    let query = Query::parse(raw, headers)?;
     let (context, entity) = cast.entity();
     let items: Vec<Value> = admitted
         .map(|m| {
@@ -206,11 +259,12 @@ pub async fn members(
             item
         })
         .collect();
-    let path = match rest.first() {
-        Some(cast) => format!("groups/{id}/{relation}/{cast}"),
-        None => format!("groups/{id}/{relation}"),
+    let (id, relation) = (related.id, related.relation);
+    let path = match related.cast_segment {
+        Some(cast) => format!("{owner}/{id}/{relation}/{cast}"),
+        None => format!("{owner}/{id}/{relation}"),
     };
-    collection::page(&graph, &path, context, &entity, &items, &query)
+    collection::page(graph, &path, context, &entity, &items, &query)
 }
 
 fn segment_error(segment: &str) -> GraphError {

@@ -62,10 +62,18 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
     };
     let service = Router::new()
         .route("/v1.0/$batch", axum::routing::post(batch::handle))
+        .route("/v1.0/me", get(me))
+        .route("/v1.0/me/{*rest}", get(me))
         .route("/v1.0/users", get(users::list))
         .route("/v1.0/users/{id}", get(users::get))
         .route("/v1.0/users/{id}/manager", get(users::manager))
         .route("/v1.0/users/{id}/photo/$value", get(users::photo))
+        .route("/v1.0/users/{id}/{relation}", get(groups::member_of))
+        .route("/v1.0/users/{id}/{relation}/{cast}", get(groups::member_of))
+        .route(
+            "/v1.0/users/{id}/{relation}/{cast}/{count}",
+            get(groups::member_of),
+        )
         .route("/v1.0/groups", get(groups::list))
         .route("/v1.0/groups/{id}", get(groups::get))
         .route("/v1.0/groups/{id}/{relation}", get(groups::members))
@@ -254,7 +262,63 @@ async fn authenticate(State(graph): State<Graph>, request: Request, next: Next) 
         )
         .into_response();
     }
+    let mut request = request;
+    request.extensions_mut().insert(Caller(claims));
     next.run(request).await
+}
+
+/// The verified claims of the caller's token.
+#[derive(Debug, Clone)]
+struct Caller(Value);
+
+/// Marks a request the service sends itself (`/me` resolved to `/users/{id}`): it was counted,
+/// throttled and logged as it arrived.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Internal;
+
+/// `/me…` is `/users/{signed-in user}…`, for delegated tokens only.
+async fn me(
+    State(graph): State<Graph>,
+    axum::Extension(Caller(claims)): axum::Extension<Caller>,
+    request: Request,
+) -> Response {
+    let oid = claims["oid"].as_str().unwrap_or_default();
+    if claims["idtyp"] == "app" || claims["scp"].is_null() || oid.is_empty() {
+        return GraphError::bad_request(
+            "BadRequest",
+            "/me request is only valid with delegated authentication flow.",
+        )
+        .into_response();
+    }
+    let rest = request.uri().path().trim_start_matches("/v1.0/me");
+    let query = request
+        .uri()
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let Ok(uri) = format!("/v1.0/users/{oid}{rest}{query}").parse::<axum::http::Uri>() else {
+        return GraphError::bad_request("BadRequest", "Invalid request path.").into_response();
+    };
+    let (mut parts, body) = request.into_parts();
+    parts.uri = uri;
+    parts.extensions.insert(Internal);
+    let Some(service) = graph.service.get() else {
+        return GraphError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "serviceNotAvailable",
+            "Starting.",
+        )
+        .into_response();
+    };
+    use tower::ServiceExt;
+    match service
+        .clone()
+        .oneshot(Request::from_parts(parts, body))
+        .await
+    {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
 }
 
 /// The permissions that each let a caller read a resource (least privileged first), as Graph's

@@ -112,6 +112,29 @@ impl Tenant {
     }
 }
 
+impl Tenant {
+    /// The groups `member` is a direct member of.
+    pub fn member_of(&self, member: Member) -> Vec<Member> {
+        (0..self.groups.len())
+            .filter(|&g| self.groups[g].members.contains(&member))
+            .map(Member::Group)
+            .collect()
+    }
+
+    /// The groups `member` belongs to directly or through nested groups, each once.
+    pub fn transitive_member_of(&self, member: Member) -> Vec<Member> {
+        let mut found: Vec<Member> = Vec::new();
+        let mut frontier = self.member_of(member);
+        while let Some(group) = frontier.pop() {
+            if !found.contains(&group) {
+                found.push(group);
+                frontier.extend(self.member_of(group));
+            }
+        }
+        found
+    }
+}
+
 fn typed(object: &impl Serialize, odata_type: &str) -> serde_json::Value {
     let mut value = serde_json::to_value(object).unwrap_or_default();
     if let Some(map) = value.as_object_mut() {

@@ -438,3 +438,80 @@ async fn next_links_carry_the_filter_and_order() {
 fn directory_fold(text: &str) -> String {
     text.to_lowercase().replace("i\u{307}", "i")
 }
+
+#[tokio::test]
+async fn me_is_the_signed_in_user_and_member_of_walks_up_the_nesting() {
+    use davet_emulator::identity::grants::Grant;
+    let s = session().await;
+    let world = &s.emulator.world;
+    let tenant = &world.tenant;
+    let user = tenant
+        .users
+        .iter()
+        .position(|u| u.user_type == "Member" && u.account_enabled)
+        .expect("a member");
+    let grant = Grant {
+        user,
+        scopes: vec!["User.Read.All".into(), "Group.Read.All".into()],
+        client_id: tenant.app.client_id.clone(),
+    };
+    let token = world.delegated_token("issuer", &grant, false);
+    let get = |path: &str| {
+        let url = format!("{}{path}", s.emulator.graph_url);
+        let (http, token) = (s.http.clone(), token.clone());
+        async move {
+            http.get(url)
+                .bearer_auth(token)
+                .header("ConsistencyLevel", "eventual")
+                .send()
+                .await
+                .expect("answer")
+        }
+    };
+    s.emulator.graph_controls().clear_log();
+    let me: Value = get("/me?$select=id,displayName")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["id"], tenant.users[user].id.as_str());
+    assert_eq!(
+        s.emulator.graph_controls().log().len(),
+        1,
+        "/me is one request, not two"
+    );
+
+    let direct: Value = get("/me/memberOf").await.json().await.expect("json");
+    let direct = direct["value"].as_array().expect("value").len();
+    assert_eq!(direct, tenant.member_of(Member::User(user)).len());
+    let all: Value =
+        get("/me/transitiveMemberOf/microsoft.graph.group?$select=displayName&$top=999")
+            .await
+            .json()
+            .await
+            .expect("json");
+    let names: Vec<&str> = all["value"]
+        .as_array()
+        .expect("value")
+        .iter()
+        .filter_map(|g| g["displayName"].as_str())
+        .collect();
+    assert_eq!(
+        names.len(),
+        tenant.transitive_member_of(Member::User(user)).len()
+    );
+    assert!(
+        names.contains(&"Tüm Çalışanlar"),
+        "everyone is in all staff through a department list: {names:?}"
+    );
+    assert!(names.len() > direct);
+    let count = get("/me/transitiveMemberOf/$count")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(count, names.len().to_string());
+
+    let app_only = s.get(&format!("{}/me", s.emulator.graph_url), false).await;
+    assert_graph_error(app_only, StatusCode::BAD_REQUEST, "BadRequest").await;
+}
