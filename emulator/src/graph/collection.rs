@@ -21,6 +21,8 @@ pub struct EntityType {
     pub tokenized: &'static [&'static str],
     /// Properties `$orderby` accepts.
     pub sortable: &'static [&'static str],
+    /// Items in a page without `$top`: 100 for directory objects, 10 for Outlook items.
+    pub default_page: usize,
 }
 
 impl EntityType {
@@ -151,7 +153,7 @@ pub fn page<'a>(
     let value: Vec<Value> = matching
         .iter()
         .skip(query.offset)
-        .take(query.page_size())
+        .take(query.page_size(entity.default_page))
         .map(|item| entity.project(item, query.select.as_deref()))
         .collect();
 

@@ -13,7 +13,8 @@ pub enum Filter {
     Ne(String, Literal),
     StartsWith(String, String),
     In(String, Vec<Literal>),
-    Any(String, Literal),
+    /// `collection/any(x:x eq v)`, or `collection/any(x:x/member eq v)` with the member named.
+    Any(String, Option<String>, Literal),
     And(Box<Filter>, Box<Filter>),
     Or(Box<Filter>, Box<Filter>),
     Not(Box<Filter>),
@@ -67,7 +68,7 @@ impl Filter {
             | Filter::Ne(p, _)
             | Filter::StartsWith(p, _)
             | Filter::In(p, _)
-            | Filter::Any(p, _) => {
+            | Filter::Any(p, _, _) => {
                 vec![p.as_str()]
             }
             Filter::And(a, b) | Filter::Or(a, b) => [a.properties(), b.properties()].concat(),
@@ -84,9 +85,12 @@ impl Filter {
                 .as_str()
                 .is_some_and(|s| fold(s).starts_with(&fold(prefix))),
             Filter::In(p, literals) => literals.iter().any(|l| l.matches(get(p))),
-            Filter::Any(p, literal) => get(p)
-                .as_array()
-                .is_some_and(|values| values.iter().any(|v| literal.matches(v))),
+            Filter::Any(p, member, literal) => get(p).as_array().is_some_and(|values| {
+                values.iter().any(|v| match member {
+                    Some(member) => literal.matches(v.get(member).unwrap_or(&Value::Null)),
+                    None => literal.matches(v),
+                })
+            }),
             Filter::And(a, b) => a.matches(item) && b.matches(item),
             Filter::Or(a, b) => a.matches(item) || b.matches(item),
             Filter::Not(a) => !a.matches(item),
@@ -264,13 +268,25 @@ impl Parser<'_> {
                 return Err(self.error("any needs a range variable"));
             };
             self.expect(Token::Colon)?;
-            if self.next() != Some(Token::Word(var)) || self.peek_word() != Some("eq") {
-                return Err(self.error("any supports `x:x eq value`"));
+            if self.next() != Some(Token::Word(var)) {
+                return Err(self.error("any supports `x:x eq value` and `x:x/member eq value`"));
+            }
+            let member = if self.tokens.get(self.at) == Some(&Token::Slash) {
+                self.at += 1;
+                match self.next() {
+                    Some(Token::Word(member)) => Some(member),
+                    _ => return Err(self.error("a member name is missing after '/'")),
+                }
+            } else {
+                None
+            };
+            if self.peek_word() != Some("eq") {
+                return Err(self.error("any supports `x:x eq value` and `x:x/member eq value`"));
             }
             self.at += 1;
             let value = self.literal()?;
             self.expect(Token::Close)?;
-            return Ok(Filter::Any(first, value));
+            return Ok(Filter::Any(first, member, value));
         }
         match self.next() {
             Some(Token::Word(op)) if op == "eq" => Ok(Filter::Eq(first, self.literal()?)),

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::collection::{self, EntityType};
-use super::odata::{Query, eventual_consistency};
+use super::odata::{DEFAULT_PAGE, Query, eventual_consistency};
 use super::{Graph, GraphError, csdl, not_found};
 use crate::tenant::Member;
 
@@ -17,6 +17,7 @@ pub const GROUP: EntityType = EntityType {
     searchable: &["displayName", "description", "mail", "mailNickname"],
     tokenized: &["displayName", "description"],
     sortable: &["displayName"],
+    default_page: DEFAULT_PAGE,
 };
 
 /// Members may be of any directory type: `$select` may name the properties of any of them.
@@ -26,6 +27,7 @@ const DIRECTORY_OBJECT: EntityType = EntityType {
     searchable: &["displayName", "mail"],
     tokenized: &["displayName"],
     sortable: &["displayName"],
+    default_page: DEFAULT_PAGE,
 };
 
 pub async fn list(

@@ -5,6 +5,7 @@
 
 mod batch;
 mod collection;
+mod contacts;
 pub mod csdl;
 mod filter;
 mod groups;
@@ -68,6 +69,16 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
         .route("/v1.0/users/{id}", get(users::get))
         .route("/v1.0/users/{id}/manager", get(users::manager))
         .route("/v1.0/users/{id}/photo/$value", get(users::photo))
+        .route("/v1.0/users/{id}/contacts", get(contacts::contacts))
+        .route("/v1.0/users/{id}/contactFolders", get(contacts::folders))
+        .route(
+            "/v1.0/users/{id}/contactFolders/{folder}",
+            get(contacts::folder),
+        )
+        .route(
+            "/v1.0/users/{id}/contactFolders/{folder}/{relation}",
+            get(contacts::folder_items),
+        )
         .route("/v1.0/users/{id}/{relation}", get(groups::member_of))
         .route("/v1.0/users/{id}/{relation}/{cast}", get(groups::member_of))
         .route(
@@ -324,11 +335,15 @@ async fn me(
 /// The permissions that each let a caller read a resource (least privileged first), as Graph's
 /// permission reference lists them.
 fn permissions_for(path: &str) -> &'static [&'static str] {
-    let resource = path
-        .trim_start_matches("/v1.0/")
-        .split('/')
-        .next()
-        .unwrap_or_default();
+    let mut segments = path.trim_start_matches("/v1.0/").split('/');
+    let resource = segments.next().unwrap_or_default();
+    if resource == "users"
+        && segments
+            .nth(1)
+            .is_some_and(|s| s == "contacts" || s == "contactFolders")
+    {
+        return &["Contacts.Read", "Contacts.ReadWrite"];
+    }
     match resource {
         "users" => &[
             "User.ReadBasic.All",

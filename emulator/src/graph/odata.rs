@@ -99,8 +99,9 @@ impl Query {
         Ok(query)
     }
 
-    pub fn page_size(&self) -> usize {
-        self.top.unwrap_or(DEFAULT_PAGE)
+    /// `$top`, or the collection's default page size.
+    pub fn page_size(&self, default: usize) -> usize {
+        self.top.unwrap_or(default)
     }
 
     /// The absolute link to the page after this one, carrying every option but the skip token.

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::collection::{self, EntityType};
-use super::odata::Query;
+use super::odata::{DEFAULT_PAGE, Query};
 use super::{Graph, GraphError, csdl, not_found};
 use crate::tenant::User;
 
@@ -38,6 +38,7 @@ pub const USER: EntityType = EntityType {
     ],
     tokenized: &["displayName"],
     sortable: &["displayName", "userPrincipalName"],
+    default_page: DEFAULT_PAGE,
 };
 
 pub fn json(user: &User) -> Value {

@@ -6,11 +6,13 @@
 //! security groups, distribution lists), nested several levels deep, overlapping, with members
 //! that are users, groups, external contacts and devices.
 
+mod contacts;
 mod groups;
 mod users;
 
 use serde::Serialize;
 
+pub use contacts::{Contact, ContactFolder, EmailAddress, Mailbox};
 pub use groups::{Device, Group, Member, OrgContact};
 pub use users::User;
 
@@ -40,6 +42,8 @@ pub struct AppRegistration {
 
 #[derive(Debug)]
 pub struct Tenant {
+    /// The seed it was made from; personal contacts are made from it on demand.
+    pub seed: u64,
     /// The directory (tenant) id, a GUID.
     pub id: String,
     /// The verified domain of member accounts.
@@ -64,6 +68,7 @@ impl Tenant {
         let users = users::generate(&mut rng, spec.users, &domain);
         let directory = groups::generate(&mut rng, &users, &domain);
         Self {
+            seed: spec.seed,
             id,
             domain,
             users,

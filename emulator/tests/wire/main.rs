@@ -2,6 +2,7 @@
 //! headers, error envelopes and paging.
 
 mod batch;
+mod contacts;
 mod controls;
 mod csdl;
 mod groups;

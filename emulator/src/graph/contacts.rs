@@ -1,0 +1,167 @@
+//! Personal contacts: `/users/{id}/contacts` (the default folder), `/contactFolders`,
+//! `/contactFolders/{id}`, its `childFolders` to any depth and its `contacts`; the one `$filter`
+//! Graph supports on addresses, `emailAddresses/any(a:a/address eq '…')`. Outlook items page by
+//! 10 unless `$top` says otherwise.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::Value;
+
+use super::collection::{self, EntityType};
+use super::odata::Query;
+use super::{Graph, GraphError, csdl, not_found};
+use crate::tenant::Mailbox;
+
+/// Page size of Outlook collections without `$top`.
+const OUTLOOK_PAGE: usize = 10;
+
+const CONTACT: EntityType = EntityType {
+    properties: &[csdl::CONTACT],
+    defaults: None,
+    searchable: &[],
+    tokenized: &[],
+    sortable: &["displayName"],
+    default_page: OUTLOOK_PAGE,
+};
+
+const FOLDER: EntityType = EntityType {
+    properties: &[csdl::CONTACT_FOLDER],
+    defaults: None,
+    searchable: &[],
+    tokenized: &[],
+    sortable: &["displayName"],
+    default_page: OUTLOOK_PAGE,
+};
+
+fn mailbox(graph: &Graph, user: &str) -> Result<Mailbox, GraphError> {
+    let tenant = &graph.world.tenant;
+    let owner = tenant
+        .users
+        .iter()
+        .position(|u| u.id == user || u.user_principal_name.eq_ignore_ascii_case(user))
+        .ok_or_else(|| not_found(user))?;
+    if tenant.users[owner].user_type == "Guest" {
+        return Err(GraphError::new(
+            StatusCode::NOT_FOUND,
+            "MailboxNotEnabledForRESTAPI",
+            "The mailbox is either inactive, soft-deleted, or is hosted on-premise.",
+        ));
+    }
+    Ok(tenant.mailbox(owner))
+}
+
+fn item_not_found() -> GraphError {
+    GraphError::new(
+        StatusCode::NOT_FOUND,
+        "ErrorItemNotFound",
+        "The specified object was not found in the store.",
+    )
+}
+
+fn json<T: serde::Serialize>(items: &[&T]) -> Vec<Value> {
+    items
+        .iter()
+        .map(|i| serde_json::to_value(i).unwrap_or_default())
+        .collect()
+}
+
+/// `GET /users/{id}/contacts`: the default Contacts folder.
+pub async fn contacts(
+    State(graph): State<Graph>,
+    Path(user): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    let mailbox = mailbox(&graph, &user)?;
+    let items = json(&mailbox.contacts_in(&mailbox.root.id));
+    collection::page(
+        &graph,
+        &format!("users/{user}/contacts"),
+        &format!("users('{user}')/contacts"),
+        &CONTACT,
+        &items,
+        &query,
+    )
+}
+
+/// `GET /users/{id}/contactFolders`: the folders in the default Contacts folder.
+pub async fn folders(
+    State(graph): State<Graph>,
+    Path(user): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    let mailbox = mailbox(&graph, &user)?;
+    let items = json(&mailbox.children(&mailbox.root.id));
+    collection::page(
+        &graph,
+        &format!("users/{user}/contactFolders"),
+        &format!("users('{user}')/contactFolders"),
+        &FOLDER,
+        &items,
+        &query,
+    )
+}
+
+/// `GET /users/{id}/contactFolders/{folder}`.
+pub async fn folder(
+    State(graph): State<Graph>,
+    Path((user, folder)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    let mailbox = mailbox(&graph, &user)?;
+    let found = mailbox.folder(&folder).ok_or_else(item_not_found)?;
+    let item = serde_json::to_value(found).unwrap_or_default();
+    collection::entity(
+        &graph,
+        &format!("users('{user}')/contactFolders"),
+        &FOLDER,
+        &item,
+        &query,
+    )
+}
+
+/// `GET /users/{id}/contactFolders/{folder}/{childFolders|contacts}`.
+pub async fn folder_items(
+    State(graph): State<Graph>,
+    Path((user, folder, relation)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    let mailbox = mailbox(&graph, &user)?;
+    let folder_id = mailbox
+        .folder(&folder)
+        .ok_or_else(item_not_found)?
+        .id
+        .clone();
+    let path = format!("users/{user}/contactFolders/{folder}/{relation}");
+    let context = format!("users('{user}')/contactFolders('{folder}')/{relation}");
+    match relation.as_str() {
+        "childFolders" => collection::page(
+            &graph,
+            &path,
+            &context,
+            &FOLDER,
+            &json(&mailbox.children(&folder_id)),
+            &query,
+        ),
+        "contacts" => collection::page(
+            &graph,
+            &path,
+            &context,
+            &CONTACT,
+            &json(&mailbox.contacts_in(&folder_id)),
+            &query,
+        ),
+        other => Err(GraphError::bad_request(
+            "BadRequest",
+            format!("Resource not found for the segment '{other}'."),
+        )),
+    }
+}
