@@ -207,3 +207,129 @@ pub(super) async fn decision(
     )
         .into_response()
 }
+
+#[derive(Debug, Deserialize)]
+pub(super) struct AdminConsentRequest {
+    client_id: Option<String>,
+    redirect_uri: Option<String>,
+    state: Option<String>,
+    /// Set by the consent page's buttons: `accept` or `cancel`.
+    decision: Option<String>,
+}
+
+impl AdminConsentRequest {
+    fn check(&self, identity: &Identity) -> Result<Url, grants::Refusal> {
+        if self.client_id.as_deref() != Some(identity.world.tenant.app.client_id.as_str()) {
+            return Err(refusal(
+                "unauthorized_client",
+                700016,
+                "Application was not found in the directory.",
+            ));
+        }
+        let redirect_uri = self.redirect_uri.clone().unwrap_or_default();
+        if !identity.world.grants.is_registered(&redirect_uri) {
+            return Err(refusal(
+                "invalid_request",
+                50011,
+                "The redirect URI specified in the request does not match the redirect URIs configured for the application.",
+            ));
+        }
+        Url::parse(&redirect_uri)
+            .map_err(|_| refusal("invalid_request", 50011, "The redirect URI is not a URL."))
+    }
+}
+
+/// `GET /{tenant}/adminconsent`: the page where an admin grants the app's permissions for the
+/// whole organisation.
+pub(super) async fn admin_consent_page(
+    State(identity): State<Identity>,
+    Path(tenant): Path<String>,
+    Query(request): Query<AdminConsentRequest>,
+) -> Response {
+    if let Some(error) = identity.unknown_tenant(&tenant) {
+        return error;
+    }
+    if let Err(refusal) = request.check(&identity) {
+        return (
+            StatusCode::BAD_REQUEST,
+            Html(format!(
+                "<p>AADSTS{}: {}</p>",
+                refusal.code,
+                html(&refusal.description)
+            )),
+        )
+            .into_response();
+    }
+    let hidden: String = [
+        ("client_id", &request.client_id),
+        ("redirect_uri", &request.redirect_uri),
+        ("state", &request.state),
+    ]
+    .iter()
+    .filter_map(|(name, value)| {
+        value.as_ref().map(|v| {
+            format!(
+                "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
+                html(v)
+            )
+        })
+    })
+    .collect();
+    let permissions: String = super::GRANTED_APP_ROLES
+        .iter()
+        .map(|p| format!("<li>{p}</li>"))
+        .collect();
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Permissions requested</title></head>\
+         <body><h1>Permissions requested</h1><p>Accept for your organisation:</p><ul>{permissions}</ul>\
+         <form method=\"post\">{hidden}<button name=\"decision\" value=\"accept\">Accept</button>\
+         <button name=\"decision\" value=\"cancel\">Cancel</button></form></body></html>"
+    ))
+    .into_response()
+}
+
+/// The admin's answer: back to the app with `admin_consent=True` and the tenant, or an error.
+pub(super) async fn admin_consent_decision(
+    State(identity): State<Identity>,
+    Path(tenant): Path<String>,
+    Form(request): Form<AdminConsentRequest>,
+) -> Response {
+    if let Some(error) = identity.unknown_tenant(&tenant) {
+        return error;
+    }
+    let mut target = match request.check(&identity) {
+        Ok(url) => url,
+        Err(refusal) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Html(format!(
+                    "<p>AADSTS{}: {}</p>",
+                    refusal.code,
+                    html(&refusal.description)
+                )),
+            )
+                .into_response();
+        }
+    };
+    {
+        let mut query = target.query_pairs_mut();
+        if request.decision.as_deref() == Some("accept") {
+            query
+                .append_pair("admin_consent", "True")
+                .append_pair("tenant", &identity.world.tenant.id);
+        } else {
+            query.append_pair("error", "access_denied").append_pair(
+                "error_description",
+                "AADSTS65004: The administrator declined to consent to access the app.",
+            );
+        }
+        if let Some(state) = &request.state {
+            query.append_pair("state", state);
+        }
+    }
+    (
+        StatusCode::FOUND,
+        [(axum::http::header::LOCATION, target.to_string())],
+    )
+        .into_response()
+}

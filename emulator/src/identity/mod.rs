@@ -1,5 +1,6 @@
 //! The Microsoft identity platform: discovery (`/{tenant}/v2.0/.well-known/openid-configuration`),
-//! the signing keys (`/{tenant}/discovery/v2.0/keys`) and `POST /{tenant}/oauth2/v2.0/token`.
+//! the signing keys (`/{tenant}/discovery/v2.0/keys`), the authorize page and admin consent, and
+//! `POST /{tenant}/oauth2/v2.0/token`.
 //!
 //! Access tokens are RS256 JWTs with the real claims. This slice implements the
 //! client-credentials grant the server uses for app-only Graph calls. Errors use the platform's
@@ -93,6 +94,10 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
             get(authorize::page).post(authorize::decision),
         )
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
+        .route(
+            "/{tenant}/adminconsent",
+            get(authorize::admin_consent_page).post(authorize::admin_consent_decision),
+        )
         .with_state(Identity { world, root })
 }
 

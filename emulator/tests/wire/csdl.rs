@@ -43,6 +43,8 @@ fn the_emulators_property_tables_are_the_csdls() {
         ("group", csdl::GROUP),
         ("orgContact", csdl::ORG_CONTACT),
         ("device", csdl::DEVICE),
+        ("contact", csdl::CONTACT),
+        ("contactFolder", csdl::CONTACT_FOLDER),
     ] {
         assert_eq!(properties(&xml, name), table, "{name}");
     }
@@ -73,6 +75,17 @@ fn every_property_the_tenant_serialises_is_declared() {
         serde_json::to_value(&tenant.contacts[0]).expect("json"),
         csdl::ORG_CONTACT,
         "orgContact",
+    );
+    let mailbox = tenant.mailbox(0);
+    check(
+        serde_json::to_value(&mailbox.contacts[0]).expect("json"),
+        csdl::CONTACT,
+        "contact",
+    );
+    check(
+        serde_json::to_value(&mailbox.root).expect("json"),
+        csdl::CONTACT_FOLDER,
+        "contactFolder",
     );
     check(
         serde_json::to_value(&tenant.devices[0]).expect("json"),

@@ -518,3 +518,52 @@ async fn the_authorize_page_refuses_an_unregistered_redirect_uri() {
     assert_eq!(page.status(), StatusCode::BAD_REQUEST);
     assert!(page.text().await.expect("html").contains("AADSTS50011"));
 }
+
+#[tokio::test]
+async fn admin_consent_returns_to_the_app_with_the_outcome() {
+    let s = session().await;
+    let world = &s.emulator.world;
+    let redirect = "http://127.0.0.1:9/admin/consent/done";
+    world.grants.register_redirect_uri(redirect);
+    let url = format!("{}{}/adminconsent", s.emulator.login_url, world.tenant.id);
+    let client_id = s.emulator.app().client_id.clone();
+    let params = [
+        ("client_id", client_id.as_str()),
+        ("redirect_uri", redirect),
+        ("state", "s1"),
+    ];
+    let page = s.http.get(&url).query(&params).send().await.expect("page");
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        page.text().await.expect("html").contains("Group.Read.All"),
+        "the page lists the permissions"
+    );
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    for (decision, expected) in [
+        ("accept", "admin_consent=True"),
+        ("cancel", "error=access_denied"),
+    ] {
+        let mut form = params.to_vec();
+        form.push(("decision", decision));
+        let answer = no_redirects
+            .post(&url)
+            .form(&form)
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(answer.status(), StatusCode::FOUND);
+        let location = answer.headers()["location"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        assert!(
+            location.starts_with(redirect)
+                && location.contains(expected)
+                && location.contains("state=s1"),
+            "{location}"
+        );
+    }
+}
