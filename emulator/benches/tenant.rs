@@ -34,26 +34,9 @@ async fn main() {
         .tcp_nodelay(true)
         .build()
         .expect("client");
-    let app = emulator.app().clone();
-    let token_url = emulator
-        .login_url
-        .join(&format!("{}/oauth2/v2.0/token", emulator.world.tenant.id))
-        .expect("url");
-    let answer: serde_json::Value = http
-        .post(token_url)
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", app.client_id.as_str()),
-            ("client_secret", app.client_secret.as_str()),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ])
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("json");
-    let token = answer["access_token"].as_str().expect("token").to_owned();
+    let token = emulator
+        .world
+        .app_token(davet_emulator::identity::GRANTED_APP_ROLES);
     let url = format!(
         "{}/users?$search=%22displayName:ay%22%20OR%20%22mail:ay%22&$select=id,displayName,mail&$top=25",
         emulator.graph_url

@@ -70,17 +70,9 @@ pub(super) async fn page(
         return error;
     }
     if let Err(refusal) = request.check(&identity) {
-        return (
-            StatusCode::BAD_REQUEST,
-            Html(format!(
-                "<h1>Sign in failed</h1><p>AADSTS{}: {}</p>",
-                refusal.code,
-                html(&refusal.description)
-            )),
-        )
-            .into_response();
+        return error_page(&refusal);
     }
-    let hidden: String = [
+    let hidden = hidden_fields(&[
         ("client_id", &request.client_id),
         ("response_type", &request.response_type),
         ("redirect_uri", &request.redirect_uri),
@@ -89,17 +81,7 @@ pub(super) async fn page(
         ("nonce", &request.nonce),
         ("code_challenge", &request.code_challenge),
         ("code_challenge_method", &request.code_challenge_method),
-    ]
-    .iter()
-    .filter_map(|(name, value)| {
-        value.as_ref().map(|v| {
-            format!(
-                "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
-                html(v)
-            )
-        })
-    })
-    .collect();
+    ]);
     let people: String = identity
         .world
         .tenant
@@ -137,15 +119,7 @@ pub(super) async fn decision(
     let redirect_uri = match request.check(&identity) {
         Ok(uri) => uri,
         Err(refusal) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Html(format!(
-                    "<p>AADSTS{}: {}</p>",
-                    refusal.code,
-                    html(&refusal.description)
-                )),
-            )
-                .into_response();
+            return error_page(&refusal);
         }
     };
     let mut target = match Url::parse(&redirect_uri) {
@@ -250,31 +224,13 @@ pub(super) async fn admin_consent_page(
         return error;
     }
     if let Err(refusal) = request.check(&identity) {
-        return (
-            StatusCode::BAD_REQUEST,
-            Html(format!(
-                "<p>AADSTS{}: {}</p>",
-                refusal.code,
-                html(&refusal.description)
-            )),
-        )
-            .into_response();
+        return error_page(&refusal);
     }
-    let hidden: String = [
+    let hidden = hidden_fields(&[
         ("client_id", &request.client_id),
         ("redirect_uri", &request.redirect_uri),
         ("state", &request.state),
-    ]
-    .iter()
-    .filter_map(|(name, value)| {
-        value.as_ref().map(|v| {
-            format!(
-                "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
-                html(v)
-            )
-        })
-    })
-    .collect();
+    ]);
     let permissions: String = super::GRANTED_APP_ROLES
         .iter()
         .map(|p| format!("<li>{p}</li>"))
@@ -300,15 +256,7 @@ pub(super) async fn admin_consent_decision(
     let mut target = match request.check(&identity) {
         Ok(url) => url,
         Err(refusal) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Html(format!(
-                    "<p>AADSTS{}: {}</p>",
-                    refusal.code,
-                    html(&refusal.description)
-                )),
-            )
-                .into_response();
+            return error_page(&refusal);
         }
     };
     {
@@ -332,4 +280,30 @@ pub(super) async fn admin_consent_decision(
         [(axum::http::header::LOCATION, target.to_string())],
     )
         .into_response()
+}
+
+/// The platform's page for a request it refuses: the AADSTS code and what is wrong.
+fn error_page(refusal: &grants::Refusal) -> Response {
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in failed</title></head>\
+         <body><h1>Sign in failed</h1><p>AADSTS{}: {}</p></body></html>",
+        refusal.code,
+        html(&refusal.description)
+    );
+    (StatusCode::BAD_REQUEST, Html(body)).into_response()
+}
+
+/// Hidden form fields that carry a request's parameters to its decision.
+fn hidden_fields(fields: &[(&str, &Option<String>)]) -> String {
+    fields
+        .iter()
+        .filter_map(|(name, value)| {
+            value.as_ref().map(|v| {
+                format!(
+                    "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
+                    html(v)
+                )
+            })
+        })
+        .collect()
 }
