@@ -34,6 +34,8 @@ pub struct World {
     pub keys: identity::keys::SigningKeys,
     /// Codes, refresh tokens and registered redirect URIs of delegated sign-in.
     pub grants: identity::grants::Grants,
+    /// Every mailbox's calendar events.
+    pub calendars: graph::events::Calendars,
     /// Latency, faults, throttling and the request log of the Graph service.
     pub graph_controls: controls::Controls,
 }
@@ -58,6 +60,7 @@ impl RunningEmulator {
             tenant,
             keys: identity::keys::SigningKeys::new(spec.seed),
             grants: identity::grants::Grants::default(),
+            calendars: graph::events::Calendars::default(),
             graph_controls: controls::Controls::default(),
         });
         let (graph_addr, graph_task) = serve(|base| graph::router(world.clone(), base)).await?;

@@ -3,6 +3,7 @@
 Reads the emulator's addresses and the demo app's credentials from the environment, then
   1. searches users with $search (ConsistencyLevel: eventual),
   2. pages through a group's transitive members (cast to users) with the SDK's PageIterator,
+  3. creates an event in the first member's calendar, twice with one transactionId,
 and prints one JSON object with what it saw, for the Rust test to check.
 """
 import asyncio
@@ -20,6 +21,13 @@ from msgraph import GraphRequestAdapter, GraphServiceClient
 from msgraph.generated.groups.item.transitive_members.graph_user.graph_user_request_builder import (
     GraphUserRequestBuilder,
 )
+from msgraph.generated.models.attendee import Attendee
+from msgraph.generated.models.attendee_type import AttendeeType
+from msgraph.generated.models.body_type import BodyType
+from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
+from msgraph.generated.models.email_address import EmailAddress
+from msgraph.generated.models.event import Event
+from msgraph.generated.models.item_body import ItemBody
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 from msgraph_core.tasks.page_iterator import PageIterator
 
@@ -77,10 +85,30 @@ async def main() -> None:
         return True
 
     await pages.iterate(collect)
+
+    def meeting() -> Event:
+        return Event(
+            subject="Bütçe toplantısı",
+            body=ItemBody(content_type=BodyType.Html, content="<p>Join Webex</p>"),
+            start=DateTimeTimeZone(date_time="2026-12-01T09:00:00", time_zone="UTC"),
+            end=DateTimeTimeZone(date_time="2026-12-01T10:00:00", time_zone="UTC"),
+            attendees=[Attendee(
+                email_address=EmailAddress(address="ayse.yilmaz@ornek.example", name="Ayşe Yılmaz"),
+                type=AttendeeType.Required,
+            )],
+            transaction_id="sdk-transaction-1",
+        )
+
+    events = client.users.by_user_id(os.environ["ORGANISER_ID"]).events
+    created = await events.post(meeting())
+    retried = await events.post(meeting())
     print(json.dumps({
         "search_count": found.odata_count,
         "search_names": [u.display_name for u in found.value],
         "member_ids": ids,
+        "event_ids": [created.id, retried.id],
+        "event_subject": created.subject,
+        "event_attendees": [a.email_address.address for a in created.attendees],
     }))
 
 

@@ -9,7 +9,7 @@ use std::process::Command;
 use davet_emulator::{Member, RunningEmulator, TenantSpec};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_python_graph_sdk_searches_users_and_pages_a_5000_member_group() {
+async fn the_python_graph_sdk_searches_users_pages_a_5000_member_group_and_creates_an_event() {
     let python = std::env::var("DAVET_GRAPH_SDK_PYTHON").expect(
         "DAVET_GRAPH_SDK_PYTHON names the Python with msgraph-sdk (`cargo xtask test` sets it up)",
     );
@@ -25,6 +25,11 @@ async fn the_python_graph_sdk_searches_users_and_pages_a_5000_member_group() {
         .iter()
         .position(|g| g.mail_nickname == "tum-calisanlar")
         .expect("all staff");
+    let organiser = tenant
+        .users
+        .iter()
+        .position(|u| u.user_type == "Member")
+        .expect("a member");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/graph_sdk/drive_emulator.py");
     let output = Command::new(python)
         .arg(script)
@@ -34,6 +39,7 @@ async fn the_python_graph_sdk_searches_users_and_pages_a_5000_member_group() {
         .env("CLIENT_ID", &emulator.app().client_id)
         .env("CLIENT_SECRET", &emulator.app().client_secret)
         .env("GROUP_ID", &tenant.groups[all_staff].id)
+        .env("ORGANISER_ID", &tenant.users[organiser].id)
         .output()
         .expect("python runs");
     assert!(
@@ -78,4 +84,16 @@ async fn the_python_graph_sdk_searches_users_and_pages_a_5000_member_group() {
         "six pages of 999 and the rest, each member once"
     );
     assert_eq!(ids.iter().copied().collect::<HashSet<_>>(), expected);
+
+    let events = seen["event_ids"].as_array().expect("event ids");
+    assert_eq!(
+        events[0], events[1],
+        "the retry with the same transactionId returns the same event"
+    );
+    assert_eq!(emulator.world.calendars.count(organiser), 1);
+    assert_eq!(seen["event_subject"], "Bütçe toplantısı");
+    assert_eq!(
+        seen["event_attendees"],
+        serde_json::json!(["ayse.yilmaz@ornek.example"])
+    );
 }

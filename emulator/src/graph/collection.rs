@@ -23,6 +23,8 @@ pub struct EntityType {
     pub sortable: &'static [&'static str],
     /// Items in a page without `$top`: 100 for directory objects, 10 for Outlook items.
     pub default_page: usize,
+    /// Navigation properties kept on items (to filter by) but shown only when `$expand`ed.
+    pub expandable: &'static [&'static str],
 }
 
 impl EntityType {
@@ -42,7 +44,9 @@ impl EntityType {
                 ),
             ));
         }
-        let known = |p: &str| self.properties.iter().any(|props| props.contains(&p));
+        let known = |p: &str| {
+            self.properties.iter().any(|props| props.contains(&p)) || self.expandable.contains(&p)
+        };
         let unknown_filtered = query
             .filter
             .iter()
@@ -94,7 +98,8 @@ impl EntityType {
 
     /// The item as the answer shows it: the selected (or default) properties, and its
     /// `@odata.type` when the collection mixes types.
-    pub fn project(&self, item: &Value, select: Option<&[String]>) -> Value {
+    pub fn project(&self, item: &Value, query: &Query) -> Value {
+        let select = query.select.as_deref();
         let mut out = Map::new();
         if let Some(odata_type) = item.get("@odata.type") {
             out.insert("@odata.type".into(), odata_type.clone());
@@ -108,9 +113,14 @@ impl EntityType {
             (None, None) => {
                 if let Some(map) = item.as_object() {
                     map.keys()
-                        .filter(|k| !k.starts_with('@'))
+                        .filter(|k| !k.starts_with('@') && !self.expandable.contains(&k.as_str()))
                         .for_each(|k| put(k));
                 }
+            }
+        }
+        for expanded in &query.expand {
+            if self.expandable.contains(&expanded.as_str()) {
+                put(expanded);
             }
         }
         Value::Object(out)
@@ -154,7 +164,7 @@ pub fn page<'a>(
         .iter()
         .skip(query.offset)
         .take(query.page_size(entity.default_page))
-        .map(|item| entity.project(item, query.select.as_deref()))
+        .map(|item| entity.project(item, query))
         .collect();
 
     let root = graph.service_root();
@@ -184,12 +194,23 @@ pub fn entity(
     query: &Query,
 ) -> Result<Response, GraphError> {
     entity.check(query)?;
-    let mut value = entity.project(item, query.select.as_deref());
+    Ok(odata(entity_json(graph, context, entity, item, query)))
+}
+
+/// A single entity as JSON, with its `@odata.context`, for answers with their own status.
+pub fn entity_json(
+    graph: &Graph,
+    context: &str,
+    entity: &EntityType,
+    item: &Value,
+    query: &Query,
+) -> Value {
+    let mut value = entity.project(item, query);
     if let Some(map) = value.as_object_mut() {
         let context = context_url(graph, context, query);
         map.insert("@odata.context".into(), json!(format!("{context}/$entity")));
     }
-    Ok(odata(value))
+    value
 }
 
 /// `{root}/$metadata#users` or, with `$select`, `{root}/$metadata#users(displayName,mail)`.

@@ -23,6 +23,7 @@ const CONTACT: EntityType = EntityType {
     tokenized: &[],
     sortable: &["displayName"],
     default_page: OUTLOOK_PAGE,
+    expandable: &[],
 };
 
 const FOLDER: EntityType = EntityType {
@@ -32,6 +33,7 @@ const FOLDER: EntityType = EntityType {
     tokenized: &[],
     sortable: &["displayName"],
     default_page: OUTLOOK_PAGE,
+    expandable: &[],
 };
 
 fn mailbox(graph: &Graph, user: &str) -> Result<Mailbox, GraphError> {

@@ -13,8 +13,9 @@ pub enum Filter {
     Ne(String, Literal),
     StartsWith(String, String),
     In(String, Vec<Literal>),
-    /// `collection/any(x:x eq v)`, or `collection/any(x:x/member eq v)` with the member named.
-    Any(String, Option<String>, Literal),
+    /// `collection/any(x: …)`: some element meets every condition, each `x eq v` (no member)
+    /// or `x/member eq v`.
+    Any(String, Vec<(Option<String>, Literal)>),
     And(Box<Filter>, Box<Filter>),
     Or(Box<Filter>, Box<Filter>),
     Not(Box<Filter>),
@@ -68,7 +69,7 @@ impl Filter {
             | Filter::Ne(p, _)
             | Filter::StartsWith(p, _)
             | Filter::In(p, _)
-            | Filter::Any(p, _, _) => {
+            | Filter::Any(p, _) => {
                 vec![p.as_str()]
             }
             Filter::And(a, b) | Filter::Or(a, b) => [a.properties(), b.properties()].concat(),
@@ -85,10 +86,12 @@ impl Filter {
                 .as_str()
                 .is_some_and(|s| fold(s).starts_with(&fold(prefix))),
             Filter::In(p, literals) => literals.iter().any(|l| l.matches(get(p))),
-            Filter::Any(p, member, literal) => get(p).as_array().is_some_and(|values| {
-                values.iter().any(|v| match member {
-                    Some(member) => literal.matches(v.get(member).unwrap_or(&Value::Null)),
-                    None => literal.matches(v),
+            Filter::Any(p, conditions) => get(p).as_array().is_some_and(|values| {
+                values.iter().any(|v| {
+                    conditions.iter().all(|(member, literal)| match member {
+                        Some(member) => literal.matches(v.get(member).unwrap_or(&Value::Null)),
+                        None => literal.matches(v),
+                    })
                 })
             }),
             Filter::And(a, b) => a.matches(item) && b.matches(item),
@@ -240,6 +243,28 @@ impl Parser<'_> {
         }
     }
 
+    /// `x eq value` or `x/member eq value` inside `any(x: …)`.
+    fn any_condition(&mut self, var: &str) -> Result<(Option<String>, Literal), GraphError> {
+        let usage = "any supports `x:x eq value` and `x:x/member eq value`, joined by and";
+        if self.next() != Some(Token::Word(var.to_owned())) {
+            return Err(self.error(usage));
+        }
+        let member = if self.tokens.get(self.at) == Some(&Token::Slash) {
+            self.at += 1;
+            match self.next() {
+                Some(Token::Word(member)) => Some(member),
+                _ => return Err(self.error("a member name is missing after '/'")),
+            }
+        } else {
+            None
+        };
+        if self.peek_word() != Some("eq") {
+            return Err(self.error(usage));
+        }
+        self.at += 1;
+        Ok((member, self.literal()?))
+    }
+
     fn predicate(&mut self) -> Result<Filter, GraphError> {
         let Some(Token::Word(first)) = self.next() else {
             return Err(self.error("a property is missing"));
@@ -257,9 +282,13 @@ impl Parser<'_> {
             return Ok(Filter::StartsWith(property, prefix));
         }
         if self.tokens.get(self.at) == Some(&Token::Slash) {
-            // `groupTypes/any(c:c eq 'Unified')`
+            // `groupTypes/any(c:c eq 'Unified')`,
+            // `singleValueExtendedProperties/any(ep:ep/id eq '…' and ep/value eq '…')`
             self.at += 1;
-            if self.peek_word() != Some("any") {
+            if !self
+                .peek_word()
+                .is_some_and(|w| w.eq_ignore_ascii_case("any"))
+            {
                 return Err(self.error("only the any operator is supported on collections"));
             }
             self.at += 1;
@@ -268,25 +297,13 @@ impl Parser<'_> {
                 return Err(self.error("any needs a range variable"));
             };
             self.expect(Token::Colon)?;
-            if self.next() != Some(Token::Word(var)) {
-                return Err(self.error("any supports `x:x eq value` and `x:x/member eq value`"));
-            }
-            let member = if self.tokens.get(self.at) == Some(&Token::Slash) {
+            let mut conditions = vec![self.any_condition(&var)?];
+            while self.peek_word() == Some("and") {
                 self.at += 1;
-                match self.next() {
-                    Some(Token::Word(member)) => Some(member),
-                    _ => return Err(self.error("a member name is missing after '/'")),
-                }
-            } else {
-                None
-            };
-            if self.peek_word() != Some("eq") {
-                return Err(self.error("any supports `x:x eq value` and `x:x/member eq value`"));
+                conditions.push(self.any_condition(&var)?);
             }
-            self.at += 1;
-            let value = self.literal()?;
             self.expect(Token::Close)?;
-            return Ok(Filter::Any(first, member, value));
+            return Ok(Filter::Any(first, conditions));
         }
         match self.next() {
             Some(Token::Word(op)) if op == "eq" => Ok(Filter::Eq(first, self.literal()?)),

@@ -18,6 +18,7 @@ pub const GROUP: EntityType = EntityType {
     tokenized: &["displayName", "description"],
     sortable: &["displayName"],
     default_page: DEFAULT_PAGE,
+    expandable: &[],
 };
 
 /// Members may be of any directory type: `$select` may name the properties of any of them.
@@ -28,6 +29,7 @@ const DIRECTORY_OBJECT: EntityType = EntityType {
     tokenized: &["displayName"],
     sortable: &["displayName"],
     default_page: DEFAULT_PAGE,
+    expandable: &[],
 };
 
 pub async fn list(

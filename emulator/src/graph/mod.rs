@@ -7,6 +7,7 @@ mod batch;
 mod collection;
 mod contacts;
 pub mod csdl;
+pub mod events;
 mod filter;
 mod groups;
 mod odata;
@@ -69,6 +70,17 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
         .route("/v1.0/users/{id}", get(users::get))
         .route("/v1.0/users/{id}/manager", get(users::manager))
         .route("/v1.0/users/{id}/photo/$value", get(users::photo))
+        .route(
+            "/v1.0/users/{id}/events",
+            get(events::list).post(events::create),
+        )
+        .route(
+            "/v1.0/users/{id}/events/{event}",
+            get(events::get)
+                .patch(events::update)
+                .delete(events::delete),
+        )
+        .route("/v1.0/users/{id}/calendarView", get(events::calendar_view))
         .route("/v1.0/users/{id}/contacts", get(contacts::contacts))
         .route("/v1.0/users/{id}/contactFolders", get(contacts::folders))
         .route(
@@ -264,7 +276,7 @@ async fn authenticate(State(graph): State<Graph>, request: Request, next: Next) 
         .filter_map(Value::as_str)
         .chain(claims["scp"].as_str().unwrap_or_default().split(' '))
         .collect();
-    let accepted = permissions_for(request.uri().path());
+    let accepted = permissions_for(request.method(), request.uri().path());
     if !accepted.is_empty() && !accepted.iter().any(|p| granted.contains(p)) {
         return GraphError::new(
             StatusCode::FORBIDDEN,
@@ -332,17 +344,20 @@ async fn me(
     }
 }
 
-/// The permissions that each let a caller read a resource (least privileged first), as Graph's
+/// The permissions that each let a caller use a resource (least privileged first), as Graph's
 /// permission reference lists them.
-fn permissions_for(path: &str) -> &'static [&'static str] {
+fn permissions_for(method: &axum::http::Method, path: &str) -> &'static [&'static str] {
     let mut segments = path.trim_start_matches("/v1.0/").split('/');
     let resource = segments.next().unwrap_or_default();
-    if resource == "users"
-        && segments
-            .nth(1)
-            .is_some_and(|s| s == "contacts" || s == "contactFolders")
-    {
-        return &["Contacts.Read", "Contacts.ReadWrite"];
+    match (resource, segments.nth(1)) {
+        ("users", Some("contacts" | "contactFolders")) => {
+            return &["Contacts.Read", "Contacts.ReadWrite"];
+        }
+        ("users", Some("events" | "calendarView")) if method == axum::http::Method::GET => {
+            return &["Calendars.Read", "Calendars.ReadWrite"];
+        }
+        ("users", Some("events")) => return &["Calendars.ReadWrite"],
+        _ => {}
     }
     match resource {
         "users" => &[

@@ -21,12 +21,15 @@ pub struct Query {
     /// Where this page starts, decoded from `$skiptoken`.
     pub offset: usize,
     pub filter: Option<Filter>,
+    /// `$expand`: the navigation properties to include.
+    pub expand: Vec<String>,
     /// `$orderby`: the property, and whether descending.
     pub orderby: Option<(String, bool)>,
     /// `$search`, `$filter` and `$orderby` as the client sent them, for the next link.
     raw_search: Option<String>,
     raw_filter: Option<String>,
     raw_orderby: Option<String>,
+    raw_expand: Option<String>,
 }
 
 impl Query {
@@ -66,12 +69,12 @@ impl Query {
                     query.raw_orderby = Some(value.into_owned());
                 }
                 "$expand" => {
-                    return Err(GraphError::bad_request(
-                        "Request_UnsupportedQuery",
-                        format!(
-                            "Query option '{key}' is not yet implemented by the Davet emulator."
-                        ),
-                    ));
+                    // The navigation properties named; an inner `($filter=…)` is kept whole.
+                    query.expand = value
+                        .split(',')
+                        .map(|e| e.split('(').next().unwrap_or_default().trim().to_owned())
+                        .collect();
+                    query.raw_expand = Some(value.into_owned());
                 }
                 other if other.starts_with('$') => {
                     return Err(GraphError::bad_request(
@@ -117,6 +120,7 @@ impl Query {
             ("$search", &self.raw_search),
             ("$filter", &self.raw_filter),
             ("$orderby", &self.raw_orderby),
+            ("$expand", &self.raw_expand),
         ] {
             if let Some(raw) = raw {
                 parts.push(format!("{name}={}", encode(raw)));

@@ -39,6 +39,7 @@ pub const USER: EntityType = EntityType {
     tokenized: &["displayName"],
     sortable: &["displayName", "userPrincipalName"],
     default_page: DEFAULT_PAGE,
+    expandable: &[],
 };
 
 pub fn json(user: &User) -> Value {

@@ -45,6 +45,7 @@ fn the_emulators_property_tables_are_the_csdls() {
         ("device", csdl::DEVICE),
         ("contact", csdl::CONTACT),
         ("contactFolder", csdl::CONTACT_FOLDER),
+        ("event", csdl::EVENT),
     ] {
         assert_eq!(properties(&xml, name), table, "{name}");
     }

@@ -5,6 +5,7 @@ mod batch;
 mod contacts;
 mod controls;
 mod csdl;
+mod events;
 mod groups;
 mod identity;
 mod users;

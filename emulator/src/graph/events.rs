@@ -1,0 +1,456 @@
+//! Calendars: `/users/{id}/events` create, get, list, patch, delete; `/users/{id}/calendarView`.
+//!
+//! - `transactionId` makes a create idempotent: the same id returns the event made first.
+//! - At most 500 attendees.
+//! - `singleValueExtendedProperties` are set at create, read with `$expand`, and events are
+//!   filtered by them (`singleValueExtendedProperties/any(ep: ep/id eq … and ep/value eq …)`).
+//! - `If-Match` with a change key guards a patch (412 when the event changed meanwhile).
+//!
+//! Times are kept as sent; `Prefer: outlook.timezone` conversion is not done (see the note in
+//! README), and calendarView compares `dateTime` values as UTC.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use super::collection::{self, EntityType};
+use super::odata::Query;
+use super::{Graph, GraphError, csdl, not_found, now_iso};
+
+/// Graph's limit on attendees of one event.
+pub const MAX_ATTENDEES: usize = 500;
+
+/// Extended properties live beside an event and show only when expanded.
+const EXTENDED: &str = "singleValueExtendedProperties";
+
+pub(super) const EVENT: EntityType = EntityType {
+    properties: &[csdl::EVENT],
+    defaults: None,
+    searchable: &[],
+    tokenized: &[],
+    sortable: &["subject"],
+    default_page: 10,
+    expandable: &[EXTENDED],
+};
+
+/// Every mailbox's events, by owner.
+#[derive(Debug, Default)]
+pub struct Calendars(Mutex<HashMap<usize, Vec<Value>>>);
+
+impl Calendars {
+    fn with<T>(&self, owner: usize, f: impl FnOnce(&mut Vec<Value>) -> T) -> T {
+        let mut all = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(all.entry(owner).or_default())
+    }
+
+    /// How many events a mailbox holds (for tests: nothing duplicated, nothing half-made).
+    pub fn count(&self, owner: usize) -> usize {
+        self.with(owner, |events| events.len())
+    }
+}
+
+fn owner(graph: &Graph, user: &str) -> Result<usize, GraphError> {
+    graph
+        .world
+        .tenant
+        .users
+        .iter()
+        .position(|u| u.id == user || u.user_principal_name.eq_ignore_ascii_case(user))
+        .ok_or_else(|| not_found(user))
+}
+
+fn invalid(message: impl Into<String>) -> GraphError {
+    GraphError::bad_request("ErrorInvalidRequest", message)
+}
+
+fn item_not_found() -> GraphError {
+    GraphError::new(
+        StatusCode::NOT_FOUND,
+        "ErrorItemNotFound",
+        "The specified object was not found in the store.",
+    )
+}
+
+fn outlook_id(kind: &str) -> String {
+    format!("AAMkAG{kind}{:032x}", rand::random::<u128>())
+}
+
+/// Seconds since 1970 of an ISO 8601 `dateTime` (fractions and a trailing `Z` allowed).
+pub fn epoch_seconds(text: &str) -> Option<i64> {
+    let text = text.trim_end_matches('Z');
+    let (date, time) = text.split_once('T')?;
+    let mut d = date.split('-').map(|p| p.parse::<i64>());
+    let (y, m, day) = (d.next()?.ok()?, d.next()?.ok()?, d.next()?.ok()?);
+    let mut t = time.split(':');
+    let (h, min) = (
+        t.next()?.parse::<i64>().ok()?,
+        t.next()?.parse::<i64>().ok()?,
+    );
+    let sec = t.next().map_or(Some(0.0), |s| s.parse::<f64>().ok())? as i64;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || sec > 60 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3_600 + min * 60 + sec)
+}
+
+fn time_of(event: &Value, field: &str) -> Option<i64> {
+    epoch_seconds(event[field]["dateTime"].as_str()?)
+}
+
+/// Checks a create or patch body: known properties, times that parse, the attendee limit.
+fn check_body(body: &Map<String, Value>, create: bool) -> Result<(), GraphError> {
+    for key in body.keys() {
+        let known = csdl::EVENT.contains(&key.as_str()) || key == EXTENDED || key.starts_with('@');
+        if !known {
+            return Err(GraphError::bad_request(
+                "RequestBodyRead",
+                format!(
+                    "The property '{key}' does not exist on type 'microsoft.graph.event'. Make sure to only use property names that are defined by the type or mark the type as open type."
+                ),
+            ));
+        }
+    }
+    for field in ["start", "end"] {
+        match body.get(field) {
+            None if create => {
+                return Err(invalid(format!(
+                    "Your request can't be completed. The '{field}' property is required."
+                )));
+            }
+            Some(time)
+                if time["dateTime"].as_str().and_then(epoch_seconds).is_none()
+                    || !time["timeZone"].is_string() =>
+            {
+                return Err(invalid(format!(
+                    "'{field}' needs a dateTime (ISO 8601) and a timeZone."
+                )));
+            }
+            _ => {}
+        }
+    }
+    let at = |field: &str| {
+        body.get(field)
+            .and_then(|t| t["dateTime"].as_str())
+            .and_then(epoch_seconds)
+    };
+    if let (Some(start), Some(end)) = (at("start"), at("end"))
+        && start > end
+    {
+        return Err(invalid("The event's end is before its start."));
+    }
+    if let Some(attendees) = body.get("attendees") {
+        let list = attendees
+            .as_array()
+            .ok_or_else(|| invalid("attendees must be a list"))?;
+        if list.len() > MAX_ATTENDEES {
+            return Err(invalid(format!(
+                "An event can have at most {MAX_ATTENDEES} attendees; this one has {}.",
+                list.len()
+            )));
+        }
+        if list.iter().any(|a| {
+            a["emailAddress"]["address"]
+                .as_str()
+                .is_none_or(|m| !m.contains('@'))
+        }) {
+            return Err(invalid(
+                "Every attendee needs an emailAddress with an address.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `POST /users/{id}/events`.
+pub(super) async fn create(
+    State(graph): State<Graph>,
+    Path(user): Path<String>,
+    Json(body): Json<Value>,
+) -> Result<Response, GraphError> {
+    let owner = owner(&graph, &user)?;
+    let Value::Object(mut event) = body else {
+        return Err(GraphError::bad_request(
+            "RequestBodyRead",
+            "The request body must be a JSON object.",
+        ));
+    };
+    check_body(&event, true)?;
+    let transaction = event
+        .get("transactionId")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let person = &graph.world.tenant.users[owner];
+    let now = now_iso();
+    let organizer =
+        json!({ "emailAddress": { "name": person.display_name, "address": person.mail } });
+    let id = outlook_id("Ev");
+    let stamped = {
+        let attendees: Vec<Value> = event
+            .get("attendees")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mut a| {
+                a["status"] = json!({ "response": "none", "time": "0001-01-01T00:00:00Z" });
+                if a["type"].is_null() {
+                    a["type"] = "required".into();
+                }
+                a
+            })
+            .collect();
+        event.insert("attendees".into(), Value::Array(attendees));
+        event
+            .entry("body")
+            .or_insert(json!({ "contentType": "text", "content": "" }));
+        event.entry("subject").or_insert(json!(""));
+        for (key, value) in [
+            ("id", json!(id)),
+            (
+                "iCalUId",
+                json!(format!(
+                    "040000008200E00074C5B7101A82E008{:032X}",
+                    rand::random::<u128>()
+                )),
+            ),
+            ("changeKey", json!(outlook_id("Ck"))),
+            ("createdDateTime", json!(format!("{now}.0000000Z"))),
+            ("lastModifiedDateTime", json!(format!("{now}.0000000Z"))),
+            ("organizer", organizer),
+            ("isOrganizer", json!(true)),
+            ("isCancelled", json!(false)),
+            ("type", json!("singleInstance")),
+            (
+                "responseStatus",
+                json!({ "response": "organizer", "time": "0001-01-01T00:00:00Z" }),
+            ),
+            (
+                "webLink",
+                json!(format!(
+                    "https://outlook.office365.com/owa/?itemid={id}&exvsurl=1&path=/calendar/item"
+                )),
+            ),
+        ] {
+            event.insert(key.into(), value);
+        }
+        Value::Object(event)
+    };
+    let created = graph.world.calendars.with(owner, |events| {
+        let existing = transaction.as_ref().and_then(|t| {
+            events
+                .iter()
+                .find(|e| e["transactionId"].as_str() == Some(t.as_str()))
+        });
+        match existing {
+            Some(event) => event.clone(),
+            None => {
+                events.push(stamped.clone());
+                stamped
+            }
+        }
+    });
+    let context = format!("users('{user}')/events");
+    let body = collection::entity_json(&graph, &context, &EVENT, &created, &Query::default());
+    Ok((StatusCode::CREATED, super::odata(body)).into_response())
+}
+
+fn find(graph: &Graph, owner: usize, id: &str) -> Result<Value, GraphError> {
+    graph
+        .world
+        .calendars
+        .with(owner, |events| {
+            events.iter().find(|e| e["id"] == id).cloned()
+        })
+        .ok_or_else(item_not_found)
+}
+
+/// `GET /users/{id}/events/{event}`.
+pub(super) async fn get(
+    State(graph): State<Graph>,
+    Path((user, id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    let event = find(&graph, owner(&graph, &user)?, &id)?;
+    collection::entity(
+        &graph,
+        &format!("users('{user}')/events"),
+        &EVENT,
+        &event,
+        &query,
+    )
+}
+
+/// `GET /users/{id}/events`.
+pub(super) async fn list(
+    State(graph): State<Graph>,
+    Path(user): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    let events = graph
+        .world
+        .calendars
+        .with(owner(&graph, &user)?, |events| events.clone());
+    collection::page(
+        &graph,
+        &format!("users/{user}/events"),
+        &format!("users('{user}')/events"),
+        &EVENT,
+        &events,
+        &query,
+    )
+}
+
+/// `GET /users/{id}/calendarView?startDateTime=…&endDateTime=…`: events overlapping the window.
+pub(super) async fn calendar_view(
+    State(graph): State<Graph>,
+    Path(user): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let params: HashMap<String, String> =
+        url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let window = |name: &str| params.get(name).and_then(|v| epoch_seconds(v));
+    let (Some(from), Some(to)) = (window("startDateTime"), window("endDateTime")) else {
+        return Err(GraphError::bad_request(
+            "ErrorInvalidParameter",
+            "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
+        ));
+    };
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    let events: Vec<Value> = graph.world.calendars.with(owner(&graph, &user)?, |events| {
+        events
+            .iter()
+            .filter(|e| {
+                time_of(e, "start").is_some_and(|s| s < to)
+                    && time_of(e, "end").is_some_and(|e| e > from)
+            })
+            .cloned()
+            .collect()
+    });
+    collection::page(
+        &graph,
+        &format!("users/{user}/calendarView"),
+        &format!("users('{user}')/calendarView"),
+        &EVENT,
+        &events,
+        &query,
+    )
+}
+
+/// `PATCH /users/{id}/events/{event}`, guarded by `If-Match` when sent.
+pub(super) async fn update(
+    State(graph): State<Graph>,
+    Path((user, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Result<Response, GraphError> {
+    let owner = owner(&graph, &user)?;
+    let Value::Object(changes) = body else {
+        return Err(GraphError::bad_request(
+            "RequestBodyRead",
+            "The request body must be a JSON object.",
+        ));
+    };
+    check_body(&changes, false)?;
+    for fixed in [
+        "id",
+        "iCalUId",
+        "changeKey",
+        "createdDateTime",
+        "organizer",
+        "transactionId",
+    ] {
+        if changes.contains_key(fixed) {
+            return Err(invalid(format!(
+                "The property '{fixed}' cannot be changed."
+            )));
+        }
+    }
+    let if_match = headers
+        .get("if-match")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim_start_matches("W/").trim_matches('"').to_owned());
+    let updated = graph.world.calendars.with(owner, |events| {
+        let event = events.iter_mut().find(|e| e["id"] == id.as_str()).ok_or_else(item_not_found)?;
+        if let Some(expected) = &if_match
+            && expected != "*"
+            && event["changeKey"].as_str() != Some(expected.as_str())
+        {
+            return Err(GraphError::new(
+                StatusCode::PRECONDITION_FAILED,
+                "ErrorIrresolvableConflict",
+                "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.",
+            ));
+        }
+        if let Some(map) = event.as_object_mut() {
+            map.extend(changes);
+            map.insert("changeKey".into(), json!(outlook_id("Ck")));
+            map.insert("lastModifiedDateTime".into(), json!(format!("{}.0000000Z", now_iso())));
+        }
+        Ok(event.clone())
+    })?;
+    let body = collection::entity_json(
+        &graph,
+        &format!("users('{user}')/events"),
+        &EVENT,
+        &updated,
+        &Query::default(),
+    );
+    Ok(super::odata(body))
+}
+
+/// `DELETE /users/{id}/events/{event}`: 204.
+pub(super) async fn delete(
+    State(graph): State<Graph>,
+    Path((user, id)): Path<(String, String)>,
+) -> Result<Response, GraphError> {
+    let owner = owner(&graph, &user)?;
+    graph.world.calendars.with(owner, |events| {
+        let before = events.len();
+        events.retain(|e| e["id"] != id.as_str());
+        if events.len() == before {
+            Err(item_not_found())
+        } else {
+            Ok(())
+        }
+    })?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_times_become_epoch_seconds() {
+        assert_eq!(epoch_seconds("1970-01-01T00:00:00"), Some(0));
+        assert_eq!(
+            epoch_seconds("2026-12-01T09:30:00.0000000Z"),
+            Some(1_796_117_400)
+        );
+        assert_eq!(epoch_seconds("2024-02-29T00:00:00"), Some(1_709_164_800));
+        assert_eq!(epoch_seconds("2026-13-01T00:00:00"), None);
+        assert_eq!(epoch_seconds("yesterday"), None);
+    }
+}

@@ -1,0 +1,278 @@
+//! Calendar events: idempotent create, the attendee limit, extended properties, change keys,
+//! calendarView, delete, and the calendar permissions.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{Session, assert_graph_error, session, urlencode};
+
+const WEBEX_PROPERTY: &str = "String {00020329-0000-0000-C000-000000000046} Name WebexMeetingId";
+
+fn event(transaction: &str, attendees: usize) -> Value {
+    let attendees: Vec<Value> = (0..attendees)
+        .map(|i| json!({ "emailAddress": { "address": format!("p{i}@ornek.example"), "name": format!("P {i}") }, "type": "required" }))
+        .collect();
+    json!({
+        "subject": "Bütçe toplantısı",
+        "body": { "contentType": "html", "content": "<p>Join Webex</p>" },
+        "start": { "dateTime": "2026-12-01T09:00:00", "timeZone": "UTC" },
+        "end": { "dateTime": "2026-12-01T10:00:00", "timeZone": "UTC" },
+        "attendees": attendees,
+        "transactionId": transaction,
+        "singleValueExtendedProperties": [{ "id": WEBEX_PROPERTY, "value": "webex-123" }],
+    })
+}
+
+async fn post(s: &Session, user: &str, body: &Value) -> reqwest::Response {
+    s.http
+        .post(format!("{}/users/{user}/events", s.emulator.graph_url))
+        .bearer_auth(&s.token)
+        .json(body)
+        .send()
+        .await
+        .expect("answer")
+}
+
+fn organiser(s: &Session) -> (usize, String) {
+    let tenant = &s.emulator.world.tenant;
+    let i = tenant
+        .users
+        .iter()
+        .position(|u| u.user_type == "Member")
+        .expect("a member");
+    (i, tenant.users[i].id.clone())
+}
+
+#[tokio::test]
+async fn a_create_retried_with_the_same_transaction_id_makes_one_event() {
+    let s = session().await;
+    let (owner, user) = organiser(&s);
+    let first = post(&s, &user, &event("tx-1", 3)).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.expect("json");
+    let again: Value = post(&s, &user, &event("tx-1", 3))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(first["id"], again["id"]);
+    assert_eq!(
+        s.emulator.world.calendars.count(owner),
+        1,
+        "nothing duplicated"
+    );
+    assert_eq!(first["isOrganizer"], true);
+    assert_eq!(first["attendees"][0]["status"]["response"], "none");
+    assert!(first["changeKey"].is_string() && first["iCalUId"].is_string());
+    assert!(
+        first.get("singleValueExtendedProperties").is_none(),
+        "extended properties show only when expanded"
+    );
+}
+
+#[tokio::test]
+async fn bad_events_are_refused_and_leave_no_trace() {
+    let s = session().await;
+    let (owner, user) = organiser(&s);
+    assert_graph_error(
+        post(&s, &user, &event("tx-big", 501)).await,
+        StatusCode::BAD_REQUEST,
+        "ErrorInvalidRequest",
+    )
+    .await;
+    let mut no_start = event("tx-2", 1);
+    no_start.as_object_mut().expect("object").remove("start");
+    assert_graph_error(
+        post(&s, &user, &no_start).await,
+        StatusCode::BAD_REQUEST,
+        "ErrorInvalidRequest",
+    )
+    .await;
+    let mut backwards = event("tx-4", 1);
+    backwards["end"]["dateTime"] = json!("2026-12-01T08:00:00");
+    assert_graph_error(
+        post(&s, &user, &backwards).await,
+        StatusCode::BAD_REQUEST,
+        "ErrorInvalidRequest",
+    )
+    .await;
+    let mut unknown = event("tx-3", 1);
+    unknown["colour"] = json!("red");
+    assert_graph_error(
+        post(&s, &user, &unknown).await,
+        StatusCode::BAD_REQUEST,
+        "RequestBodyRead",
+    )
+    .await;
+    assert_eq!(s.emulator.world.calendars.count(owner), 0);
+    assert_eq!(
+        post(&s, &user, &event("tx-500", 500)).await.status(),
+        StatusCode::CREATED,
+        "500 attendees are allowed"
+    );
+}
+
+#[tokio::test]
+async fn extended_properties_expand_and_filter_events() {
+    let s = session().await;
+    let (_, user) = organiser(&s);
+    let created: Value = post(&s, &user, &event("tx-x", 1))
+        .await
+        .json()
+        .await
+        .expect("json");
+    post(&s, &user, &json!({ "subject": "Other", "start": { "dateTime": "2026-12-02T09:00:00", "timeZone": "UTC" }, "end": { "dateTime": "2026-12-02T09:30:00", "timeZone": "UTC" } })).await;
+    let root = &s.emulator.graph_url;
+    let expand = urlencode(&format!(
+        "singleValueExtendedProperties($filter=id eq '{WEBEX_PROPERTY}')"
+    ));
+    let one: Value = s
+        .get(
+            &format!(
+                "{root}/users/{user}/events/{}?$expand={expand}",
+                created["id"].as_str().expect("id")
+            ),
+            false,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        one["singleValueExtendedProperties"][0]["value"],
+        "webex-123"
+    );
+    let filter = urlencode(&format!(
+        "singleValueExtendedProperties/Any(ep: ep/id eq '{WEBEX_PROPERTY}' and ep/value eq 'webex-123')"
+    ));
+    let found: Value = s
+        .get(
+            &format!("{root}/users/{user}/events?$filter={filter}"),
+            false,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let found = found["value"].as_array().expect("value");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["id"], created["id"]);
+}
+
+#[tokio::test]
+async fn change_keys_guard_updates_and_delete_answers_204() {
+    let s = session().await;
+    let (_, user) = organiser(&s);
+    let created: Value = post(&s, &user, &event("tx-p", 1))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let url = format!(
+        "{}/users/{user}/events/{}",
+        s.emulator.graph_url,
+        created["id"].as_str().expect("id")
+    );
+    let patch = |key: &str| {
+        let (http, url, token) = (s.http.clone(), url.clone(), s.token.clone());
+        let key = key.to_owned();
+        async move {
+            http.patch(url)
+                .bearer_auth(token)
+                .header("If-Match", format!("W/\"{key}\""))
+                .json(&json!({ "subject": "Moved" }))
+                .send()
+                .await
+                .expect("answer")
+        }
+    };
+    assert_graph_error(
+        patch("stale").await,
+        StatusCode::PRECONDITION_FAILED,
+        "ErrorIrresolvableConflict",
+    )
+    .await;
+    let updated = patch(created["changeKey"].as_str().expect("key")).await;
+    assert_eq!(updated.status(), StatusCode::OK);
+    let updated: Value = updated.json().await.expect("json");
+    assert_eq!(updated["subject"], "Moved");
+    assert_ne!(updated["changeKey"], created["changeKey"]);
+
+    let deleted = s
+        .http
+        .delete(&url)
+        .bearer_auth(&s.token)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_graph_error(
+        s.get(&url, false).await,
+        StatusCode::NOT_FOUND,
+        "ErrorItemNotFound",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn calendar_view_needs_a_window_and_returns_what_overlaps_it() {
+    let s = session().await;
+    let (_, user) = organiser(&s);
+    post(&s, &user, &event("tx-v", 1)).await;
+    let base = format!("{}/users/{user}/calendarView", s.emulator.graph_url);
+    assert_graph_error(
+        s.get(&base, false).await,
+        StatusCode::BAD_REQUEST,
+        "ErrorInvalidParameter",
+    )
+    .await;
+    let inside: Value = s
+        .get(
+            &format!("{base}?startDateTime=2026-12-01T09:30:00Z&endDateTime=2026-12-01T12:00:00Z"),
+            false,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(inside["value"].as_array().expect("value").len(), 1);
+    let outside: Value = s
+        .get(
+            &format!("{base}?startDateTime=2026-12-01T10:00:00Z&endDateTime=2026-12-01T12:00:00Z"),
+            false,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        outside["value"].as_array().expect("value").len(),
+        0,
+        "an event ending at the window's start is outside"
+    );
+}
+
+#[tokio::test]
+async fn writing_events_needs_calendars_read_write() {
+    let s = session().await;
+    let (_, user) = organiser(&s);
+    let read_only = s.emulator.world.app_token(&["Calendars.Read"]);
+    let url = format!("{}/users/{user}/events", s.emulator.graph_url);
+    let denied = s
+        .http
+        .post(&url)
+        .bearer_auth(&read_only)
+        .json(&event("tx-r", 1))
+        .send()
+        .await
+        .expect("answer");
+    assert_graph_error(denied, StatusCode::FORBIDDEN, "Authorization_RequestDenied").await;
+    let listed = s
+        .http
+        .get(&url)
+        .bearer_auth(&read_only)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(listed.status(), StatusCode::OK);
+}
