@@ -1,4 +1,5 @@
 //! Calendars: `/users/{id}/events` create, get, list, patch, delete; `/users/{id}/calendarView`.
+//! Free/busy is in `schedule`.
 //!
 //! - `transactionId` makes a create idempotent: the same id returns the event made first.
 //! - At most 500 attendees.
@@ -43,7 +44,7 @@ pub(super) const EVENT: EntityType = EntityType {
 pub struct Calendars(Mutex<HashMap<usize, Vec<Value>>>);
 
 impl Calendars {
-    fn with<T>(&self, owner: usize, f: impl FnOnce(&mut Vec<Value>) -> T) -> T {
+    pub(super) fn with<T>(&self, owner: usize, f: impl FnOnce(&mut Vec<Value>) -> T) -> T {
         let mut all = self
             .0
             .lock()
@@ -57,7 +58,7 @@ impl Calendars {
     }
 }
 
-fn owner(graph: &Graph, user: &str) -> Result<usize, GraphError> {
+pub(super) fn owner(graph: &Graph, user: &str) -> Result<usize, GraphError> {
     graph
         .world
         .tenant
@@ -67,7 +68,7 @@ fn owner(graph: &Graph, user: &str) -> Result<usize, GraphError> {
         .ok_or_else(|| not_found(user))
 }
 
-fn invalid(message: impl Into<String>) -> GraphError {
+pub(super) fn invalid(message: impl Into<String>) -> GraphError {
     GraphError::bad_request("ErrorInvalidRequest", message)
 }
 
@@ -108,7 +109,7 @@ pub fn epoch_seconds(text: &str) -> Option<i64> {
     Some(days * 86_400 + h * 3_600 + min * 60 + sec)
 }
 
-fn time_of(event: &Value, field: &str) -> Option<i64> {
+pub(super) fn time_of(event: &Value, field: &str) -> Option<i64> {
     epoch_seconds(event[field]["dateTime"].as_str()?)
 }
 

@@ -11,6 +11,7 @@ pub mod events;
 mod filter;
 mod groups;
 mod odata;
+mod schedule;
 mod users;
 
 pub use users::json as user_json;
@@ -81,6 +82,10 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
                 .delete(events::delete),
         )
         .route("/v1.0/users/{id}/calendarView", get(events::calendar_view))
+        .route(
+            "/v1.0/users/{id}/calendar/getSchedule",
+            axum::routing::post(schedule::get_schedule),
+        )
         .route("/v1.0/users/{id}/contacts", get(contacts::contacts))
         .route("/v1.0/users/{id}/contactFolders", get(contacts::folders))
         .route(
@@ -354,6 +359,10 @@ fn permissions_for(method: &axum::http::Method, path: &str) -> &'static [&'stati
             return &["Contacts.Read", "Contacts.ReadWrite"];
         }
         ("users", Some("events" | "calendarView")) if method == axum::http::Method::GET => {
+            return &["Calendars.Read", "Calendars.ReadWrite"];
+        }
+        // getSchedule is a POST that only reads.
+        ("users", Some("calendar")) => {
             return &["Calendars.Read", "Calendars.ReadWrite"];
         }
         ("users", Some("events")) => return &["Calendars.ReadWrite"],

@@ -276,3 +276,39 @@ async fn writing_events_needs_calendars_read_write() {
         .expect("answer");
     assert_eq!(listed.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn get_schedule_shows_busy_intervals_and_unknown_people() {
+    let s = session().await;
+    let (owner, user) = organiser(&s);
+    post(&s, &user, &event("tx-s", 1)).await;
+    let address = s.emulator.world.tenant.users[owner]
+        .mail
+        .clone()
+        .expect("mail");
+    let answer = s
+        .http
+        .post(format!(
+            "{}/users/{user}/calendar/getSchedule",
+            s.emulator.graph_url
+        ))
+        .bearer_auth(&s.token)
+        .json(&json!({
+            "schedules": [address, "nobody@ornek.example"],
+            "startTime": { "dateTime": "2026-12-01T08:00:00", "timeZone": "UTC" },
+            "endTime": { "dateTime": "2026-12-01T11:00:00", "timeZone": "UTC" },
+            "availabilityViewInterval": 30,
+        }))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(answer.status(), StatusCode::OK);
+    let body: Value = answer.json().await.expect("json");
+    // 08:00–11:00 in half hours; the meeting fills 09:00–10:00.
+    assert_eq!(body["value"][0]["availabilityView"], "002200");
+    assert_eq!(body["value"][0]["scheduleItems"][0]["status"], "busy");
+    assert_eq!(
+        body["value"][1]["error"]["responseCode"],
+        "ErrorMailRecipientNotFound"
+    );
+}
