@@ -67,6 +67,37 @@ struct Bucket {
     updated: Instant,
 }
 
+/// Outlook's limit of requests under way at once per app and mailbox.
+pub const MAILBOX_CONCURRENCY: usize = 4;
+
+/// A concurrent slot of a mailbox, given back on drop.
+#[derive(Debug)]
+struct MailboxSlot {
+    controls: Controls,
+    key: String,
+}
+
+impl Drop for MailboxSlot {
+    fn drop(&mut self) {
+        if let Some(running) = self.controls.state().in_flight.get_mut(&self.key) {
+            *running = running.saturating_sub(1);
+        }
+    }
+}
+
+/// The mailbox an Outlook resource path belongs to (`/v1.0/users/{id}/events…`), if any.
+fn mailbox_of(path: &str) -> Option<&str> {
+    let mut segments = path.trim_start_matches("/v1.0/").split('/');
+    match (segments.next(), segments.next(), segments.next()) {
+        (
+            Some("users"),
+            Some(user),
+            Some("events" | "calendarView" | "calendar" | "contacts" | "contactFolders"),
+        ) => Some(user),
+        _ => None,
+    }
+}
+
 /// One request as the emulator saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedRequest {
@@ -82,6 +113,8 @@ struct State_ {
     faults: Vec<FaultRule>,
     throttle: Option<ThrottleLimit>,
     buckets: HashMap<String, Bucket>,
+    /// Requests under way per caller and mailbox (Outlook allows four at once).
+    in_flight: HashMap<String, usize>,
     log: Vec<LoggedRequest>,
 }
 
@@ -148,6 +181,24 @@ impl Controls {
         Some(fault)
     }
 
+    /// Takes one of a mailbox's concurrent slots for a caller, if throttling is on and one is
+    /// free; `Err` when all are taken. The slot is given back when the guard drops.
+    fn enter_mailbox(&self, key: &str) -> Result<Option<MailboxSlot>, ()> {
+        let mut state = self.state();
+        if state.throttle.is_none() {
+            return Ok(None);
+        }
+        let running = state.in_flight.entry(key.to_owned()).or_default();
+        if *running >= MAILBOX_CONCURRENCY {
+            return Err(());
+        }
+        *running += 1;
+        Ok(Some(MailboxSlot {
+            controls: self.clone(),
+            key: key.to_owned(),
+        }))
+    }
+
     /// Seconds until a token is free for `key`, or `None` when the request may go.
     fn throttled(&self, key: &str) -> Option<u64> {
         let mut state = self.state();
@@ -204,16 +255,26 @@ pub async fn apply(State(controls): State<Controls>, request: Request, next: Nex
         .map(|p| p.to_string())
         .unwrap_or_default();
     let path = request.uri().path().to_owned();
-    let delay = controls.delay();
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
     let caller = request
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("anonymous")
         .to_owned();
+    // Outlook resources are limited per app and mailbox; the directory per app.
+    let mailbox = mailbox_of(&path).map(str::to_owned);
+    let key = match &mailbox {
+        Some(mailbox) => format!("{caller}|{mailbox}"),
+        None => caller,
+    };
+    // Limits are decided as the request arrives; the latency then passes while it holds its
+    // mailbox slot, as a request in progress does.
+    let delay = controls.delay();
+    let wait = || async {
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+    };
     let response = match controls.take_fault(&path) {
         Some(Fault::Throttle { retry_after_secs }) => too_many_requests(retry_after_secs),
         Some(Fault::Unavailable { retry_after_secs }) => with_retry_after(
@@ -225,8 +286,8 @@ pub async fn apply(State(controls): State<Controls>, request: Request, next: Nex
             .into_response(),
             retry_after_secs,
         ),
-        Some(Fault::Stall(wait)) => {
-            tokio::time::sleep(wait).await;
+        Some(Fault::Stall(stall)) => {
+            tokio::time::sleep(stall).await;
             next.run(request).await
         }
         Some(Fault::Drop) => dropped(),
@@ -234,9 +295,27 @@ pub async fn apply(State(controls): State<Controls>, request: Request, next: Nex
             let _applied = next.run(request).await;
             dropped()
         }
-        None => match controls.throttled(&caller) {
-            Some(wait) => too_many_requests(wait),
-            None => next.run(request).await,
+        None => match controls.throttled(&key) {
+            Some(retry_after) => too_many_requests(retry_after),
+            None if mailbox.is_some() => match controls.enter_mailbox(&key) {
+                Ok(_slot) => {
+                    wait().await;
+                    next.run(request).await
+                }
+                Err(()) => with_retry_after(
+                    GraphError::new(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "ApplicationThrottled",
+                        "Application is over its MailboxConcurrency limit.",
+                    )
+                    .into_response(),
+                    1,
+                ),
+            },
+            None => {
+                wait().await;
+                next.run(request).await
+            }
         },
     };
     controls.record(&method, &target, response.status());

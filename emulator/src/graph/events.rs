@@ -219,6 +219,19 @@ pub(super) async fn create(
         event
             .entry("body")
             .or_insert(json!({ "contentType": "text", "content": "" }));
+        // Exchange keeps an HTML body as a whole document.
+        if let Some(body) = event.get_mut("body")
+            && body["contentType"]
+                .as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case("html"))
+        {
+            let content = body["content"].as_str().unwrap_or_default().to_owned();
+            if !content.trim_start().starts_with("<html") {
+                body["content"] = json!(format!(
+                    "<html>\r\n<head>\r\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\r\n</head>\r\n<body>\r\n{content}\r\n</body>\r\n</html>\r\n"
+                ));
+            }
+        }
         event.entry("subject").or_insert(json!(""));
         for (key, value) in [
             ("id", json!(id)),

@@ -114,3 +114,79 @@ async fn latency_is_added_to_every_request() {
     s.get(&s.users_url("?$top=1"), false).await;
     assert!(started.elapsed() >= Duration::from_millis(150));
 }
+
+#[tokio::test]
+async fn outlook_limits_are_per_mailbox_and_four_requests_at_once() {
+    let s = session().await;
+    let tenant = &s.emulator.world.tenant;
+    let members: Vec<&str> = tenant
+        .users
+        .iter()
+        .filter(|u| u.user_type == "Member")
+        .take(2)
+        .map(|u| u.id.as_str())
+        .collect();
+    let controls = s.emulator.graph_controls();
+    controls.set_throttle(Some(ThrottleLimit {
+        capacity: 2.0,
+        per_second: 0.01,
+    }));
+    let events = |user: &str| format!("{}/users/{user}/events", s.emulator.graph_url);
+    let statuses = |user: &str| {
+        let url = events(user);
+        let (http, token) = (s.http.clone(), s.token.clone());
+        async move {
+            let mut out = Vec::new();
+            for _ in 0..3 {
+                out.push(
+                    http.get(&url)
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .expect("answer")
+                        .status()
+                        .as_u16(),
+                );
+            }
+            out
+        }
+    };
+    assert_eq!(statuses(members[0]).await, [200, 200, 429]);
+    assert_eq!(
+        statuses(members[1]).await,
+        [200, 200, 429],
+        "another mailbox has its own bucket"
+    );
+
+    controls.set_throttle(Some(ThrottleLimit::outlook(1.0)));
+    controls.set_latency(Latency {
+        fixed: Duration::from_millis(400),
+        jitter: Duration::ZERO,
+    });
+    let url = events(members[0]);
+    let burst = (0..6).map(|_| {
+        let (http, token, url) = (s.http.clone(), s.token.clone(), url.clone());
+        async move {
+            http.get(&url)
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("answer")
+        }
+    });
+    let answers = futures_util::future::join_all(burst).await;
+    let ok = answers
+        .iter()
+        .filter(|r| r.status() == StatusCode::OK)
+        .count();
+    let refused: Vec<&reqwest::Response> = answers
+        .iter()
+        .filter(|r| r.status() == StatusCode::TOO_MANY_REQUESTS)
+        .collect();
+    assert_eq!((ok, refused.len()), (4, 2), "four at once per mailbox");
+    assert!(
+        refused
+            .iter()
+            .all(|r| r.headers().contains_key("retry-after"))
+    );
+}
