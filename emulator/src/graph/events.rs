@@ -22,6 +22,7 @@ use serde_json::{Map, Value, json};
 use super::collection::{self, EntityType};
 use super::odata::Query;
 use super::{Graph, GraphError, csdl, not_found, now_iso};
+use crate::tenant::Tenant;
 
 /// Graph's limit on attendees of one event.
 pub const MAX_ATTENDEES: usize = 500;
@@ -44,17 +45,29 @@ pub(super) const EVENT: EntityType = EntityType {
 pub struct Calendars(Mutex<HashMap<usize, Vec<Value>>>);
 
 impl Calendars {
-    pub(super) fn with<T>(&self, owner: usize, f: impl FnOnce(&mut Vec<Value>) -> T) -> T {
+    pub(super) fn with<T>(
+        &self,
+        tenant: &Tenant,
+        owner: usize,
+        f: impl FnOnce(&mut Vec<Value>) -> T,
+    ) -> T {
         let mut all = self
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        f(all.entry(owner).or_default())
+        let events = all.entry(owner).or_insert_with(|| {
+            tenant
+                .existing_events(owner)
+                .into_iter()
+                .map(|e| stamp(tenant, owner, e))
+                .collect()
+        });
+        f(events)
     }
 
     /// How many events a mailbox holds (for tests: nothing duplicated, nothing half-made).
-    pub fn count(&self, owner: usize) -> usize {
-        self.with(owner, |events| events.len())
+    pub fn count(&self, tenant: &Tenant, owner: usize) -> usize {
+        self.with(tenant, owner, |events| events.len())
     }
 }
 
@@ -184,7 +197,7 @@ pub(super) async fn create(
     Json(body): Json<Value>,
 ) -> Result<Response, GraphError> {
     let owner = owner(&graph, &user)?;
-    let Value::Object(mut event) = body else {
+    let Value::Object(event) = body else {
         return Err(GraphError::bad_request(
             "RequestBodyRead",
             "The request body must be a JSON object.",
@@ -195,12 +208,38 @@ pub(super) async fn create(
         .get("transactionId")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let person = &graph.world.tenant.users[owner];
+    let stamped = stamp(&graph.world.tenant, owner, event);
+    let created = graph
+        .world
+        .calendars
+        .with(&graph.world.tenant, owner, |events| {
+            let existing = transaction.as_ref().and_then(|t| {
+                events
+                    .iter()
+                    .find(|e| e["transactionId"].as_str() == Some(t.as_str()))
+            });
+            match existing {
+                Some(event) => event.clone(),
+                None => {
+                    events.push(stamped.clone());
+                    stamped
+                }
+            }
+        });
+    let context = format!("users('{user}')/events");
+    let body = collection::entity_json(&graph, &context, &EVENT, &created, &Query::default());
+    Ok((StatusCode::CREATED, super::odata(body)).into_response())
+}
+
+/// An event as Exchange keeps it: ids, change key, times of creation, the organiser, attendee
+/// statuses, and an HTML body as a whole document.
+fn stamp(tenant: &Tenant, owner: usize, mut event: Map<String, Value>) -> Value {
+    let person = &tenant.users[owner];
     let now = now_iso();
     let organizer =
         json!({ "emailAddress": { "name": person.display_name, "address": person.mail } });
     let id = outlook_id("Ev");
-    let stamped = {
+    {
         let attendees: Vec<Value> = event
             .get("attendees")
             .and_then(Value::as_array)
@@ -263,31 +302,14 @@ pub(super) async fn create(
             event.insert(key.into(), value);
         }
         Value::Object(event)
-    };
-    let created = graph.world.calendars.with(owner, |events| {
-        let existing = transaction.as_ref().and_then(|t| {
-            events
-                .iter()
-                .find(|e| e["transactionId"].as_str() == Some(t.as_str()))
-        });
-        match existing {
-            Some(event) => event.clone(),
-            None => {
-                events.push(stamped.clone());
-                stamped
-            }
-        }
-    });
-    let context = format!("users('{user}')/events");
-    let body = collection::entity_json(&graph, &context, &EVENT, &created, &Query::default());
-    Ok((StatusCode::CREATED, super::odata(body)).into_response())
+    }
 }
 
 fn find(graph: &Graph, owner: usize, id: &str) -> Result<Value, GraphError> {
     graph
         .world
         .calendars
-        .with(owner, |events| {
+        .with(&graph.world.tenant, owner, |events| {
             events.iter().find(|e| e["id"] == id).cloned()
         })
         .ok_or_else(item_not_found)
@@ -322,7 +344,9 @@ pub(super) async fn list(
     let events = graph
         .world
         .calendars
-        .with(owner(&graph, &user)?, |events| events.clone());
+        .with(&graph.world.tenant, owner(&graph, &user)?, |events| {
+            events.clone()
+        });
     collection::page(
         &graph,
         &format!("users/{user}/events"),
@@ -352,16 +376,20 @@ pub(super) async fn calendar_view(
         ));
     };
     let query = Query::parse(raw.as_deref(), &headers)?;
-    let events: Vec<Value> = graph.world.calendars.with(owner(&graph, &user)?, |events| {
-        events
-            .iter()
-            .filter(|e| {
-                time_of(e, "start").is_some_and(|s| s < to)
-                    && time_of(e, "end").is_some_and(|e| e > from)
-            })
-            .cloned()
-            .collect()
-    });
+    let events: Vec<Value> =
+        graph
+            .world
+            .calendars
+            .with(&graph.world.tenant, owner(&graph, &user)?, |events| {
+                events
+                    .iter()
+                    .filter(|e| {
+                        time_of(e, "start").is_some_and(|s| s < to)
+                            && time_of(e, "end").is_some_and(|e| e > from)
+                    })
+                    .cloned()
+                    .collect()
+            });
     collection::page(
         &graph,
         &format!("users/{user}/calendarView"),
@@ -405,7 +433,7 @@ pub(super) async fn update(
         .get("if-match")
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim_start_matches("W/").trim_matches('"').to_owned());
-    let updated = graph.world.calendars.with(owner, |events| {
+    let updated = graph.world.calendars.with(&graph.world.tenant, owner, |events| {
         let event = events.iter_mut().find(|e| e["id"] == id.as_str()).ok_or_else(item_not_found)?;
         if let Some(expected) = &if_match
             && expected != "*"
@@ -440,15 +468,18 @@ pub(super) async fn delete(
     Path((user, id)): Path<(String, String)>,
 ) -> Result<Response, GraphError> {
     let owner = owner(&graph, &user)?;
-    graph.world.calendars.with(owner, |events| {
-        let before = events.len();
-        events.retain(|e| e["id"] != id.as_str());
-        if events.len() == before {
-            Err(item_not_found())
-        } else {
-            Ok(())
-        }
-    })?;
+    graph
+        .world
+        .calendars
+        .with(&graph.world.tenant, owner, |events| {
+            let before = events.len();
+            events.retain(|e| e["id"] != id.as_str());
+            if events.len() == before {
+                Err(item_not_found())
+            } else {
+                Ok(())
+            }
+        })?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -17,7 +17,6 @@ mod users;
 pub use users::json as user_json;
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -413,10 +412,11 @@ pub(crate) fn request_id() -> String {
 
 /// Now as Graph writes `innerError.date`: `2026-11-29T22:41:07`.
 pub(crate) fn now_iso() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
+    iso_datetime(crate::identity::now_secs())
+}
+
+/// `2026-11-29T22:41:07` for seconds since 1970 (UTC).
+pub(crate) fn iso_datetime(secs: u64) -> String {
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Civil-from-days (Howard Hinnant's algorithm), valid for every date after 1970.
     let z = days as i64 + 719_468;

@@ -54,7 +54,7 @@ pub(super) async fn get_schedule(
                     "error": { "message": format!("The specified recipient is not found: {address}"), "responseCode": "ErrorMailRecipientNotFound" },
                 });
             };
-            let busy: Vec<(i64, i64, String, Value)> = graph.world.calendars.with(person, |events| {
+            let busy: Vec<(i64, i64, String, Value)> = graph.world.calendars.with(tenant, person, |events| {
                 events
                     .iter()
                     .filter_map(|e| Some((time_of(e, "start")?, time_of(e, "end")?, e)))

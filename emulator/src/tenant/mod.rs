@@ -6,6 +6,7 @@
 //! security groups, distribution lists), nested several levels deep, overlapping, with members
 //! that are users, groups, external contacts and devices.
 
+mod calendar;
 mod contacts;
 mod groups;
 mod users;

@@ -15,8 +15,8 @@ fn event(transaction: &str, attendees: usize) -> Value {
     json!({
         "subject": "Bütçe toplantısı",
         "body": { "contentType": "html", "content": "<p>Join Webex</p>" },
-        "start": { "dateTime": "2026-12-01T09:00:00", "timeZone": "UTC" },
-        "end": { "dateTime": "2026-12-01T10:00:00", "timeZone": "UTC" },
+        "start": { "dateTime": "2027-06-01T09:00:00", "timeZone": "UTC" },
+        "end": { "dateTime": "2027-06-01T10:00:00", "timeZone": "UTC" },
         "attendees": attendees,
         "transactionId": transaction,
         "singleValueExtendedProperties": [{ "id": WEBEX_PROPERTY, "value": "webex-123" }],
@@ -47,6 +47,11 @@ fn organiser(s: &Session) -> (usize, String) {
 async fn a_create_retried_with_the_same_transaction_id_makes_one_event() {
     let s = session().await;
     let (owner, user) = organiser(&s);
+    let before = s
+        .emulator
+        .world
+        .calendars
+        .count(&s.emulator.world.tenant, owner);
     let first = post(&s, &user, &event("tx-1", 3)).await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let first: Value = first.json().await.expect("json");
@@ -57,8 +62,11 @@ async fn a_create_retried_with_the_same_transaction_id_makes_one_event() {
         .expect("json");
     assert_eq!(first["id"], again["id"]);
     assert_eq!(
-        s.emulator.world.calendars.count(owner),
-        1,
+        s.emulator
+            .world
+            .calendars
+            .count(&s.emulator.world.tenant, owner),
+        before + 1,
         "nothing duplicated"
     );
     assert_eq!(first["isOrganizer"], true);
@@ -74,6 +82,11 @@ async fn a_create_retried_with_the_same_transaction_id_makes_one_event() {
 async fn bad_events_are_refused_and_leave_no_trace() {
     let s = session().await;
     let (owner, user) = organiser(&s);
+    let before = s
+        .emulator
+        .world
+        .calendars
+        .count(&s.emulator.world.tenant, owner);
     assert_graph_error(
         post(&s, &user, &event("tx-big", 501)).await,
         StatusCode::BAD_REQUEST,
@@ -89,7 +102,7 @@ async fn bad_events_are_refused_and_leave_no_trace() {
     )
     .await;
     let mut backwards = event("tx-4", 1);
-    backwards["end"]["dateTime"] = json!("2026-12-01T08:00:00");
+    backwards["end"]["dateTime"] = json!("2027-06-01T08:00:00");
     assert_graph_error(
         post(&s, &user, &backwards).await,
         StatusCode::BAD_REQUEST,
@@ -104,7 +117,14 @@ async fn bad_events_are_refused_and_leave_no_trace() {
         "RequestBodyRead",
     )
     .await;
-    assert_eq!(s.emulator.world.calendars.count(owner), 0);
+    assert_eq!(
+        s.emulator
+            .world
+            .calendars
+            .count(&s.emulator.world.tenant, owner),
+        before,
+        "no trace"
+    );
     assert_eq!(
         post(&s, &user, &event("tx-500", 500)).await.status(),
         StatusCode::CREATED,
@@ -121,7 +141,7 @@ async fn extended_properties_expand_and_filter_events() {
         .json()
         .await
         .expect("json");
-    post(&s, &user, &json!({ "subject": "Other", "start": { "dateTime": "2026-12-02T09:00:00", "timeZone": "UTC" }, "end": { "dateTime": "2026-12-02T09:30:00", "timeZone": "UTC" } })).await;
+    post(&s, &user, &json!({ "subject": "Other", "start": { "dateTime": "2027-06-02T09:00:00", "timeZone": "UTC" }, "end": { "dateTime": "2027-06-02T09:30:00", "timeZone": "UTC" } })).await;
     let root = &s.emulator.graph_url;
     let expand = urlencode(&format!(
         "singleValueExtendedProperties($filter=id eq '{WEBEX_PROPERTY}')"
@@ -228,7 +248,7 @@ async fn calendar_view_needs_a_window_and_returns_what_overlaps_it() {
     .await;
     let inside: Value = s
         .get(
-            &format!("{base}?startDateTime=2026-12-01T09:30:00Z&endDateTime=2026-12-01T12:00:00Z"),
+            &format!("{base}?startDateTime=2027-06-01T09:30:00Z&endDateTime=2027-06-01T12:00:00Z"),
             false,
         )
         .await
@@ -238,7 +258,7 @@ async fn calendar_view_needs_a_window_and_returns_what_overlaps_it() {
     assert_eq!(inside["value"].as_array().expect("value").len(), 1);
     let outside: Value = s
         .get(
-            &format!("{base}?startDateTime=2026-12-01T10:00:00Z&endDateTime=2026-12-01T12:00:00Z"),
+            &format!("{base}?startDateTime=2027-06-01T10:00:00Z&endDateTime=2027-06-01T12:00:00Z"),
             false,
         )
         .await
@@ -295,8 +315,8 @@ async fn get_schedule_shows_busy_intervals_and_unknown_people() {
         .bearer_auth(&s.token)
         .json(&json!({
             "schedules": [address, "nobody@ornek.example"],
-            "startTime": { "dateTime": "2026-12-01T08:00:00", "timeZone": "UTC" },
-            "endTime": { "dateTime": "2026-12-01T11:00:00", "timeZone": "UTC" },
+            "startTime": { "dateTime": "2027-06-01T08:00:00", "timeZone": "UTC" },
+            "endTime": { "dateTime": "2027-06-01T11:00:00", "timeZone": "UTC" },
             "availabilityViewInterval": 30,
         }))
         .send()
@@ -310,5 +330,36 @@ async fn get_schedule_shows_busy_intervals_and_unknown_people() {
     assert_eq!(
         body["value"][1]["error"]["responseCode"],
         "ErrorMailRecipientNotFound"
+    );
+}
+
+#[tokio::test]
+async fn calendars_start_with_the_tenants_existing_meetings() {
+    let s = session().await;
+    let tenant = &s.emulator.world.tenant;
+    let (owner, user) = organiser(&s);
+    let expected = tenant.existing_events(owner).len();
+    assert!(expected >= 2);
+    let listed: Value = s
+        .get(
+            &format!("{}/users/{user}/events?$top=50", s.emulator.graph_url),
+            false,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let listed = listed["value"].as_array().expect("value");
+    assert_eq!(listed.len(), expected);
+    assert!(
+        listed
+            .iter()
+            .any(|e| e["subject"] == "Haftalık ekip toplantısı")
+    );
+    assert!(
+        listed
+            .iter()
+            .all(|e| e["organizer"]["emailAddress"]["address"]
+                == tenant.users[owner].mail.as_deref().unwrap_or_default())
     );
 }
