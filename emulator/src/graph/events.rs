@@ -7,8 +7,8 @@
 //!   filtered by them (`singleValueExtendedProperties/any(ep: ep/id eq … and ep/value eq …)`).
 //! - `If-Match` with a change key guards a patch (412 when the event changed meanwhile).
 //!
-//! Times are kept as sent; `Prefer: outlook.timezone` conversion is not done (see the note in
-//! README), and calendarView compares `dateTime` values as UTC.
+//! Times are kept in the zone they were sent in and answered in the zone the caller prefers
+//! (`Prefer: outlook.timezone`, UTC without it), with `Preference-Applied`.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -21,7 +21,7 @@ use serde_json::{Map, Value, json};
 
 use super::collection::{self, EntityType};
 use super::odata::Query;
-use super::{Graph, GraphError, csdl, not_found, now_iso};
+use super::{Graph, GraphError, csdl, not_found, now_iso, zones};
 use crate::tenant::Tenant;
 
 /// Graph's limit on attendees of one event.
@@ -123,7 +123,38 @@ pub fn epoch_seconds(text: &str) -> Option<i64> {
 }
 
 pub(super) fn time_of(event: &Value, field: &str) -> Option<i64> {
-    epoch_seconds(event[field]["dateTime"].as_str()?)
+    let zone = zones::zone(event[field]["timeZone"].as_str()?).ok()?;
+    zones::epoch(event[field]["dateTime"].as_str()?, zone)
+}
+
+/// An event as a caller sees it: start and end in the zone it prefers (UTC without a
+/// `Prefer: outlook.timezone` header, as Graph answers).
+pub(super) fn present(event: &Value, zone: chrono_tz::Tz, name: &str) -> Value {
+    let mut shown = event.clone();
+    for field in ["start", "end"] {
+        if let Some(moment) = time_of(event, field) {
+            shown[field] = json!({ "dateTime": zones::wall_clock(moment, zone), "timeZone": name });
+        }
+    }
+    shown
+}
+
+/// The zone a caller prefers, its name as answered, and the `Preference-Applied` header to send.
+fn preference(headers: &HeaderMap) -> Result<(chrono_tz::Tz, String, Option<String>), GraphError> {
+    let (zone, asked) = zones::preferred(headers)?;
+    let name = asked.clone().unwrap_or_else(|| "UTC".to_owned());
+    Ok((
+        zone,
+        name,
+        asked.map(|a| format!("outlook.timezone=\"{a}\"")),
+    ))
+}
+
+fn with_preference(mut response: Response, applied: Option<String>) -> Response {
+    if let Some(applied) = applied.and_then(|a| axum::http::HeaderValue::from_str(&a).ok()) {
+        response.headers_mut().insert("preference-applied", applied);
+    }
+    response
 }
 
 /// Checks a create or patch body: known properties, times that parse, the attendee limit.
@@ -146,10 +177,19 @@ fn check_body(body: &Map<String, Value>, create: bool) -> Result<(), GraphError>
                     "Your request can't be completed. The '{field}' property is required."
                 )));
             }
-            Some(time)
-                if time["dateTime"].as_str().and_then(epoch_seconds).is_none()
-                    || !time["timeZone"].is_string() =>
-            {
+            Some(time) if time["timeZone"].is_string() => {
+                let zone = zones::zone(time["timeZone"].as_str().unwrap_or_default())?;
+                if time["dateTime"]
+                    .as_str()
+                    .and_then(|t| zones::epoch(t, zone))
+                    .is_none()
+                {
+                    return Err(invalid(format!(
+                        "'{field}' needs a dateTime (ISO 8601) and a timeZone."
+                    )));
+                }
+            }
+            Some(_) => {
                 return Err(invalid(format!(
                     "'{field}' needs a dateTime (ISO 8601) and a timeZone."
                 )));
@@ -159,8 +199,7 @@ fn check_body(body: &Map<String, Value>, create: bool) -> Result<(), GraphError>
     }
     let at = |field: &str| {
         body.get(field)
-            .and_then(|t| t["dateTime"].as_str())
-            .and_then(epoch_seconds)
+            .and_then(|t| time_of(&json!({ "t": t }), "t"))
     };
     if let (Some(start), Some(end)) = (at("start"), at("end"))
         && start > end
@@ -194,8 +233,10 @@ fn check_body(body: &Map<String, Value>, create: bool) -> Result<(), GraphError>
 pub(super) async fn create(
     State(graph): State<Graph>,
     Path(user): Path<String>,
+    headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Result<Response, GraphError> {
+    let (zone, zone_name, applied) = preference(&headers)?;
     let owner = owner(&graph, &user)?;
     let Value::Object(event) = body else {
         return Err(GraphError::bad_request(
@@ -227,8 +268,12 @@ pub(super) async fn create(
             }
         });
     let context = format!("users('{user}')/events");
-    let body = collection::entity_json(&graph, &context, &EVENT, &created, &Query::default());
-    Ok((StatusCode::CREATED, super::odata(body)).into_response())
+    let shown = present(&created, zone, &zone_name);
+    let body = collection::entity_json(&graph, &context, &EVENT, &shown, &Query::default());
+    Ok(with_preference(
+        (StatusCode::CREATED, super::odata(body)).into_response(),
+        applied,
+    ))
 }
 
 /// An event as Exchange keeps it: ids, change key, times of creation, the organiser, attendee
@@ -286,6 +331,18 @@ fn stamp(tenant: &Tenant, owner: usize, mut event: Map<String, Value>) -> Value 
             ("lastModifiedDateTime", json!(format!("{now}.0000000Z"))),
             ("organizer", organizer),
             ("isOrganizer", json!(true)),
+            (
+                "originalStartTimeZone",
+                event
+                    .get("start")
+                    .map_or(json!("UTC"), |t| t["timeZone"].clone()),
+            ),
+            (
+                "originalEndTimeZone",
+                event
+                    .get("end")
+                    .map_or(json!("UTC"), |t| t["timeZone"].clone()),
+            ),
             ("isCancelled", json!(false)),
             ("type", json!("singleInstance")),
             (
@@ -323,14 +380,16 @@ pub(super) async fn get(
     headers: HeaderMap,
 ) -> Result<Response, GraphError> {
     let query = Query::parse(raw.as_deref(), &headers)?;
-    let event = find(&graph, owner(&graph, &user)?, &id)?;
-    collection::entity(
+    let (zone, zone_name, applied) = preference(&headers)?;
+    let event = present(&find(&graph, owner(&graph, &user)?, &id)?, zone, &zone_name);
+    let response = collection::entity(
         &graph,
         &format!("users('{user}')/events"),
         &EVENT,
         &event,
         &query,
-    )
+    )?;
+    Ok(with_preference(response, applied))
 }
 
 /// `GET /users/{id}/events`.
@@ -341,20 +400,26 @@ pub(super) async fn list(
     headers: HeaderMap,
 ) -> Result<Response, GraphError> {
     let query = Query::parse(raw.as_deref(), &headers)?;
-    let events = graph
-        .world
-        .calendars
-        .with(&graph.world.tenant, owner(&graph, &user)?, |events| {
-            events.clone()
-        });
-    collection::page(
+    let (zone, zone_name, applied) = preference(&headers)?;
+    let events: Vec<Value> =
+        graph
+            .world
+            .calendars
+            .with(&graph.world.tenant, owner(&graph, &user)?, |events| {
+                events
+                    .iter()
+                    .map(|e| present(e, zone, &zone_name))
+                    .collect()
+            });
+    let response = collection::page(
         &graph,
         &format!("users/{user}/events"),
         &format!("users('{user}')/events"),
         &EVENT,
         &events,
         &query,
-    )
+    )?;
+    Ok(with_preference(response, applied))
 }
 
 /// `GET /users/{id}/calendarView?startDateTime=…&endDateTime=…`: events overlapping the window.
@@ -376,6 +441,7 @@ pub(super) async fn calendar_view(
         ));
     };
     let query = Query::parse(raw.as_deref(), &headers)?;
+    let (zone, zone_name, applied) = preference(&headers)?;
     let events: Vec<Value> =
         graph
             .world
@@ -387,17 +453,18 @@ pub(super) async fn calendar_view(
                         time_of(e, "start").is_some_and(|s| s < to)
                             && time_of(e, "end").is_some_and(|e| e > from)
                     })
-                    .cloned()
+                    .map(|e| present(e, zone, &zone_name))
                     .collect()
             });
-    collection::page(
+    let response = collection::page(
         &graph,
         &format!("users/{user}/calendarView"),
         &format!("users('{user}')/calendarView"),
         &EVENT,
         &events,
         &query,
-    )
+    )?;
+    Ok(with_preference(response, applied))
 }
 
 /// `PATCH /users/{id}/events/{event}`, guarded by `If-Match` when sent.
@@ -407,6 +474,7 @@ pub(super) async fn update(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Result<Response, GraphError> {
+    let (zone, zone_name, applied) = preference(&headers)?;
     let owner = owner(&graph, &user)?;
     let Value::Object(changes) = body else {
         return Err(GraphError::bad_request(
@@ -452,14 +520,15 @@ pub(super) async fn update(
         }
         Ok(event.clone())
     })?;
+    let shown = present(&updated, zone, &zone_name);
     let body = collection::entity_json(
         &graph,
         &format!("users('{user}')/events"),
         &EVENT,
-        &updated,
+        &shown,
         &Query::default(),
     );
-    Ok(super::odata(body))
+    Ok(with_preference(super::odata(body), applied))
 }
 
 /// `DELETE /users/{id}/events/{event}`: 204.

@@ -13,6 +13,7 @@ mod groups;
 mod odata;
 mod schedule;
 mod users;
+mod zones;
 
 pub use users::json as user_json;
 

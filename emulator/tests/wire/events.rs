@@ -363,3 +363,78 @@ async fn calendars_start_with_the_tenants_existing_meetings() {
                 == tenant.users[owner].mail.as_deref().unwrap_or_default())
     );
 }
+
+#[tokio::test]
+async fn times_are_answered_in_utc_or_in_the_preferred_zone() {
+    let s = session().await;
+    let (_, user) = organiser(&s);
+    let mut istanbul = event("tx-tz", 1);
+    istanbul["start"] =
+        json!({ "dateTime": "2027-06-01T12:00:00", "timeZone": "Turkey Standard Time" });
+    istanbul["end"] = json!({ "dateTime": "2027-06-01T13:00:00", "timeZone": "Europe/Istanbul" });
+    let created: Value = post(&s, &user, &istanbul).await.json().await.expect("json");
+    assert_eq!(
+        created["start"],
+        json!({ "dateTime": "2027-06-01T09:00:00.0000000", "timeZone": "UTC" })
+    );
+    assert_eq!(created["originalStartTimeZone"], "Turkey Standard Time");
+
+    let url = format!(
+        "{}/users/{user}/events/{}",
+        s.emulator.graph_url,
+        created["id"].as_str().expect("id")
+    );
+    let pacific = s
+        .http
+        .get(&url)
+        .bearer_auth(&s.token)
+        .header("Prefer", "outlook.timezone=\"Pacific Standard Time\"")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(
+        pacific.headers()["preference-applied"],
+        "outlook.timezone=\"Pacific Standard Time\""
+    );
+    let pacific: Value = pacific.json().await.expect("json");
+    assert_eq!(
+        pacific["start"],
+        json!({ "dateTime": "2027-06-01T02:00:00.0000000", "timeZone": "Pacific Standard Time" }),
+        "PDT is UTC-7 in June"
+    );
+
+    let view: Value = s
+        .get(&format!("{}/users/{user}/calendarView?startDateTime=2027-06-01T09:30:00Z&endDateTime=2027-06-01T09:45:00Z", s.emulator.graph_url), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        view["value"].as_array().expect("value").len(),
+        1,
+        "09:00–10:00 UTC overlaps 09:30–09:45 UTC"
+    );
+
+    let mut nowhere = event("tx-nowhere", 1);
+    nowhere["start"]["timeZone"] = json!("Atlantis Standard Time");
+    assert_graph_error(
+        post(&s, &user, &nowhere).await,
+        StatusCode::BAD_REQUEST,
+        "TimeZoneNotSupportedException",
+    )
+    .await;
+    let bad_prefer = s
+        .http
+        .get(&url)
+        .bearer_auth(&s.token)
+        .header("Prefer", "outlook.timezone=\"Mars/Olympus\"")
+        .send()
+        .await
+        .expect("answer");
+    assert_graph_error(
+        bad_prefer,
+        StatusCode::BAD_REQUEST,
+        "TimeZoneNotSupportedException",
+    )
+    .await;
+}
