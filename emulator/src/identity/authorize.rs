@@ -27,21 +27,7 @@ pub(super) struct AuthorizeRequest {
 impl AuthorizeRequest {
     /// The redirect URI, once the client and it are known to be registered.
     fn check(&self, identity: &Identity) -> Result<String, grants::Refusal> {
-        if self.client_id.as_deref() != Some(identity.world.tenant.app.client_id.as_str()) {
-            return Err(refusal(
-                "unauthorized_client",
-                700016,
-                "Application was not found in the directory.",
-            ));
-        }
-        let redirect_uri = self.redirect_uri.clone().unwrap_or_default();
-        if !identity.world.grants.is_registered(&redirect_uri) {
-            return Err(refusal(
-                "invalid_request",
-                50011,
-                "The redirect URI specified in the request does not match the redirect URIs configured for the application.",
-            ));
-        }
+        let redirect_uri = registered_redirect(identity, &self.client_id, &self.redirect_uri)?;
         if self.response_type.as_deref() != Some("code") {
             return Err(refusal(
                 "unsupported_response_type",
@@ -193,21 +179,7 @@ pub(super) struct AdminConsentRequest {
 
 impl AdminConsentRequest {
     fn check(&self, identity: &Identity) -> Result<Url, grants::Refusal> {
-        if self.client_id.as_deref() != Some(identity.world.tenant.app.client_id.as_str()) {
-            return Err(refusal(
-                "unauthorized_client",
-                700016,
-                "Application was not found in the directory.",
-            ));
-        }
-        let redirect_uri = self.redirect_uri.clone().unwrap_or_default();
-        if !identity.world.grants.is_registered(&redirect_uri) {
-            return Err(refusal(
-                "invalid_request",
-                50011,
-                "The redirect URI specified in the request does not match the redirect URIs configured for the application.",
-            ));
-        }
+        let redirect_uri = registered_redirect(identity, &self.client_id, &self.redirect_uri)?;
         Url::parse(&redirect_uri)
             .map_err(|_| refusal("invalid_request", 50011, "The redirect URI is not a URL."))
     }
@@ -280,6 +252,30 @@ pub(super) async fn admin_consent_decision(
         [(axum::http::header::LOCATION, target.to_string())],
     )
         .into_response()
+}
+
+/// The redirect URI of a request, once its client is the app and the URI is registered for it.
+fn registered_redirect(
+    identity: &Identity,
+    client_id: &Option<String>,
+    redirect_uri: &Option<String>,
+) -> Result<String, grants::Refusal> {
+    if client_id.as_deref() != Some(identity.world.tenant.app.client_id.as_str()) {
+        return Err(refusal(
+            "unauthorized_client",
+            700016,
+            "Application was not found in the directory.",
+        ));
+    }
+    let redirect_uri = redirect_uri.clone().unwrap_or_default();
+    if !identity.world.grants.is_registered(&redirect_uri) {
+        return Err(refusal(
+            "invalid_request",
+            50011,
+            "The redirect URI specified in the request does not match the redirect URIs configured for the application.",
+        ));
+    }
+    Ok(redirect_uri)
 }
 
 /// The platform's page for a request it refuses: the AADSTS code and what is wrong.
