@@ -399,24 +399,36 @@ pub(super) async fn list(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, GraphError> {
-    let query = Query::parse(raw.as_deref(), &headers)?;
-    let (zone, zone_name, applied) = preference(&headers)?;
-    let events: Vec<Value> =
-        graph
-            .world
-            .calendars
-            .with(&graph.world.tenant, owner(&graph, &user)?, |events| {
-                events
-                    .iter()
-                    .map(|e| present(e, zone, &zone_name))
-                    .collect()
-            });
+    let events = graph
+        .world
+        .calendars
+        .with(&graph.world.tenant, owner(&graph, &user)?, |events| {
+            events.clone()
+        });
+    answer_events(&graph, &user, "events", &events, raw.as_deref(), &headers)
+}
+
+/// A page of events, each in the zone the caller prefers.
+fn answer_events(
+    graph: &Graph,
+    user: &str,
+    relation: &str,
+    events: &[Value],
+    raw: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw, headers)?;
+    let (zone, zone_name, applied) = preference(headers)?;
+    let shown: Vec<Value> = events
+        .iter()
+        .map(|e| present(e, zone, &zone_name))
+        .collect();
     let response = collection::page(
-        &graph,
-        &format!("users/{user}/events"),
-        &format!("users('{user}')/events"),
+        graph,
+        &format!("users/{user}/{relation}"),
+        &format!("users('{user}')/{relation}"),
         &EVENT,
-        &events,
+        &shown,
         &query,
     )?;
     Ok(with_preference(response, applied))
@@ -440,8 +452,6 @@ pub(super) async fn calendar_view(
             "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
         ));
     };
-    let query = Query::parse(raw.as_deref(), &headers)?;
-    let (zone, zone_name, applied) = preference(&headers)?;
     let events: Vec<Value> =
         graph
             .world
@@ -453,18 +463,17 @@ pub(super) async fn calendar_view(
                         time_of(e, "start").is_some_and(|s| s < to)
                             && time_of(e, "end").is_some_and(|e| e > from)
                     })
-                    .map(|e| present(e, zone, &zone_name))
+                    .cloned()
                     .collect()
             });
-    let response = collection::page(
+    answer_events(
         &graph,
-        &format!("users/{user}/calendarView"),
-        &format!("users('{user}')/calendarView"),
-        &EVENT,
+        &user,
+        "calendarView",
         &events,
-        &query,
-    )?;
-    Ok(with_preference(response, applied))
+        raw.as_deref(),
+        &headers,
+    )
 }
 
 /// `PATCH /users/{id}/events/{event}`, guarded by `If-Match` when sent.
