@@ -12,9 +12,8 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use tower::ServiceExt;
 
-use super::{Graph, GraphError, odata};
+use super::{Graph, GraphError, odata, send};
 
 /// Graph's limit on requests in one batch.
 pub const MAX_REQUESTS: usize = 20;
@@ -162,10 +161,7 @@ async fn run(graph: &Graph, item: &Item, authorization: Option<axum::http::Heade
     let Ok(request) = request.body(body) else {
         return item_error(400, "BadRequest", "The request could not be formed.");
     };
-    let response = match service.clone().oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    };
+    let response = send(service, request).await;
     let status = response.status();
     let mut headers = Map::new();
     for (name, value) in response.headers() {

@@ -38,11 +38,7 @@ const FOLDER: EntityType = EntityType {
 
 fn mailbox(graph: &Graph, user: &str) -> Result<Mailbox, GraphError> {
     let tenant = &graph.world.tenant;
-    let owner = tenant
-        .users
-        .iter()
-        .position(|u| u.id == user || u.user_principal_name.eq_ignore_ascii_case(user))
-        .ok_or_else(|| not_found(user))?;
+    let owner = tenant.user_index(user).ok_or_else(|| not_found(user))?;
     if tenant.users[owner].user_type == "Guest" {
         return Err(GraphError::new(
             StatusCode::NOT_FOUND,

@@ -75,9 +75,7 @@ pub(super) fn owner(graph: &Graph, user: &str) -> Result<usize, GraphError> {
     graph
         .world
         .tenant
-        .users
-        .iter()
-        .position(|u| u.id == user || u.user_principal_name.eq_ignore_ascii_case(user))
+        .user_index(user)
         .ok_or_else(|| not_found(user))
 }
 

@@ -212,11 +212,11 @@ pub async fn member_of(
 ) -> Result<Response, GraphError> {
     let related = related(&segments)?;
     let tenant = &graph.world.tenant;
-    let user = tenant
-        .users
-        .iter()
-        .position(|u| u.id == related.id || u.user_principal_name.eq_ignore_ascii_case(related.id));
-    let user = Member::User(user.ok_or_else(|| not_found(related.id))?);
+    let user = Member::User(
+        tenant
+            .user_index(related.id)
+            .ok_or_else(|| not_found(related.id))?,
+    );
     let groups = match related.relation {
         "memberOf" => tenant.member_of(user),
         "transitiveMemberOf" => tenant.transitive_member_of(user),

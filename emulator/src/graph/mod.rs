@@ -338,12 +338,14 @@ async fn me(
         )
         .into_response();
     };
+    send(service, Request::from_parts(parts, body)).await
+}
+
+/// Sends a request through the whole Graph service (authentication, controls, routing), as
+/// `$batch` items and `/me` are.
+async fn send(service: &Router, request: Request) -> Response {
     use tower::ServiceExt;
-    match service
-        .clone()
-        .oneshot(Request::from_parts(parts, body))
-        .await
-    {
+    match service.clone().oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     }

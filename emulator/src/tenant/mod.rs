@@ -81,9 +81,14 @@ impl Tenant {
     }
 
     pub fn user(&self, id_or_upn: &str) -> Option<&User> {
-        self.users
-            .iter()
-            .find(|u| u.id == id_or_upn || u.user_principal_name.eq_ignore_ascii_case(id_or_upn))
+        self.user_index(id_or_upn).map(|i| &self.users[i])
+    }
+
+    /// Where a user is, by object id or user principal name (as Graph's `/users/{id}` takes).
+    pub fn user_index(&self, id_or_upn: &str) -> Option<usize> {
+        self.users.iter().position(|u| {
+            u.id == id_or_upn || u.user_principal_name.eq_ignore_ascii_case(id_or_upn)
+        })
     }
 
     pub fn group(&self, id: &str) -> Option<&Group> {
