@@ -40,6 +40,41 @@ pub struct PeopleSearch {
     pub people: Vec<Person>,
 }
 
+/// Path of the session: `POST` trades a token for Davet's API (nested app authentication) for a
+/// session; `GET` tells who is signed in; `DELETE` signs out.
+pub const SESSION_PATH: &str = "/api/session";
+/// Where the sign-in dialog or popup starts the code flow; `mode` is `dialog` or `popup`.
+pub const SIGN_IN_START_PATH: &str = "/auth/start";
+
+/// A session the pane holds after signing in. The token is opaque; the pane sends it as
+/// `Authorization: Bearer …` (Outlook on the web's iframe blocks third-party cookies).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub session_token: String,
+    /// When the session ends at the latest, in Unix milliseconds.
+    pub expires_at: i64,
+    pub user: SessionUser,
+}
+
+/// Who is signed in, as the pane shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionUser {
+    pub display_name: String,
+    /// The sign-in name (UPN).
+    pub username: String,
+}
+
+/// What the sign-in dialog or popup hands the pane when the code flow ends (through
+/// `Office.context.ui.messageParent` or `postMessage`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum SignInOutcome {
+    SignedIn { session: Session },
+    Failed { error: ApiError },
+}
+
 /// Every error the server answers with: an HTTP status, a machine-readable `code` the pane can
 /// branch on, and a human `message` (English; the pane shows its own localised text per code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +97,12 @@ pub enum ErrorCode {
     DirectoryThrottled,
     /// Microsoft Graph refused our credentials.
     DirectoryAccessDenied,
+    /// No session, or it ended: sign in (again).
+    SignInRequired,
+    /// Signing in did not complete: refused, cancelled, or a token that does not hold.
+    SignInFailed,
+    /// The Microsoft identity platform could not be reached.
+    IdentityUnavailable,
     /// Anything unexpected; the server log has the details.
     Internal,
 }

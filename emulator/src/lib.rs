@@ -38,6 +38,8 @@ pub struct World {
     pub calendars: graph::events::Calendars,
     /// Latency, faults, throttling and the request log of the Graph service.
     pub graph_controls: controls::Controls,
+    /// What the identity platform was asked: key-set fetches and token grants, by kind.
+    pub identity_log: identity::IdentityLog,
 }
 
 /// The emulators, listening on loopback. Dropping this stops them.
@@ -62,6 +64,7 @@ impl RunningEmulator {
             grants: identity::grants::Grants::default(),
             calendars: graph::events::Calendars::default(),
             graph_controls: controls::Controls::default(),
+            identity_log: identity::IdentityLog::default(),
         });
         let (graph_addr, graph_task) = serve(|base| graph::router(world.clone(), base)).await?;
         let (login_addr, login_task) = serve(|base| identity::router(world.clone(), base)).await?;
@@ -81,6 +84,18 @@ impl RunningEmulator {
     /// The application registered in the demo tenant for the Davet server.
     pub fn app(&self) -> &AppRegistration {
         &self.world.tenant.app
+    }
+
+    /// A token for Davet's API as the person `user` (an index into the tenant's users), as
+    /// nested app authentication hands it to the pane.
+    pub fn api_token(&self, user: usize) -> String {
+        let issuer = format!("{}{}/v2.0", self.login_url, self.world.tenant.id);
+        let grant = identity::grants::Grant {
+            user,
+            scopes: vec![identity::grants::API_SCOPE.to_owned()],
+            client_id: self.app().client_id.clone(),
+        };
+        self.world.delegated_token(&issuer, &grant, true)
     }
 }
 

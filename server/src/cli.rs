@@ -9,6 +9,7 @@ use davet_emulator::{RunningEmulator, TenantSpec};
 use crate::config::Settings;
 use crate::demo::{Demo, DemoOptions, default_pane_dir};
 use crate::startup::Application;
+use crate::vault::{TokenVault, VaultKey};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -36,6 +37,14 @@ enum Command {
     },
     /// Production: settings from `DAVET_…` variables and an optional TOML file.
     Serve {
+        #[arg(long, env = "DAVET_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Prints a fresh vault key (32 random bytes, base64) for DAVET_VAULT_KEY.
+    GenerateKey,
+    /// Re-seals every stored refresh token under DAVET_VAULT_KEY. Put the old key in
+    /// DAVET_VAULT_PREVIOUS_KEYS first; remove it once this has run.
+    RotateKey {
         #[arg(long, env = "DAVET_CONFIG")]
         config: Option<PathBuf>,
     },
@@ -95,6 +104,23 @@ impl Cli {
                     served = app.run() => served?,
                     _ = tokio::signal::ctrl_c() => {}
                 }
+            }
+            Command::GenerateKey => announce(&[VaultKey::generate()])?,
+            Command::RotateKey { config } => {
+                let settings = Settings::load(config.as_deref())?;
+                let vault =
+                    TokenVault::open(settings.database_url.expose(), settings.vault_keys.clone())
+                        .await?;
+                let rotated = vault.rotate_keys().await?;
+                let mut lines = vec![format!(
+                    "re-sealed {rotated} refresh tokens under key {}",
+                    settings.vault_keys.current_id()
+                )];
+                for (key, count) in vault.tokens_by_key().await? {
+                    lines.push(format!("key {key}: {count} tokens"));
+                }
+                vault.close().await;
+                announce(&lines)?;
             }
             Command::Emulator { tenant } => {
                 let emulator = RunningEmulator::start(tenant.spec()).await?;

@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 
 use url::Url;
 
+use crate::domain::user::DirectoryId;
+use crate::identity::TenantPolicy;
+use crate::vault::{KeyRing, SessionLimits, VaultKey};
+
 /// Microsoft's CDN copy of Office.js: production pages must load it from there.
 pub const OFFICE_JS_CDN: &str = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js";
 
@@ -29,6 +33,15 @@ pub struct Settings {
     pub office_js_url: String,
     /// Serve the page that plays Outlook's compose window at `/`.
     pub demo_host: bool,
+    /// `sqlite:<file>` (the default) or `postgres://…`.
+    pub database_url: Secret,
+    /// The key that seals refresh tokens, and earlier keys that still open them.
+    pub vault_keys: KeyRing,
+    /// Whose people may sign in.
+    pub tenants: TenantPolicy,
+    /// The API's application id URI, the audience of v1 tokens (`api://host/client-id`).
+    pub app_id_uri: String,
+    pub sessions: SessionLimits,
 }
 
 /// The server's app registration in Entra ID.
@@ -138,13 +151,39 @@ impl Settings {
         let tenant_id = required("tenant_id");
         let client_id = required("client_id");
         let client_secret = required("client_secret");
+        let vault_key = required("vault_key");
         if !missing.is_empty() {
             return Err(ConfigError::Missing(missing));
         }
         let or = |key: &str, default: &str| source.get(key).unwrap_or(default).to_owned();
+        let public_url = parse_url("public_url", &public_url)?;
+        let tenants = tenant_policy(source.get("allowed_tenants"), &tenant_id)?;
+        let app_id_uri = source
+            .get("app_id_uri")
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                format!(
+                    "api://{}/{client_id}",
+                    public_url.host_str().unwrap_or_default()
+                )
+            });
+        let vault_keys = KeyRing::new(
+            vault_key_named("vault_key", &vault_key)?,
+            source
+                .get("vault_previous_keys")
+                .unwrap_or_default()
+                .split(',')
+                .filter(|k| !k.trim().is_empty())
+                .map(|k| vault_key_named("vault_previous_keys", k))
+                .collect::<Result<_, _>>()?,
+        );
+        let minutes = |key: &str, default: u64| -> Result<std::time::Duration, ConfigError> {
+            let n: u64 = parse(key, &or(key, &default.to_string()))?;
+            Ok(std::time::Duration::from_secs(n * 60))
+        };
         Ok(Self {
             bind: parse("bind", &or("bind", "127.0.0.1:3000"))?,
-            public_url: parse_url("public_url", &public_url)?,
+            public_url,
             identity: AppIdentity {
                 tenant_id,
                 client_id,
@@ -161,8 +200,46 @@ impl Settings {
             pane_dir: PathBuf::from(or("pane_dir", "pane")),
             office_js_url: or("office_js_url", OFFICE_JS_CDN),
             demo_host: false,
+            database_url: Secret::new(or("database_url", "sqlite:davet.sqlite3")),
+            vault_keys,
+            tenants,
+            app_id_uri,
+            sessions: SessionLimits {
+                idle: minutes("session_idle_minutes", 12 * 60)?,
+                lifetime: minutes("session_lifetime_minutes", 14 * 24 * 60)?,
+            },
         })
     }
+}
+
+/// `allowed_tenants`: unset means the deployment's own tenant; `any`, or a comma list of ids.
+fn tenant_policy(setting: Option<&str>, home: &str) -> Result<TenantPolicy, ConfigError> {
+    let invalid = |why: String| ConfigError::Invalid {
+        name: env_name("allowed_tenants"),
+        why,
+    };
+    match setting.map(str::trim) {
+        Some("any" | "*") => Ok(TenantPolicy::Any),
+        Some(list) => list
+            .split(',')
+            .map(|t| DirectoryId::parse(t.trim()).map_err(|e| invalid(e.to_string())))
+            .collect::<Result<_, _>>()
+            .map(TenantPolicy::Only),
+        None => DirectoryId::parse(home)
+            .map(|id| TenantPolicy::Only(vec![id]))
+            .map_err(|_| {
+                invalid(format!(
+                    "DAVET_TENANT_ID `{home}` is not a tenant id; name the allowed tenants"
+                ))
+            }),
+    }
+}
+
+fn vault_key_named(key: &str, value: &str) -> Result<VaultKey, ConfigError> {
+    VaultKey::parse(value).map_err(|e| ConfigError::Invalid {
+        name: env_name(key),
+        why: e.to_string(),
+    })
 }
 
 fn parse<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ConfigError>
@@ -202,7 +279,12 @@ mod tests {
     fn missing_settings_are_all_named() {
         let err = Settings::from_sources(None, env(&[("DAVET_CLIENT_ID", "abc")])).unwrap_err();
         let text = err.to_string();
-        for name in ["DAVET_PUBLIC_URL", "DAVET_TENANT_ID", "DAVET_CLIENT_SECRET"] {
+        for name in [
+            "DAVET_PUBLIC_URL",
+            "DAVET_TENANT_ID",
+            "DAVET_CLIENT_SECRET",
+            "DAVET_VAULT_KEY",
+        ] {
             assert!(text.contains(name), "{text} should name {name}");
         }
         assert!(!text.contains("DAVET_CLIENT_ID"));
@@ -214,7 +296,7 @@ mod tests {
         let file = dir.path().join("davet.toml");
         std::fs::write(
             &file,
-            "public_url = \"https://davet.example\"\ntenant_id = \"t\"\nclient_id = \"file\"\nclient_secret = \"s\"\n",
+            "public_url = \"https://davet.example\"\ntenant_id = \"72f988bf-86f1-41af-91ab-2d7cd011db47\"\nclient_id = \"file\"\nclient_secret = \"s\"\nvault_key = \"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=\"\n",
         )
         .unwrap();
         let settings =
@@ -240,9 +322,54 @@ mod tests {
                 ("DAVET_TENANT_ID", "t"),
                 ("DAVET_CLIENT_ID", "c"),
                 ("DAVET_CLIENT_SECRET", "s"),
+                ("DAVET_VAULT_KEY", &"00".repeat(32)),
             ]),
         )
         .unwrap_err();
         assert!(err.to_string().contains("DAVET_PUBLIC_URL"), "{err}");
+    }
+
+    fn complete(extra: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let mut pairs = vec![
+            ("DAVET_PUBLIC_URL", "https://davet.example"),
+            ("DAVET_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47"),
+            ("DAVET_CLIENT_ID", "c"),
+            ("DAVET_CLIENT_SECRET", "s"),
+            (
+                "DAVET_VAULT_KEY",
+                "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=",
+            ),
+        ];
+        pairs.extend_from_slice(extra);
+        Settings::from_sources(None, env(&pairs))
+    }
+
+    #[test]
+    fn the_home_tenant_is_allowed_unless_told_otherwise() {
+        let home = DirectoryId::parse("72f988bf-86f1-41af-91ab-2d7cd011db47").unwrap();
+        assert_eq!(
+            complete(&[]).unwrap().tenants,
+            TenantPolicy::Only(vec![home])
+        );
+        assert_eq!(
+            complete(&[("DAVET_ALLOWED_TENANTS", "any")])
+                .unwrap()
+                .tenants,
+            TenantPolicy::Any
+        );
+        let err = complete(&[("DAVET_ALLOWED_TENANTS", "contoso")]).unwrap_err();
+        assert!(err.to_string().contains("DAVET_ALLOWED_TENANTS"), "{err}");
+        assert_eq!(complete(&[]).unwrap().app_id_uri, "api://davet.example/c");
+    }
+
+    #[test]
+    fn a_short_vault_key_is_refused_by_name() {
+        let err = complete(&[("DAVET_VAULT_KEY", "c2hvcnQ=")]).unwrap_err();
+        assert!(err.to_string().contains("DAVET_VAULT_KEY"), "{err}");
+        let err = complete(&[("DAVET_VAULT_PREVIOUS_KEYS", "nope")]).unwrap_err();
+        assert!(
+            err.to_string().contains("DAVET_VAULT_PREVIOUS_KEYS"),
+            "{err}"
+        );
     }
 }

@@ -13,8 +13,13 @@ use davet_emulator::{RunningEmulator, TenantSpec};
 use tokio::net::TcpListener;
 use url::Url;
 
+use std::time::Duration;
+
 use crate::config::{AppIdentity, Secret, Settings};
+use crate::domain::user::DirectoryId;
+use crate::identity::TenantPolicy;
 use crate::startup::{Application, StartupError};
+use crate::vault::{KeyRing, SessionLimits};
 
 /// The Office.js stand-in the demo's pane loads instead of Microsoft's CDN.
 pub const OFFICE_SHIM_PATH: &str = "/demo/office-shim.js";
@@ -45,12 +50,23 @@ impl Demo {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, options.port)).await?;
         let addr: SocketAddr = listener.local_addr()?;
         let app_url = Url::parse(&format!("http://{addr}/")).map_err(std::io::Error::other)?;
+        // A fresh vault each run: the demo tenant is generated anew too.
+        let database = std::env::temp_dir().join(format!("davet-demo-{}.sqlite3", addr.port()));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
+        }
         let settings = Settings {
             office_js_url: OFFICE_SHIM_PATH.to_owned(),
             demo_host: true,
-            ..emulated_settings(&emulator, addr, app_url.clone(), options.pane_dir)
+            ..emulated_settings(
+                &emulator,
+                addr,
+                app_url.clone(),
+                options.pane_dir,
+                &format!("sqlite:{}", database.display()),
+            )
         };
-        let app = Application::with_listener(&settings, listener)?;
+        let app = Application::with_listener(&settings, listener).await?;
         Ok(Self {
             app_url,
             emulator,
@@ -75,14 +91,31 @@ impl Demo {
     }
 }
 
-/// Settings that point the production code at the emulators: only URLs and keys differ.
+/// Settings that point the production code at the emulators: only URLs and keys differ. Our
+/// redirect URIs are registered with the emulated app, as an admin registers them in Entra ID.
 pub fn emulated_settings(
     emulator: &RunningEmulator,
     bind: SocketAddr,
     public_url: Url,
     pane_dir: PathBuf,
+    database_url: &str,
 ) -> Settings {
+    for path in [
+        crate::routes::sign_in::CALLBACK_PATH,
+        crate::routes::admin::CONSENT_DONE_PATH,
+    ] {
+        if let Ok(uri) = public_url.join(path) {
+            emulator.world.grants.register_redirect_uri(uri.as_str());
+        }
+    }
+    let tenant = &emulator.world.tenant;
+    let home = DirectoryId::parse(&tenant.id).map(|id| TenantPolicy::Only(vec![id]));
     Settings {
+        app_id_uri: format!(
+            "api://{}/{}",
+            public_url.host_str().unwrap_or_default(),
+            tenant.app.client_id
+        ),
         bind,
         public_url,
         identity: AppIdentity {
@@ -95,6 +128,13 @@ pub fn emulated_settings(
         pane_dir,
         office_js_url: crate::config::OFFICE_JS_CDN.to_owned(),
         demo_host: false,
+        database_url: Secret::new(database_url),
+        vault_keys: KeyRing::ephemeral(),
+        tenants: home.unwrap_or(TenantPolicy::Any),
+        sessions: SessionLimits {
+            idle: Duration::from_secs(12 * 3600),
+            lifetime: Duration::from_secs(14 * 24 * 3600),
+        },
     }
 }
 

@@ -5,6 +5,9 @@
 //! - Input errors are 400/422 and name what is wrong. Upstream failures are 502 (unreachable or
 //!   failing), 503 (throttled past our retry budget) or 502 with `directory_access_denied`
 //!   (our credentials were refused: an admin's problem, never the organiser's).
+//! - Who is calling: no session or an ended one is 401 `sign_in_required` (the pane signs in
+//!   again); a token offered to sign in that does not hold is 401 `sign_in_failed`, and the log
+//!   names which check it failed. 401s carry `WWW-Authenticate: Bearer`.
 //! - Details of upstream failures go to the log, without tokens, addresses or membership.
 
 use axum::Json;
@@ -12,8 +15,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use davet_api::{ApiError, ErrorCode};
 
+use crate::auth::AccessError;
 use crate::domain::people::PeopleQueryError;
 use crate::graph::GraphError;
+use crate::identity::{IdentityError, TokenRejected};
+use crate::vault::VaultError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -23,6 +29,22 @@ pub enum AppError {
     InvalidRequest(String),
     #[error(transparent)]
     Graph(#[from] GraphError),
+    /// No live session: the pane signs in (again).
+    #[error("sign-in required: {0}")]
+    SignInRequired(&'static str),
+    /// A token offered to sign in was refused.
+    #[error("token refused: {0}")]
+    TokenRejected(#[from] TokenRejected),
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+impl From<IdentityError> for AppError {
+    fn from(error: IdentityError) -> Self {
+        Self::Access(AccessError::Identity(error))
+    }
 }
 
 impl AppError {
@@ -43,6 +65,25 @@ impl AppError {
             Self::Graph(GraphError::Rejected { .. }) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }
+            Self::Graph(GraphError::SignedOut)
+            | Self::SignInRequired(_)
+            | Self::Access(AccessError::SignedOut) => {
+                (StatusCode::UNAUTHORIZED, ErrorCode::SignInRequired)
+            }
+            Self::TokenRejected(TokenRejected::KeysUnavailable)
+            | Self::Access(AccessError::Identity(IdentityError::Unavailable(_))) => {
+                (StatusCode::BAD_GATEWAY, ErrorCode::IdentityUnavailable)
+            }
+            Self::TokenRejected(_) => (StatusCode::UNAUTHORIZED, ErrorCode::SignInFailed),
+            Self::Access(AccessError::Identity(IdentityError::InvalidGrant(_))) => {
+                (StatusCode::UNAUTHORIZED, ErrorCode::SignInFailed)
+            }
+            Self::Access(AccessError::Identity(IdentityError::Refused(_))) => {
+                (StatusCode::BAD_GATEWAY, ErrorCode::SignInFailed)
+            }
+            Self::Access(AccessError::Vault(_)) | Self::Vault(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+            }
         }
     }
 
@@ -58,7 +99,30 @@ impl AppError {
             }
             Self::Graph(GraphError::Unavailable(_)) => "Microsoft 365 cannot be reached right now".into(),
             Self::Graph(GraphError::Rejected { .. }) => "the directory request failed".into(),
+            Self::Graph(GraphError::SignedOut)
+            | Self::SignInRequired(_)
+            | Self::Access(AccessError::SignedOut) => "sign in to Davet to go on".into(),
+            Self::TokenRejected(TokenRejected::KeysUnavailable)
+            | Self::Access(AccessError::Identity(IdentityError::Unavailable(_))) => {
+                "Microsoft sign-in cannot be reached right now".into()
+            }
+            Self::TokenRejected(why) => format!("the sign-in token was refused: {why}"),
+            Self::Access(AccessError::Identity(IdentityError::InvalidGrant(_))) => {
+                "Microsoft sign-in refused the grant; sign in again".into()
+            }
+            Self::Access(AccessError::Identity(IdentityError::Refused(_))) => {
+                "Microsoft sign-in refused Davet; ask your administrator to check the app's registration and consent".into()
+            }
+            Self::Access(AccessError::Vault(_)) | Self::Vault(_) => "something went wrong on our side".into(),
         }
+    }
+}
+
+impl AppError {
+    /// Status, code and message, for answers that are not JSON (the sign-in page).
+    pub fn parts(&self) -> (StatusCode, ErrorCode, String) {
+        let (status, code) = self.status_and_code();
+        (status, code, self.public_message())
     }
 }
 
@@ -67,11 +131,20 @@ impl IntoResponse for AppError {
         let (status, code) = self.status_and_code();
         if status.is_server_error() {
             tracing::error!(error = %self, ?code, "request failed");
+        } else if status == StatusCode::UNAUTHORIZED {
+            tracing::info!(error = %self, "refused");
         }
         let body = ApiError {
             code,
             message: self.public_message(),
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
     }
 }

@@ -8,16 +8,25 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use tokio::net::TcpListener;
 
+use crate::auth::{Auth, DelegatedTokens};
 use crate::config::Settings;
-use crate::graph::GraphClient;
+use crate::graph::{GraphService, http_client};
+use crate::identity::{IdentityClient, TokenValidator, authority};
 use crate::pane::{Pane, PaneMissing, security_headers};
+use crate::vault::{TokenVault, VaultError};
 use crate::{demo, manifest, routes};
 
 /// What handlers share.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub graph: GraphClient,
+    pub graph: GraphService,
+    pub auth: Auth,
+    /// Where our pages load Office.js from (the sign-in dialog needs it).
+    pub office_js_url: String,
 }
+
+/// Longest we wait for the identity platform.
+const IDENTITY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -27,30 +36,44 @@ pub enum StartupError {
     Http(#[from] reqwest::Error),
     #[error("cannot listen: {0}")]
     Listen(#[from] std::io::Error),
+    #[error("the token vault: {0}")]
+    Vault(#[from] VaultError),
+    #[error("the identity platform's address: {0}")]
+    LoginUrl(#[from] url::ParseError),
 }
 
 #[derive(Debug)]
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    state: AppState,
 }
 
 impl Application {
     /// Binds `settings.bind`.
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
         let listener = TcpListener::bind(settings.bind).await?;
-        Self::with_listener(settings, listener)
+        Self::with_listener(settings, listener).await
     }
 
     /// Uses a listener bound already (the demo binds first to learn its port).
-    pub fn with_listener(settings: &Settings, listener: TcpListener) -> Result<Self, StartupError> {
-        let state = AppState {
-            graph: GraphClient::new(settings)?,
-        };
+    pub async fn with_listener(
+        settings: &Settings,
+        listener: TcpListener,
+    ) -> Result<Self, StartupError> {
+        let vault =
+            TokenVault::open(settings.database_url.expose(), settings.vault_keys.clone()).await?;
+        let state = app_state(settings, vault)?;
         Ok(Self {
-            router: router(settings, state)?,
+            router: router(settings, state.clone())?,
             listener,
+            state,
         })
+    }
+
+    /// What the handlers share: tests reach the domain through it.
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -62,10 +85,74 @@ impl Application {
     }
 }
 
+fn app_state(settings: &Settings, vault: TokenVault) -> Result<AppState, StartupError> {
+    let http = http_client(IDENTITY_TIMEOUT)?;
+    let tenant = &settings.identity.tenant_id;
+    let authority = authority(&settings.login_url, tenant)?;
+    let identity = IdentityClient::new(
+        http.clone(),
+        authority.clone(),
+        settings.identity.client_id.clone(),
+        settings.identity.client_secret.clone(),
+    );
+    let validator = TokenValidator::new(
+        http,
+        authority.join("discovery/v2.0/keys")?,
+        authority.join("..")?,
+        &settings.identity.client_id,
+        &settings.app_id_uri,
+        settings.tenants.clone(),
+    );
+    let tokens = DelegatedTokens::new(identity.clone(), vault.clone());
+    Ok(AppState {
+        graph: GraphService::new(settings, tokens.clone())?,
+        auth: Auth {
+            validator,
+            identity,
+            vault,
+            tokens,
+            limits: settings.sessions,
+            keys: settings.vault_keys.clone(),
+            public_url: settings.public_url.clone(),
+        },
+        office_js_url: settings.office_js_url.clone(),
+    })
+}
+
 fn router(settings: &Settings, state: AppState) -> Result<Router, StartupError> {
+    use axum::routing::post;
     let manifest_xml = manifest::render(&settings.public_url);
     let mut app = Router::new()
-        .route("/api/people", get(routes::people::search))
+        .route(davet_api::PEOPLE_SEARCH_PATH, get(routes::people::search))
+        .route(
+            davet_api::SESSION_PATH,
+            post(routes::session::create)
+                .get(routes::session::show)
+                .delete(routes::session::delete),
+        )
+        .route(davet_api::SIGN_IN_START_PATH, get(routes::sign_in::start))
+        .route("/auth/callback", get(routes::sign_in::callback))
+        .route("/admin/consent", get(routes::admin::consent))
+        .route("/admin/consent/done", get(routes::admin::consent_done))
+        .route("/admin/permissions", get(routes::admin::permissions))
+        .route(
+            "/pages/pages.css",
+            get(|| {
+                static_file(
+                    "text/css; charset=utf-8",
+                    include_str!("../static/pages/pages.css"),
+                )
+            }),
+        )
+        .route(
+            "/pages/sign-in-complete.js",
+            get(|| {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../static/pages/sign-in-complete.js"),
+                )
+            }),
+        )
         .route(
             "/manifest.xml",
             get(move || async move {
@@ -85,6 +172,17 @@ fn router(settings: &Settings, state: AppState) -> Result<Router, StartupError> 
         app.with_state(state),
         &settings.office_js_url,
     ))
+}
+
+async fn static_file(content_type: &'static str, body: &'static str) -> axum::response::Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// The manifest's icons, compiled in.

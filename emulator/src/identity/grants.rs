@@ -185,6 +185,11 @@ impl Grants {
         Ok(grant)
     }
 
+    /// The refresh tokens now good, so tests can look for them where they must not be.
+    pub fn live_refresh_tokens(&self) -> Vec<String> {
+        self.store().refresh.keys().cloned().collect()
+    }
+
     /// Forgets every refresh token of a person (a sign-out everywhere, or an admin's revocation).
     pub fn revoke_user(&self, user: usize) {
         self.store().refresh.retain(|_, g| g.user != user);

@@ -75,6 +75,30 @@ impl World {
     }
 }
 
+/// What the identity platform was asked, for tests that count: `jwks` for a key-set fetch, the
+/// `grant_type` for a token request.
+#[derive(Debug, Default)]
+pub struct IdentityLog(std::sync::Mutex<Vec<String>>);
+
+impl IdentityLog {
+    pub(crate) fn record(&self, what: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(what.to_owned());
+    }
+
+    /// How many requests of a kind were made.
+    pub fn count(&self, what: &str) -> usize {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter(|w| *w == what)
+            .count()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Identity {
     pub(crate) world: Arc<World>,
@@ -157,6 +181,7 @@ async fn jwks(State(identity): State<Identity>, Path(tenant): Path<String>) -> R
     if let Some(error) = identity.unknown_tenant(&tenant) {
         return error;
     }
+    identity.world.identity_log.record("jwks");
     Json(identity.world.keys.jwks(&identity.issuer())).into_response()
 }
 

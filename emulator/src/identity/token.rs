@@ -31,6 +31,8 @@ pub(super) async fn token(
     if let Some(error) = identity.unknown_tenant(&tenant) {
         return error;
     }
+    let kind = request.grant_type.as_deref().unwrap_or("none");
+    identity.world.identity_log.record(kind);
     match grant(&identity, &request) {
         Ok(body) => Json(body).into_response(),
         Err(refusal) => refused(refusal),

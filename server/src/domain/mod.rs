@@ -1,3 +1,4 @@
 //! Davet's own types. Parsed once at the edge; valid by construction after that.
 
 pub mod people;
+pub mod user;

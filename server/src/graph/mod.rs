@@ -3,8 +3,10 @@
 //!
 //! Every call has a timeout, follows `@odata.nextLink` as an absolute URL, honours
 //! `Retry-After` exactly (never earlier), and retries a bounded number of times.
+//!
+//! Graph is called on the signed-in person's behalf ([`GraphService::acting_for`]), with the
+//! delegated token the sign-in obtained: the directory answers what that person may see.
 
-mod credential;
 mod users;
 
 use std::time::Duration;
@@ -15,8 +17,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use crate::auth::{AccessError, DelegatedTokens};
 use crate::config::Settings;
-pub use credential::AppCredential;
+use crate::domain::user::UserKey;
 
 /// Longest we wait for one Graph answer.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
@@ -35,6 +38,18 @@ pub enum GraphError {
     AccessDenied(String),
     #[error("Microsoft Graph rejected the request: {code}: {message}")]
     Rejected { code: String, message: String },
+    /// The person's Graph access is gone (refresh token revoked or expired).
+    #[error("the person must sign in again")]
+    SignedOut,
+}
+
+impl From<AccessError> for GraphError {
+    fn from(error: AccessError) -> Self {
+        match error {
+            AccessError::SignedOut => Self::SignedOut,
+            other => Self::AccessDenied(other.to_string()),
+        }
+    }
 }
 
 /// Graph's error envelope: `{"error":{"code","message","innerError":{…}}}`.
@@ -57,32 +72,59 @@ struct Page<T> {
     next_link: Option<String>,
 }
 
+/// Graph's address and the connection pool, shared by every request.
 #[derive(Debug, Clone)]
-pub struct GraphClient {
+pub struct GraphService {
     http: reqwest::Client,
     root: Url,
-    credential: AppCredential,
+    tokens: DelegatedTokens,
 }
 
-impl GraphClient {
-    pub fn new(settings: &Settings) -> Result<Self, reqwest::Error> {
-        let http = reqwest::Client::builder()
-            .timeout(REQUEST_TIMEOUT)
-            .connect_timeout(Duration::from_secs(5))
-            .tcp_nodelay(true)
-            .user_agent(concat!("davet/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+impl GraphService {
+    pub fn new(settings: &Settings, tokens: DelegatedTokens) -> Result<Self, reqwest::Error> {
         let mut root = settings.graph_url.clone();
         if !root.path().ends_with('/') {
             root.set_path(&format!("{}/", root.path()));
         }
         Ok(Self {
-            credential: AppCredential::new(http.clone(), &settings.login_url, &settings.identity),
-            http,
+            http: http_client(REQUEST_TIMEOUT)?,
             root,
+            tokens,
         })
     }
 
+    /// A client that calls Graph as `user`.
+    pub fn acting_for(&self, user: &UserKey) -> GraphClient {
+        GraphClient {
+            http: self.http.clone(),
+            root: self.root.clone(),
+            tokens: self.tokens.clone(),
+            user: user.clone(),
+        }
+    }
+}
+
+/// The server's HTTP client for Microsoft's services: timeouts, `TCP_NODELAY` (design §5), and
+/// our name in `User-Agent`.
+pub fn http_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(Duration::from_secs(5))
+        .tcp_nodelay(true)
+        .user_agent(concat!("davet/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+/// Graph, as one signed-in person.
+#[derive(Debug, Clone)]
+pub struct GraphClient {
+    http: reqwest::Client,
+    root: Url,
+    tokens: DelegatedTokens,
+    user: UserKey,
+}
+
+impl GraphClient {
     /// `path` relative to the service root, e.g. `users`.
     fn url(&self, path: &str) -> Result<Url, GraphError> {
         self.root
@@ -120,8 +162,8 @@ impl GraphClient {
     async fn get<T: DeserializeOwned>(&self, url: Url, eventual: bool) -> Result<T, GraphError> {
         let mut attempt = 1;
         loop {
-            let token = self.credential.token().await?;
-            let mut request = self.http.get(url.clone()).bearer_auth(token);
+            let token = self.tokens.access_token(&self.user).await?;
+            let mut request = self.http.get(url.clone()).bearer_auth(token.expose());
             if eventual {
                 request = request.header("ConsistencyLevel", "eventual");
             }
@@ -145,7 +187,7 @@ impl GraphClient {
                     let retry_after = retry_after(response.headers());
                     let error = to_error(status, response.text().await.unwrap_or_default());
                     if status == StatusCode::UNAUTHORIZED {
-                        self.credential.forget().await;
+                        self.tokens.forget_access(&self.user).await;
                     }
                     match retryable(status, retry_after, attempt) {
                         Some(wait) => wait,

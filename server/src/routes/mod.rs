@@ -1,3 +1,6 @@
 //! HTTP handlers: parse, call the domain, answer.
 
+pub mod admin;
 pub mod people;
+pub mod session;
+pub mod sign_in;

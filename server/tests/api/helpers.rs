@@ -1,21 +1,104 @@
 //! One way to spawn the application for a test: the emulators, then the server on port 0,
-//! configured exactly as production is, by settings.
+//! configured exactly as production is, by settings, over a fresh database: a SQLite file, or
+//! a new PostgreSQL database when `DAVET_TEST_POSTGRES_URL` names a server (the test command
+//! runs this suite once each way).
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 
 use davet::config::Settings;
 use davet::demo::emulated_settings;
-use davet::startup::Application;
+use davet::startup::{AppState, Application};
 use davet_emulator::{RunningEmulator, TenantSpec};
 use url::Url;
 
 pub struct TestApp {
     pub url: Url,
     pub emulator: RunningEmulator,
+    /// Follows no redirects, so sign-in steps can be looked at one by one.
     pub http: reqwest::Client,
     pub settings: Settings,
+    /// The first server's shared state, for tests that call the domain directly.
+    pub state: AppState,
+    /// The session of [`TestApp::member`], signed in at spawn.
+    pub session: String,
+    pub database: TestDatabase,
     _pane: tempfile::TempDir,
+}
+
+/// A database of one test's own.
+pub struct TestDatabase {
+    pub url: String,
+    dir: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    pub async fn new() -> Self {
+        match std::env::var("DAVET_TEST_POSTGRES_URL") {
+            Ok(server) => {
+                use sqlx::Connection;
+                let name = format!("davet_test_{:016x}", rand::random::<u64>());
+                let mut admin = sqlx::PgConnection::connect(&server)
+                    .await
+                    .expect("the test PostgreSQL server answers");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("a test database");
+                let mut url = Url::parse(&server).expect("DAVET_TEST_POSTGRES_URL is a URL");
+                url.set_path(&name);
+                Self {
+                    url: url.into(),
+                    dir: None,
+                }
+            }
+            Err(_) => {
+                let dir = tempfile::tempdir().expect("a temporary directory");
+                Self {
+                    url: format!("sqlite:{}", dir.path().join("davet.sqlite3").display()),
+                    dir: Some(dir),
+                }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.dir.is_none()
+    }
+
+    /// Everything the database holds, as bytes: the SQLite files (WAL included), or
+    /// `pg_dump`'s output.
+    pub fn dump(&self) -> Vec<u8> {
+        match &self.dir {
+            Some(dir) => std::fs::read_dir(dir.path())
+                .expect("the database directory")
+                .flat_map(|entry| std::fs::read(entry.expect("entry").path()).expect("read"))
+                .collect(),
+            None => {
+                let output = std::process::Command::new(pg_dump())
+                    .arg("--dbname")
+                    .arg(&self.url)
+                    .output()
+                    .expect("pg_dump runs");
+                assert!(
+                    output.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                output.stdout
+            }
+        }
+    }
+}
+
+fn pg_dump() -> std::path::PathBuf {
+    std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|v| v.path().join("bin/pg_dump"))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| "pg_dump".into())
 }
 
 /// A built pane is not needed here: a stand-in directory with the files the server serves.
@@ -30,24 +113,42 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let emulator = RunningEmulator::start(TenantSpec::DEMO)
         .await
         .expect("the emulators start");
+    let database = TestDatabase::new().await;
     let pane = fake_pane();
     let mut settings = emulated_settings(
         &emulator,
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         Url::parse("https://davet.contoso.example/").expect("url"),
         pane.path().to_owned(),
+        &database.url,
     );
     adjust(&mut settings);
-    let app = Application::build(&settings).await.expect("the app builds");
-    let url = Url::parse(&format!("http://{}/", app.local_addr().expect("addr"))).expect("url");
-    tokio::spawn(app.run());
-    TestApp {
+    let (url, state) = start_replica(&settings).await;
+    let mut app = TestApp {
         url,
+        state,
         emulator,
-        http: reqwest::Client::new(),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client"),
         settings,
+        session: String::new(),
+        database,
         _pane: pane,
-    }
+    };
+    app.session = app.sign_in(app.member(0)).await;
+    app
+}
+
+/// Starts one more server on these settings (a replica: same database, same emulators), and
+/// answers its address and state.
+pub async fn start_replica(settings: &Settings) -> (Url, AppState) {
+    let app = Application::build(settings).await.expect("the app builds");
+    let url = Url::parse(&format!("http://{}/", app.local_addr().expect("addr"))).expect("url");
+    let state = app.state().clone();
+    tokio::spawn(app.run());
+    (url, state)
 }
 
 fn fake_pane() -> tempfile::TempDir {
@@ -69,12 +170,69 @@ fn fake_pane() -> tempfile::TempDir {
 }
 
 impl TestApp {
+    /// A GET within the test's session.
     pub async fn get(&self, path_and_query: &str) -> reqwest::Response {
+        self.get_as(&self.session, path_and_query).await
+    }
+
+    pub async fn get_as(&self, session: &str, path_and_query: &str) -> reqwest::Response {
+        self.http
+            .get(self.url.join(path_and_query).expect("url"))
+            .bearer_auth(session)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// A GET with no session at all.
+    pub async fn get_anonymous(&self, path_and_query: &str) -> reqwest::Response {
         self.http
             .get(self.url.join(path_and_query).expect("url"))
             .send()
             .await
             .expect("the server answers")
+    }
+
+    /// The index of the `n`th enabled member of the tenant (people who can sign in).
+    pub fn member(&self, n: usize) -> usize {
+        let users = &self.emulator.world.tenant.users;
+        (0..users.len())
+            .filter(|&i| users[i].account_enabled && users[i].user_type == "Member")
+            .nth(n)
+            .expect("the tenant has enough members")
+    }
+
+    /// Who `user` is, as the vault files them.
+    pub fn user_key(&self, user: usize) -> davet::domain::user::UserKey {
+        use davet::domain::user::DirectoryId;
+        let world = &self.emulator.world;
+        davet::domain::user::UserKey {
+            tenant: DirectoryId::parse(&world.tenant.id).expect("tenant id"),
+            user: DirectoryId::parse(&world.tenant.users[user].id).expect("user id"),
+        }
+    }
+
+    /// `POST /api/session` with `token` as the Bearer.
+    pub async fn post_session(&self, token: &str) -> reqwest::Response {
+        self.post_session_to(&self.url, token).await
+    }
+
+    pub async fn post_session_to(&self, server: &Url, token: &str) -> reqwest::Response {
+        self.http
+            .post(server.join("api/session").expect("url"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// Signs `user` in as nested app authentication does: the pane's token for our API is
+    /// traded for a session. Answers the session token.
+    pub async fn sign_in(&self, user: usize) -> String {
+        let response = self.post_session(&self.emulator.api_token(user)).await;
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        let session: davet_api::Session = response.json().await.expect("a session");
+        session.session_token
     }
 }
 

@@ -3,7 +3,7 @@
 use davet_api::{ApiError, ErrorCode, PeopleSearch};
 use reqwest::StatusCode;
 
-use crate::helpers::{closed_port_url, spawn_app, spawn_app_with};
+use crate::helpers::{closed_port_url, spawn_app, spawn_app_with, start_replica};
 
 /// Whether a display name has a word starting with `prefix`, as the directory tokenises.
 fn has_word_starting_with(name: &str, prefix: &str) -> bool {
@@ -119,22 +119,26 @@ async fn graph_out_of_reach_is_a_clear_bad_gateway() {
 }
 
 #[tokio::test]
-async fn refused_credentials_are_reported_as_access_denied_without_the_secret() {
-    let app =
-        spawn_app_with(|s| s.identity.client_secret = davet::config::Secret::new("wrong-secret"))
-            .await;
-    let response = app.get("api/people?q=ay").await;
+async fn a_refused_client_secret_is_reported_as_an_admin_problem_without_the_secret() {
+    let app = spawn_app().await;
+    let mut misconfigured = app.settings.clone();
+    misconfigured.identity.client_secret = davet::config::Secret::new("wrong-secret");
+    let (replica, _) = start_replica(&misconfigured).await;
+    let response = app
+        .post_session_to(&replica, &app.emulator.api_token(app.member(1)))
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
     let body = response.text().await.expect("body");
     let error: ApiError = serde_json::from_str(&body).expect("json");
-    assert_eq!(error.code, ErrorCode::DirectoryAccessDenied);
+    assert_eq!(error.code, ErrorCode::SignInFailed);
+    assert!(error.message.contains("administrator"), "{}", error.message);
     assert!(!body.contains("wrong-secret"));
 }
 
 #[tokio::test]
 async fn the_graph_client_follows_next_links_across_pages() {
     let app = spawn_app().await;
-    let graph = davet::graph::GraphClient::new(&app.settings).expect("client");
+    let graph = app.state.graph.acting_for(&app.user_key(app.member(0)));
     let query = davet::domain::people::PeopleQuery::parse("ay").expect("query");
     let in_one_page = graph
         .search_people_paged(&query, 999, 999)

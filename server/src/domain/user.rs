@@ -1,0 +1,82 @@
+//! Who a request acts for: a person in a tenant, named by directory object ids.
+
+use std::fmt;
+
+/// A directory object id: a GUID in its canonical 8-4-4-4-12 form, lower-cased on parse so the
+/// same person is never two rows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DirectoryId(String);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("`{0}` is not a directory object id (a GUID)")]
+pub struct NotADirectoryId(pub String);
+
+impl DirectoryId {
+    pub fn parse(text: &str) -> Result<Self, NotADirectoryId> {
+        let groups: Vec<&str> = text.split('-').collect();
+        let shape = [8, 4, 4, 4, 12];
+        let ok = groups.len() == shape.len()
+            && groups
+                .iter()
+                .zip(shape)
+                .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
+        if ok {
+            Ok(Self(text.to_ascii_lowercase()))
+        } else {
+            Err(NotADirectoryId(text.chars().take(60).collect()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DirectoryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A person: their tenant (`tid`) and their object id there (`oid`). Everything the vault keeps
+/// is filed under this pair, so two tenants never meet.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserKey {
+    pub tenant: DirectoryId,
+    pub user: DirectoryId,
+}
+
+impl UserKey {
+    /// The associated data that binds a sealed secret to its owner.
+    pub fn owner_bytes(&self) -> Vec<u8> {
+        format!("{}\n{}", self.tenant, self.user).into_bytes()
+    }
+}
+
+/// A signed-in person as a session knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedInUser {
+    pub key: UserKey,
+    pub display_name: String,
+    /// The sign-in name (UPN), shown so the organiser knows which account is in use.
+    pub username: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directory_ids_are_guids_in_one_case() {
+        let id = DirectoryId::parse("9A1B2C3D-0000-4000-8000-00000000000A").unwrap();
+        assert_eq!(id.as_str(), "9a1b2c3d-0000-4000-8000-00000000000a");
+        for bad in [
+            "",
+            "abc",
+            "9a1b2c3d-0000-4000-8000-00000000000",
+            "' OR 1=1 --",
+        ] {
+            assert!(DirectoryId::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Admin pages: consent for the organisation, and which feature uses which permission.
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{Redirect, Response};
+use serde::Deserialize;
+
+use crate::auth::sign_in::{SignInMode, SignInState};
+use crate::error::AppError;
+use crate::pages::{self, Lang};
+use crate::startup::AppState;
+
+/// Where the admin-consent page sends the admin back; register it in Entra ID.
+pub const CONSENT_DONE_PATH: &str = "admin/consent/done";
+
+/// `GET /admin/consent`: off to the identity platform's admin-consent page.
+pub async fn consent(State(state): State<AppState>) -> Result<Redirect, AppError> {
+    let auth = &state.auth;
+    let sealed = SignInState::new(SignInMode::Consent, String::new()).seal(&auth.keys);
+    let url = auth
+        .identity
+        .admin_consent_url(&auth.our_url(CONSENT_DONE_PATH), &sealed)?;
+    Ok(Redirect::to(url.as_str()))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConsentDone {
+    admin_consent: Option<String>,
+    tenant: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+    lang: Option<String>,
+}
+
+/// `GET /admin/consent/done`: what the admin decided.
+pub async fn consent_done(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(done): Query<ConsentDone>,
+) -> Response {
+    let lang = Lang::pick(done.lang.as_deref(), &headers);
+    let ours = done
+        .state
+        .as_deref()
+        .and_then(|s| SignInState::open(s, &state.auth.keys))
+        .is_some_and(|s| s.mode == SignInMode::Consent);
+    let outcome = match (&done.admin_consent, &done.tenant, &done.error) {
+        _ if !ours => Err("this consent was not started here, or it expired"),
+        (Some(granted), Some(tenant), None) if granted.eq_ignore_ascii_case("true") => {
+            tracing::info!(%tenant, "admin consent granted");
+            Ok(tenant.as_str())
+        }
+        _ => Err(done
+            .error_description
+            .as_deref()
+            .or(done.error.as_deref())
+            .unwrap_or("no answer")),
+    };
+    pages::consent_outcome(lang, outcome)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LangParam {
+    lang: Option<String>,
+}
+
+/// `GET /admin/permissions`.
+pub async fn permissions(headers: HeaderMap, Query(q): Query<LangParam>) -> Response {
+    pages::permissions(Lang::pick(q.lang.as_deref(), &headers))
+}
