@@ -42,6 +42,13 @@ pub enum Text {
     NotInOutlook,
     Error(ErrorCode),
     NetworkError,
+    SignInExplain,
+    SignIn,
+    SigningIn,
+    SignInCancelled,
+    PopupBlocked,
+    SignedInAs,
+    SignOut,
 }
 
 impl Locale {
@@ -74,6 +81,28 @@ impl Locale {
             }
             (Text::NetworkError, En) => "The Davet server cannot be reached.",
             (Text::NetworkError, Tr) => "Davet sunucusuna ulaşılamıyor.",
+            (Text::SignInExplain, En) => {
+                "Davet searches your organisation's directory and writes invitations as you. Sign in with your work account."
+            }
+            (Text::SignInExplain, Tr) => {
+                "Davet kuruluşunuzun dizininde arar ve davetleri sizin adınıza yazar. İş hesabınızla oturum açın."
+            }
+            (Text::SignIn, En) => "Sign in",
+            (Text::SignIn, Tr) => "Oturum aç",
+            (Text::SigningIn, En) => "Signing in…",
+            (Text::SigningIn, Tr) => "Oturum açılıyor…",
+            (Text::SignInCancelled, En) => "Sign-in was cancelled.",
+            (Text::SignInCancelled, Tr) => "Oturum açma iptal edildi.",
+            (Text::PopupBlocked, En) => {
+                "The sign-in window was blocked. Allow pop-ups for Davet and try again."
+            }
+            (Text::PopupBlocked, Tr) => {
+                "Oturum açma penceresi engellendi. Davet için açılır pencerelere izin verip yeniden deneyin."
+            }
+            (Text::SignedInAs, En) => "Signed in as",
+            (Text::SignedInAs, Tr) => "Oturum açan:",
+            (Text::SignOut, En) => "Sign out",
+            (Text::SignOut, Tr) => "Oturumu kapat",
             (Text::Error(code), locale) => error_text(code, locale),
         }
     }
@@ -97,6 +126,14 @@ fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
         }
         (ErrorCode::DirectoryAccessDenied, Tr) => {
             "Microsoft 365 Davet'in erişimini reddetti. Yöneticinize danışın."
+        }
+        (ErrorCode::SignInRequired, En) => "Sign in to Davet to go on.",
+        (ErrorCode::SignInRequired, Tr) => "Devam etmek için Davet'te oturum açın.",
+        (ErrorCode::SignInFailed, En) => "Sign-in did not complete. Try again.",
+        (ErrorCode::SignInFailed, Tr) => "Oturum açma tamamlanmadı. Yeniden deneyin.",
+        (ErrorCode::IdentityUnavailable, En) => "Microsoft sign-in cannot be reached right now.",
+        (ErrorCode::IdentityUnavailable, Tr) => {
+            "Microsoft oturum açma hizmetine şu anda ulaşılamıyor."
         }
         (ErrorCode::Internal, En) => "Something went wrong on the Davet server.",
         (ErrorCode::Internal, Tr) => "Davet sunucusunda bir sorun oluştu.",

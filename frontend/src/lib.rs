@@ -4,6 +4,7 @@
 //! - [`api`]: calls to the Davet server
 //! - [`i18n`]: every string a person reads, in English and Turkish
 //! - [`people`]: the people search and its results
+//! - [`session`]: signing in and out; the session token every call carries
 //!
 //! Office.js sets `history.pushState` to null, so views switch with signals, never a router.
 
@@ -11,6 +12,7 @@ pub mod api;
 pub mod i18n;
 pub mod office;
 pub mod people;
+pub mod session;
 
 use leptos::prelude::*;
 
@@ -40,10 +42,16 @@ pub fn mount() {
 #[component]
 pub fn App(locale: Locale) -> impl IntoView {
     provide_context(locale);
+    let auth = session::Auth::restore();
+    provide_context(auth);
     view! {
         <main class="pane" lang=locale.tag()>
             <h1>{locale.text(Text::Title)}</h1>
-            <people::PeopleSearch/>
+            {move || if auth.is_signed_in() {
+                view! { <session::Account/><people::PeopleSearch/> }.into_any()
+            } else {
+                view! { <session::SignIn/> }.into_any()
+            }}
         </main>
     }
 }

@@ -25,3 +25,80 @@ export function addRecipients(field, names, emails) {
     });
   });
 }
+
+// Sign-in through the code flow (design §4): in an Office dialog where Outlook offers one
+// (DialogApi 1.1), else in a popup. Resolves with the page's outcome message (JSON text);
+// rejects with {name: "Cancelled" | "PopupBlocked" | Office's error name}.
+export function signIn(startPath) {
+  const start = new URL(startPath, window.location.href).href;
+  const office = typeof Office !== "undefined" ? Office : null;
+  const ui = office && office.context && office.context.ui;
+  const dialogs = ui && ui.displayDialogAsync && office.context.requirements &&
+    office.context.requirements.isSetSupported("DialogApi", "1.1");
+  return dialogs ? signInWithDialog(start + "?mode=dialog") : signInWithPopup(start + "?mode=popup");
+}
+
+function signInWithDialog(url) {
+  return new Promise((resolve, reject) => {
+    Office.context.ui.displayDialogAsync(url, { height: 60, width: 30, promptBeforeOpen: false }, (result) => {
+      if (result.status !== "succeeded") {
+        reject({ name: (result.error && result.error.name) || "DialogFailed", message: result.error && result.error.message });
+        return;
+      }
+      const dialog = result.value;
+      dialog.addEventHandler(Office.EventType.DialogMessageReceived, (arg) => {
+        dialog.close();
+        resolve(arg.message);
+      });
+      dialog.addEventHandler(Office.EventType.DialogEventReceived, () => {
+        reject({ name: "Cancelled", message: "The sign-in window was closed." });
+      });
+    });
+  });
+}
+
+function signInWithPopup(url) {
+  return new Promise((resolve, reject) => {
+    const popup = window.open(url, "davet-sign-in", "popup,width=480,height=640");
+    if (!popup) {
+      reject({ name: "PopupBlocked", message: "The browser blocked the sign-in window." });
+      return;
+    }
+    let settled = false;
+    function finish() {
+      settled = true;
+      clearInterval(watch);
+      window.removeEventListener("message", onMessage);
+    }
+    function onMessage(event) {
+      if (event.origin !== window.location.origin || event.source !== popup) return;
+      finish();
+      resolve(String(event.data));
+    }
+    // The page posts its outcome, then closes: look at `closed` a moment late so the message wins.
+    const watch = setInterval(() => {
+      if (popup.closed) setTimeout(() => {
+        if (settled) return;
+        finish();
+        reject({ name: "Cancelled", message: "The sign-in window was closed." });
+      }, 300);
+    }, 500);
+    window.addEventListener("message", onMessage);
+  });
+}
+
+// The session, kept in this frame's storage (partitioned under Outlook's origin in Outlook on
+// the web); null where storage is refused.
+const SESSION_KEY = "davet.session";
+
+export function loadSession() {
+  try { return window.localStorage.getItem(SESSION_KEY); } catch (_) { return null; }
+}
+
+export function saveSession(json) {
+  try { window.localStorage.setItem(SESSION_KEY, json); } catch (_) { /* memory only */ }
+}
+
+export function clearSession() {
+  try { window.localStorage.removeItem(SESSION_KEY); } catch (_) { /* nothing kept */ }
+}

@@ -10,6 +10,14 @@ extern "C" {
     fn office_ready() -> Promise;
     #[wasm_bindgen(js_name = addRecipients)]
     fn add_recipients(field: &str, names: Vec<String>, emails: Vec<String>) -> Promise;
+    #[wasm_bindgen(js_name = signIn)]
+    fn sign_in_window(start_path: &str) -> Promise;
+    #[wasm_bindgen(js_name = loadSession)]
+    pub fn load_session() -> Option<String>;
+    #[wasm_bindgen(js_name = saveSession)]
+    pub fn save_session(json: &str);
+    #[wasm_bindgen(js_name = clearSession)]
+    pub fn clear_session();
 }
 
 /// Office's per-call recipient limit for `addAsync` and `setAsync`.
@@ -69,6 +77,22 @@ pub async fn ready() -> OfficeContext {
     }
 }
 
+/// Runs the code flow in an Office dialog (or a popup outside Office) and answers the outcome
+/// message the sign-in page sent.
+pub async fn sign_in(start_path: &str) -> Result<String, OfficeError> {
+    JsFuture::from(sign_in_window(start_path))
+        .await
+        .map(|v| v.as_string().unwrap_or_default())
+        .map_err(|e| office_error(&e))
+}
+
+fn office_error(e: &JsValue) -> OfficeError {
+    OfficeError {
+        name: string_field(e, "name").unwrap_or_else(|| "Unknown".into()),
+        message: string_field(e, "message").unwrap_or_default(),
+    }
+}
+
 /// Adds recipients to a field, in calls of at most [`RECIPIENTS_PER_CALL`].
 pub async fn add_attendees(
     field: AttendeeField,
@@ -79,10 +103,7 @@ pub async fn add_attendees(
         let emails = chunk.iter().map(|r| r.email.to_owned()).collect();
         JsFuture::from(add_recipients(field.js_name(), names, emails))
             .await
-            .map_err(|e| OfficeError {
-                name: string_field(&e, "name").unwrap_or_else(|| "Unknown".into()),
-                message: string_field(&e, "message").unwrap_or_default(),
-            })?;
+            .map_err(|e| office_error(&e))?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, CallError};
 use crate::i18n::{Locale, Text, initials};
 use crate::office::{self, AttendeeField, Recipient};
+use crate::session::use_auth;
 
 /// Wait this long after the last keystroke before asking the server.
 const DEBOUNCE_MS: u32 = 120;
@@ -24,6 +25,7 @@ enum Results {
 #[component]
 pub fn PeopleSearch() -> impl IntoView {
     let locale = use_context::<Locale>().unwrap_or(Locale::En);
+    let auth = use_auth();
     let results = RwSignal::new(Results::Idle);
     let added = RwSignal::new(Vec::<String>::new());
     let notice = RwSignal::new(None::<Text>);
@@ -48,7 +50,10 @@ pub fn PeopleSearch() -> impl IntoView {
             if generation.get_value() != current {
                 return;
             }
-            let outcome = api::search_people(&text).await;
+            let Some(session) = auth.token() else {
+                return;
+            };
+            let outcome = auth.check(api::search_people(&session, &text).await);
             if generation.get_value() != current {
                 return;
             }

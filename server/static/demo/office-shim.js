@@ -6,7 +6,10 @@
 //   - start and end are Date objects in UTC;
 //   - body.setAsync/prependAsync with HTML coercion: Outlook rewrites the HTML, dropping scripts,
 //     styles and inline CSS;
-//   - context.requirements.isSetSupported, context.displayLanguage, context.officeTheme.
+//   - context.requirements.isSetSupported, context.displayLanguage, context.officeTheme;
+//   - context.ui.displayDialogAsync (DialogApi 1.1): the dialog is a browser window, as in
+//     Outlook on the web; its page's context.ui.messageParent reaches the opener's
+//     DialogMessageReceived handler, and closing it raises DialogEventReceived with 12006.
 // It writes into the compose window of the page around the pane (window.parent.davetCompose);
 // opened on its own, it keeps an item in memory. The pane branches on `error.name` only.
 "use strict";
@@ -23,10 +26,54 @@
   const MAX_RECIPIENTS_PER_CALL = 100;
   const MAX_TEXT = 255;
   const MAX_BODY = 1000000;
-  const SUPPORTED_SETS = { mailbox: "1.14" };
+  const SUPPORTED_SETS = { mailbox: "1.14", dialogapi: "1.1" };
+  const EventType = { DialogMessageReceived: "dialogMessageReceived", DialogEventReceived: "dialogEventReceived" };
+  // The marker of dialog messages among a window's postMessage traffic.
+  const DIALOG_MESSAGE = "davet-office-shim-dialog-message";
+
+  function displayDialogAsync(url, options, callback) {
+    if (typeof options === "function") { callback = options; options = {}; }
+    options = options || {};
+    if (new URL(url, location.href).protocol === "javascript:") {
+      answer(callback, options, undefined, "InvalidParameterValueError");
+      return;
+    }
+    const width = Math.round(screen.availWidth * (options.width || 80) / 100);
+    const height = Math.round(screen.availHeight * (options.height || 80) / 100);
+    const win = window.open(url, "_blank", "popup,width=" + width + ",height=" + height);
+    if (!win) {
+      answer(callback, options, undefined, "DialogBlocked");
+      return;
+    }
+    const handlers = { dialogMessageReceived: [], dialogEventReceived: [] };
+    const emit = (type, arg) => handlers[type].forEach((h) => h(Object.assign({ type }, arg)));
+    function onMessage(event) {
+      if (event.source !== win || !event.data || event.data.kind !== DIALOG_MESSAGE) return;
+      emit(EventType.DialogMessageReceived, { message: event.data.message, origin: event.origin });
+    }
+    const watch = setInterval(() => {
+      if (!win.closed) return;
+      stop();
+      emit(EventType.DialogEventReceived, { error: 12006 });
+    }, 250);
+    function stop() { clearInterval(watch); window.removeEventListener("message", onMessage); }
+    window.addEventListener("message", onMessage);
+    const dialog = {
+      addEventHandler(type, handler) { if (handlers[type]) handlers[type].push(handler); },
+      close() { stop(); win.close(); },
+      messageChild(message) { win.postMessage(message, "*"); },
+    };
+    answer(callback, options, dialog);
+  }
+
+  // Called in the dialog's own page: to the window that opened the dialog.
+  function messageParent(message) {
+    if (window.opener) window.opener.postMessage({ kind: DIALOG_MESSAGE, message: String(message) }, location.origin);
+  }
 
   const Status = { Succeeded: "succeeded", Failed: "failed" };
   const errors = {
+    DialogBlocked: "The dialog box was blocked by the browser.",
     NumberOfRecipientsExceeded: "The number of recipients exceeded 100 entries.",
     DataExceedsMaximumSize: "The data exceeds the maximum size.",
     InvalidFormatError: "The format of the specified data object is not valid.",
@@ -170,6 +217,7 @@
   const ready = { host: "Outlook", platform: "OfficeOnline" };
   const Office = {
     AsyncResultStatus: Status,
+    EventType,
     CoercionType: { Html: "html", Text: "text" },
     HostType: { Outlook: "Outlook" },
     PlatformType: { OfficeOnline: "OfficeOnline" },
@@ -185,6 +233,7 @@
         bodyBackgroundColor: "#ffffff", bodyForegroundColor: "#242424",
         controlBackgroundColor: "#ffffff", controlForegroundColor: "#242424",
       },
+      ui: { displayDialogAsync, messageParent },
       requirements: {
         isSetSupported(name, version) {
           const have = SUPPORTED_SETS[String(name).toLowerCase()];

@@ -174,6 +174,12 @@ async fn the_pane_speaks_turkish_when_office_does() {
         .await
         .expect("the pane restarts in Turkish");
     assert_eq!(heading.text().await.expect("text"), "Kişileri davet et");
+    let sign_in = page
+        .find(Locator::Css(".sign-in button.primary"))
+        .await
+        .expect("the sign-in button");
+    assert_eq!(sign_in.text().await.expect("text"), "Oturum aç");
+    browser.sign_in().await;
     let search = page
         .find(Locator::Css("input[type=search]"))
         .await

@@ -1,6 +1,7 @@
 //! The first vertical slice, through every layer, in a real browser: the pane's search → the
 //! server's `/api/people` → the Graph client → the emulator's `/v1.0/users?$search` → results in
-//! the pane → "Add" → Office.js → the appointment's Required attendees.
+//! the pane → "Add" → Office.js → the appointment's Required attendees. It begins where a
+//! person begins: signing in through the Office dialog and the identity platform's page.
 
 use std::time::{Duration, Instant};
 
@@ -34,6 +35,18 @@ async fn typing_ay_lists_matching_people_and_add_puts_one_in_required_attendees(
     }
 
     browser.enter_pane().await;
+    let listed = browser.sign_in().await;
+    let signed_in_as = page
+        .find(Locator::Css(".account-name"))
+        .await
+        .expect("the pane names who is signed in")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        !signed_in_as.is_empty() && listed.starts_with(&signed_in_as),
+        "signed in as `{signed_in_as}`, chosen `{listed}`"
+    );
     let search = page
         .find(Locator::Css("input[type=search]"))
         .await

@@ -130,9 +130,46 @@ impl Browser {
             .expect("enter the pane");
         page.wait()
             .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("main.pane"))
+            .await
+            .expect("the pane starts");
+    }
+
+    /// Signs in from the pane (entered) as a person signs in: the Sign in button, the dialog
+    /// window with the identity platform's page, the first account listed. Back in the pane
+    /// once the search box shows; answers the account's name as the page listed it.
+    pub async fn sign_in(&self) -> String {
+        let page = &self.client;
+        let pane_window = page.window().await.expect("the window");
+        page.find(Locator::Css(".sign-in button.primary"))
+            .await
+            .expect("the pane offers to sign in")
+            .click()
+            .await
+            .expect("click Sign in");
+        let dialog = wait_for_second_window(page, &pane_window).await;
+        page.switch_to_window(dialog)
+            .await
+            .expect("into the sign-in dialog");
+        let account = page
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("ul.accounts button"))
+            .await
+            .expect("the identity platform lists accounts");
+        let listed = account.text().await.expect("the account's text");
+        account.click().await.expect("choose the account");
+        // The dialog hands the session to the pane and is closed by it.
+        page.switch_to_window(pane_window)
+            .await
+            .expect("back to the compose window");
+        self.enter_pane().await;
+        page.wait()
+            .at_most(Duration::from_secs(10))
             .for_element(Locator::Css("input[type=search]"))
             .await
-            .expect("the pane starts and shows its search box");
+            .expect("signed in, the pane shows its search box");
+        listed
     }
 
     /// Saves a screenshot under `target/e2e/`.
@@ -144,6 +181,20 @@ impl Browser {
         std::fs::write(&path, png).expect("the screenshot is written");
         path
     }
+}
+
+async fn wait_for_second_window(
+    page: &fantoccini::Client,
+    first: &fantoccini::wd::WindowHandle,
+) -> fantoccini::wd::WindowHandle {
+    for _ in 0..100 {
+        let windows = page.windows().await.expect("the windows");
+        if let Some(other) = windows.into_iter().find(|w| w != first) {
+            return other;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no sign-in window opened");
 }
 
 fn free_port() -> u16 {

@@ -1,0 +1,135 @@
+//! Signing in and out. After sign-in the pane holds an opaque session token (never a Microsoft
+//! token) and sends it with every call; a `sign_in_required` answer anywhere signs the pane out.
+//!
+//! Sign-in runs the code flow on the server in an Office dialog (a popup outside Office).
+
+use davet_api::{ErrorCode, SIGN_IN_START_PATH, Session, SignInOutcome};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, CallError};
+use crate::i18n::{Locale, Text};
+use crate::office;
+
+/// The pane's session, shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct Auth {
+    session: RwSignal<Option<Session>>,
+}
+
+impl Auth {
+    /// The session kept from an earlier opening of the pane, unless it has expired.
+    pub fn restore() -> Self {
+        let kept = office::load_session()
+            .and_then(|json| serde_json::from_str::<Session>(&json).ok())
+            .filter(|s| s.expires_at as f64 > js_sys::Date::now());
+        Self {
+            session: RwSignal::new(kept),
+        }
+    }
+
+    pub fn token(&self) -> Option<String> {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.session_token.clone()))
+    }
+
+    pub fn user_name(&self) -> Option<String> {
+        self.session
+            .with(|s| s.as_ref().map(|s| s.user.display_name.clone()))
+    }
+
+    pub fn is_signed_in(&self) -> bool {
+        self.session.with(Option::is_some)
+    }
+
+    fn signed_in(&self, session: Session) {
+        if let Ok(json) = serde_json::to_string(&session) {
+            office::save_session(&json);
+        }
+        self.session.set(Some(session));
+    }
+
+    /// Forgets the session here (the server already has, or will).
+    pub fn signed_out(&self) {
+        office::clear_session();
+        self.session.set(None);
+    }
+
+    /// Routes an error: `sign_in_required` signs the pane out; others are the caller's.
+    pub fn check<T>(&self, outcome: Result<T, CallError>) -> Result<T, CallError> {
+        if matches!(outcome, Err(CallError::Api(ErrorCode::SignInRequired))) {
+            self.signed_out();
+        }
+        outcome
+    }
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+/// The sign-in view: why, and one button.
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let locale = use_context::<Locale>().unwrap_or(Locale::En);
+    let auth = use_auth();
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<Text>);
+    let start = move |_| {
+        busy.set(true);
+        problem.set(None);
+        spawn_local(async move {
+            let outcome = office::sign_in(SIGN_IN_START_PATH).await;
+            busy.set(false);
+            match outcome.map(|m| serde_json::from_str::<SignInOutcome>(&m)) {
+                Ok(Ok(SignInOutcome::SignedIn { session })) => auth.signed_in(session),
+                Ok(Ok(SignInOutcome::Failed { error })) => {
+                    problem.set(Some(Text::Error(error.code)));
+                }
+                Ok(Err(_)) => problem.set(Some(Text::Error(ErrorCode::SignInFailed))),
+                Err(e) if e.name == "Cancelled" => problem.set(Some(Text::SignInCancelled)),
+                Err(e) if e.name == "PopupBlocked" || e.name == "DialogBlocked" => {
+                    problem.set(Some(Text::PopupBlocked));
+                }
+                Err(_) => problem.set(Some(Text::Error(ErrorCode::SignInFailed))),
+            }
+        });
+    };
+    view! {
+        <section class="sign-in">
+            <p>{locale.text(Text::SignInExplain)}</p>
+            <button class="primary" prop:disabled=busy on:click=start>
+                {move || locale.text(if busy.get() { Text::SigningIn } else { Text::SignIn })}
+            </button>
+            {move || problem.get().map(|t| view! { <p class="error" role="alert">{locale.text(t)}</p> })}
+        </section>
+    }
+}
+
+/// Who is signed in, and the way out.
+#[component]
+pub fn Account() -> impl IntoView {
+    let locale = use_context::<Locale>().unwrap_or(Locale::En);
+    let auth = use_auth();
+    // A session kept from before may have ended on the server: ask once.
+    if let Some(token) = auth.token() {
+        spawn_local(async move {
+            let _ = auth.check(api::session_user(&token).await);
+        });
+    }
+    let sign_out = move |_| {
+        let token = auth.token();
+        auth.signed_out();
+        if let Some(token) = token {
+            spawn_local(async move {
+                let _ = api::end_session(&token).await;
+            });
+        }
+    };
+    view! {
+        <p class="account">
+            <span>{locale.text(Text::SignedInAs)} " " <strong class="account-name">{move || auth.user_name()}</strong></span>
+            <button class="link" on:click=sign_out>{locale.text(Text::SignOut)}</button>
+        </p>
+    }
+}
