@@ -32,6 +32,9 @@ pub enum AppError {
     /// No live session: the pane signs in (again).
     #[error("sign-in required: {0}")]
     SignInRequired(&'static str),
+    /// The identity platform sent the person back without a code (refused or cancelled).
+    #[error("sign-in refused by the identity platform: {0}")]
+    SignInRefused(String),
     /// A token offered to sign in was refused.
     #[error("token refused: {0}")]
     TokenRejected(#[from] TokenRejected),
@@ -74,7 +77,9 @@ impl AppError {
             | Self::Access(AccessError::Identity(IdentityError::Unavailable(_))) => {
                 (StatusCode::BAD_GATEWAY, ErrorCode::IdentityUnavailable)
             }
-            Self::TokenRejected(_) => (StatusCode::UNAUTHORIZED, ErrorCode::SignInFailed),
+            Self::TokenRejected(_) | Self::SignInRefused(_) => {
+                (StatusCode::UNAUTHORIZED, ErrorCode::SignInFailed)
+            }
             Self::Access(AccessError::Identity(IdentityError::InvalidGrant(_))) => {
                 (StatusCode::UNAUTHORIZED, ErrorCode::SignInFailed)
             }
@@ -107,6 +112,7 @@ impl AppError {
                 "Microsoft sign-in cannot be reached right now".into()
             }
             Self::TokenRejected(why) => format!("the sign-in token was refused: {why}"),
+            Self::SignInRefused(_) => "Microsoft sign-in did not let you in, or it was cancelled".into(),
             Self::Access(AccessError::Identity(IdentityError::InvalidGrant(_))) => {
                 "Microsoft sign-in refused the grant; sign in again".into()
             }

@@ -87,9 +87,7 @@ async fn complete(
         let description = params.error_description.as_deref().unwrap_or_default();
         let aadsts = description.split(':').next().unwrap_or_default();
         tracing::info!(%error, %aadsts, "sign-in refused by the identity platform");
-        return Err(AppError::SignInRequired(
-            "the identity platform refused the sign-in",
-        ));
+        return Err(AppError::SignInRefused(error.clone()));
     }
     let code = params
         .code

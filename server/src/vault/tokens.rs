@@ -73,6 +73,12 @@ impl TokenVault {
         if row.try_get::<i64, _>("lease_until")? > now {
             return Ok(Claim::Busy);
         }
+        // Opened before the lease is taken: a token that does not open holds no lease.
+        let sealed = Sealed {
+            key_id: row.try_get("key_id")?,
+            bytes: row.try_get("sealed")?,
+        };
+        let token = self.keys.open(&sealed, &user.owner_bytes())?;
         // Compare and swap: only one caller moves the lease of this version.
         let taken = sqlx::query(
             "UPDATE refresh_tokens SET lease_until = $1
@@ -90,11 +96,6 @@ impl TokenVault {
         if !taken {
             return Ok(Claim::Busy);
         }
-        let sealed = Sealed {
-            key_id: row.try_get("key_id")?,
-            bytes: row.try_get("sealed")?,
-        };
-        let token = self.keys.open(&sealed, &user.owner_bytes())?;
         Ok(Claim::Granted(StoredRefresh {
             token: Secret::new(String::from_utf8_lossy(&token).into_owned()),
             version,

@@ -66,6 +66,23 @@ impl TestDatabase {
         self.dir.is_none()
     }
 
+    /// Rows in a table, read straight from the database.
+    pub async fn rows(&self, table: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.url)
+            .await
+            .expect("the test database");
+        let count: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .fetch_one(&pool)
+            .await
+            .expect("count")
+            .try_get("n")
+            .expect("n");
+        pool.close().await;
+        count
+    }
+
     /// Everything the database holds, as bytes: the SQLite files (WAL included), or
     /// `pg_dump`'s output.
     pub fn dump(&self) -> Vec<u8> {
@@ -210,6 +227,27 @@ impl TestApp {
             tenant: DirectoryId::parse(&world.tenant.id).expect("tenant id"),
             user: DirectoryId::parse(&world.tenant.users[user].id).expect("user id"),
         }
+    }
+
+    /// The claims of a JWT, unverified (to make variants of a real token).
+    pub fn claims_of(token: &str) -> serde_json::Value {
+        use base64::Engine;
+        let payload = token.split('.').nth(1).expect("a JWT");
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .expect("base64url");
+        serde_json::from_slice(&bytes).expect("claims")
+    }
+
+    /// A token for our API with `change` applied to the claims, signed by the platform's key.
+    pub fn api_token_with(
+        &self,
+        user: usize,
+        change: impl FnOnce(&mut serde_json::Value),
+    ) -> String {
+        let mut claims = Self::claims_of(&self.emulator.api_token(user));
+        change(&mut claims);
+        self.emulator.world.keys.sign(&claims)
     }
 
     /// `POST /api/session` with `token` as the Bearer.

@@ -1,6 +1,9 @@
 //! The server's HTTP API against the emulated Microsoft services, over real HTTP.
 
+mod attacks;
 mod helpers;
 mod manifest;
 mod pane;
 mod people;
+mod session;
+mod vault;
