@@ -36,6 +36,11 @@ pub fn apt(wanted: &[(&str, &str)]) -> Result {
     if missing.is_empty() {
         return Ok(());
     }
+    apt_packages(&missing)
+}
+
+/// Installs Debian packages.
+pub fn apt_packages(missing: &[&str]) -> Result {
     step(&format!("install: apt-get install {}", missing.join(" ")));
     let sudo = if is_root() { None } else { Some("sudo") };
     let apt_get = |args: &[&str]| {
@@ -48,10 +53,10 @@ pub fn apt(wanted: &[(&str, &str)]) -> Result {
     };
     run(&mut apt_get(&["update", "-qq"]))?;
     let mut install = apt_get(&["install", "-y", "-qq", "--no-install-recommends"]);
-    run(install.args(&missing))
+    run(install.args(missing))
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

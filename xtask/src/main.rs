@@ -8,6 +8,7 @@
 
 mod install;
 mod pane;
+mod postgres;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -124,10 +125,37 @@ fn test() -> Result {
         c.args(["test", "--workspace", "--all-targets", "--no-fail-fast"]);
         c
     };
-    run(tests
+    let postgres = postgres::start()?;
+    let everything = run(tests
         .env("DAVET_PANE_DIR", &dist)
         .env("DAVET_MANIFEST_SCHEMA", schema(&root)?)
-        .env("DAVET_GRAPH_SDK_PYTHON", graph_sdk_python))
+        .env("DAVET_GRAPH_SDK_PYTHON", graph_sdk_python));
+    step("tests: the server's API suite again, on PostgreSQL");
+    let mut again = cargo();
+    if install::has("cargo-nextest") {
+        again.args([
+            "nextest",
+            "run",
+            "--package",
+            "davet",
+            "--test",
+            "api",
+            "--no-fail-fast",
+        ]);
+    } else {
+        again.args([
+            "test",
+            "--package",
+            "davet",
+            "--test",
+            "api",
+            "--no-fail-fast",
+        ]);
+    }
+    let on_postgres = run(again
+        .env("DAVET_TEST_POSTGRES_URL", postgres.url())
+        .env("DAVET_MANIFEST_SCHEMA", schema(&root)?));
+    everything.and(on_postgres)
 }
 
 /// The Office manifest schema shipped in `../shared/spec`.
