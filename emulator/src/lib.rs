@@ -7,10 +7,15 @@
 //! - [`graph`]: Microsoft Graph v1.0 (`/v1.0/…`)
 //! - [`identity`]: the Microsoft identity platform (`/{tenant}/oauth2/v2.0/…`)
 //! - [`tenant`]: the deterministic demo tenant both serve
+//!
+//! Several tenants can share one emulator, as they share Microsoft's hosts: Graph answers each
+//! request from the tenant its token names (`tid`), the identity platform from the tenant in its
+//! path, and all tenants publish the same signing keys (as Microsoft's are common to all).
 
 pub mod controls;
 pub mod graph;
 pub mod identity;
+mod tenancy;
 pub mod tenant;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -30,8 +35,8 @@ pub struct World {
     /// The users as Graph serialises them, made once: listing a large directory should not
     /// serialise every user on every request.
     pub users_json: Vec<serde_json::Value>,
-    /// The identity platform's signing keys, which Graph trusts.
-    pub keys: identity::keys::SigningKeys,
+    /// The identity platform's signing keys, which Graph trusts (shared by all tenants).
+    pub keys: Arc<identity::keys::SigningKeys>,
     /// Codes, refresh tokens and registered redirect URIs of delegated sign-in.
     pub grants: identity::grants::Grants,
     /// Every mailbox's calendar events.
@@ -49,29 +54,70 @@ pub struct RunningEmulator {
     pub graph_url: Url,
     /// The identity platform's root; `/{tenant}/oauth2/v2.0/token` lives under it.
     pub login_url: Url,
+    /// The home tenant's world (the first tenant started).
     pub world: Arc<World>,
+    /// Every tenant's world, the home tenant's first.
+    pub worlds: Vec<Arc<World>>,
     tasks: Vec<JoinHandle<()>>,
 }
 
 impl RunningEmulator {
     /// Generates the tenant and starts every service on its own loopback port.
     pub async fn start(spec: TenantSpec) -> std::io::Result<Self> {
-        let tenant = Tenant::generate(&spec);
-        let world = Arc::new(World {
-            users_json: tenant.users.iter().map(graph::user_json).collect(),
-            tenant,
-            keys: identity::keys::SigningKeys::new(spec.seed),
-            grants: identity::grants::Grants::default(),
-            calendars: graph::events::Calendars::default(),
-            graph_controls: controls::Controls::default(),
-            identity_log: identity::IdentityLog::default(),
-        });
-        let (graph_addr, graph_task) = serve(|base| graph::router(world.clone(), base)).await?;
-        let (login_addr, login_task) = serve(|base| identity::router(world.clone(), base)).await?;
+        Self::start_tenants(&[spec]).await
+    }
+
+    /// Several tenants behind the same hosts. The first is the home tenant; Davet's app is
+    /// registered in it and consented in the others (a multi-tenant app: one client id).
+    pub async fn start_tenants(specs: &[TenantSpec]) -> std::io::Result<Self> {
+        let home_spec = specs
+            .first()
+            .ok_or_else(|| std::io::Error::other("no tenant to emulate"))?;
+        let keys = Arc::new(identity::keys::SigningKeys::new(home_spec.seed));
+        let mut home_app: Option<AppRegistration> = None;
+        let worlds: Vec<Arc<World>> = specs
+            .iter()
+            .map(|spec| {
+                let mut tenant = Tenant::generate(spec);
+                match &home_app {
+                    Some(home) => {
+                        tenant.app.client_id = home.client_id.clone();
+                        tenant.app.client_secret = home.client_secret.clone();
+                    }
+                    None => home_app = Some(tenant.app.clone()),
+                }
+                Arc::new(World {
+                    users_json: tenant.users.iter().map(graph::user_json).collect(),
+                    tenant,
+                    keys: keys.clone(),
+                    grants: identity::grants::Grants::default(),
+                    calendars: graph::events::Calendars::default(),
+                    graph_controls: controls::Controls::default(),
+                    identity_log: identity::IdentityLog::default(),
+                })
+            })
+            .collect();
+        let (graph_addr, graph_task) = serve(|base| {
+            let routers = worlds
+                .iter()
+                .map(|w| (w.tenant.id.clone(), graph::router(w.clone(), base.clone())))
+                .collect();
+            tenancy::by_token(routers)
+        })
+        .await?;
+        let (login_addr, login_task) = serve(|base| {
+            let routers = worlds
+                .iter()
+                .map(|w| (w.clone(), identity::router(w.clone(), base.clone())))
+                .collect();
+            tenancy::by_path(routers)
+        })
+        .await?;
         Ok(Self {
             graph_url: base_url(graph_addr, "/v1.0")?,
             login_url: base_url(login_addr, "/")?,
-            world,
+            world: worlds[0].clone(),
+            worlds,
             tasks: vec![graph_task, login_task],
         })
     }
@@ -89,13 +135,18 @@ impl RunningEmulator {
     /// A token for Davet's API as the person `user` (an index into the tenant's users), as
     /// nested app authentication hands it to the pane.
     pub fn api_token(&self, user: usize) -> String {
-        let issuer = format!("{}{}/v2.0", self.login_url, self.world.tenant.id);
+        self.api_token_in(&self.world, user)
+    }
+
+    /// The same, for a person of any of the emulated tenants.
+    pub fn api_token_in(&self, world: &World, user: usize) -> String {
+        let issuer = format!("{}{}/v2.0", self.login_url, world.tenant.id);
         let grant = identity::grants::Grant {
             user,
             scopes: vec![identity::grants::API_SCOPE.to_owned()],
             client_id: self.app().client_id.clone(),
         };
-        self.world.delegated_token(&issuer, &grant, true)
+        world.delegated_token(&issuer, &grant, true)
     }
 }
 

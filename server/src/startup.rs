@@ -91,7 +91,8 @@ fn app_state(settings: &Settings, vault: TokenVault) -> Result<AppState, Startup
     let authority = authority(&settings.login_url, tenant)?;
     let identity = IdentityClient::new(
         http.clone(),
-        authority.clone(),
+        settings.login_url.clone(),
+        tenant.clone(),
         settings.identity.client_id.clone(),
         settings.identity.client_secret.clone(),
     );

@@ -60,7 +60,12 @@ impl Tenant {
     pub fn generate(spec: &TenantSpec) -> Self {
         let mut rng = SplitMix64(spec.seed);
         let id = rng.guid();
-        let domain = "ornek.example".to_owned();
+        // The demo tenant is ornek.example; others get a domain of their own, as tenants do.
+        let domain = if spec.seed == TenantSpec::DEMO.seed {
+            "ornek.example".to_owned()
+        } else {
+            format!("ornek{}.example", spec.seed)
+        };
         let app = AppRegistration {
             client_id: rng.guid(),
             client_secret: format!("demo~{:016x}{:016x}", rng.next(), rng.next()),

@@ -93,7 +93,7 @@ impl DelegatedTokens {
                     )));
                 }
                 Claim::Granted(claimed) => {
-                    let answer = self.identity.refresh(&claimed.token).await;
+                    let answer = self.identity.refresh(&user.tenant, &claimed.token).await;
                     return match answer {
                         Ok(tokens) => {
                             let Some(next) = &tokens.refresh_token else {

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::config::Secret;
+use crate::domain::user::DirectoryId;
 
 /// What the server asks Graph for on a person's behalf: everything the admin consented to
 /// (design §1), and a refresh token.
@@ -58,8 +59,10 @@ struct ErrorAnswer {
 #[derive(Debug, Clone)]
 pub struct IdentityClient {
     http: reqwest::Client,
-    /// `{login}/{tenant}/`.
-    authority: Url,
+    /// `{login}/`.
+    login: Url,
+    /// The deployment's own tenant segment: its tenant id, or `organizations`.
+    home: String,
     client_id: String,
     client_secret: Secret,
 }
@@ -85,13 +88,15 @@ impl Pkce {
 impl IdentityClient {
     pub fn new(
         http: reqwest::Client,
-        authority: Url,
+        login: Url,
+        home: String,
         client_id: String,
         client_secret: Secret,
     ) -> Self {
         Self {
             http,
-            authority,
+            login,
+            home,
             client_id,
             client_secret,
         }
@@ -101,9 +106,11 @@ impl IdentityClient {
         &self.client_id
     }
 
-    fn endpoint(&self, path: &str) -> Result<Url, IdentityError> {
-        self.authority
-            .join(path)
+    /// `path` under a tenant's authority; `None` is the deployment's own.
+    fn endpoint(&self, tenant: Option<&DirectoryId>, path: &str) -> Result<Url, IdentityError> {
+        let tenant = tenant.map_or(self.home.as_str(), DirectoryId::as_str);
+        super::authority(&self.login, tenant)
+            .and_then(|authority| authority.join(path))
             .map_err(|e| IdentityError::Refused(format!("bad identity URL: {e}")))
     }
 
@@ -115,7 +122,7 @@ impl IdentityClient {
         nonce: &str,
         challenge: &str,
     ) -> Result<Url, IdentityError> {
-        let mut url = self.endpoint("oauth2/v2.0/authorize")?;
+        let mut url = self.endpoint(None, "oauth2/v2.0/authorize")?;
         url.query_pairs_mut()
             .append_pair("client_id", &self.client_id)
             .append_pair("response_type", "code")
@@ -131,7 +138,7 @@ impl IdentityClient {
 
     /// Where an admin grants the app's permissions for the organisation.
     pub fn admin_consent_url(&self, redirect_uri: &str, state: &str) -> Result<Url, IdentityError> {
-        let mut url = self.endpoint("adminconsent")?;
+        let mut url = self.endpoint(None, "adminconsent")?;
         url.query_pairs_mut()
             .append_pair("client_id", &self.client_id)
             .append_pair("redirect_uri", redirect_uri)
@@ -139,14 +146,23 @@ impl IdentityClient {
         Ok(url)
     }
 
-    /// Exchanges a token for Davet's API for Graph tokens on the same person's behalf.
-    pub async fn on_behalf_of(&self, assertion: &str) -> Result<TokenSet, IdentityError> {
-        self.request(&[
-            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
-            ("requested_token_use", "on_behalf_of"),
-            ("assertion", assertion),
-            ("scope", GRAPH_SCOPES),
-        ])
+    /// Exchanges a token for Davet's API for Graph tokens on the same person's behalf, at the
+    /// person's own tenant (a multi-tenant app must not ask its home tenant for a guest's
+    /// tokens).
+    pub async fn on_behalf_of(
+        &self,
+        tenant: &DirectoryId,
+        assertion: &str,
+    ) -> Result<TokenSet, IdentityError> {
+        self.request(
+            Some(tenant),
+            &[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                ("requested_token_use", "on_behalf_of"),
+                ("assertion", assertion),
+                ("scope", GRAPH_SCOPES),
+            ],
+        )
         .await
     }
 
@@ -157,28 +173,43 @@ impl IdentityClient {
         verifier: &str,
         redirect_uri: &str,
     ) -> Result<TokenSet, IdentityError> {
-        self.request(&[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("code_verifier", verifier),
-            ("redirect_uri", redirect_uri),
-            ("scope", SIGN_IN_SCOPES),
-        ])
+        self.request(
+            None,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("code_verifier", verifier),
+                ("redirect_uri", redirect_uri),
+                ("scope", SIGN_IN_SCOPES),
+            ],
+        )
         .await
     }
 
-    /// Spends a refresh token: the answer carries the next one (they rotate).
-    pub async fn refresh(&self, refresh_token: &Secret) -> Result<TokenSet, IdentityError> {
-        self.request(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token.expose()),
-            ("scope", GRAPH_SCOPES),
-        ])
+    /// Spends a refresh token at the person's tenant: the answer carries the next one (they
+    /// rotate).
+    pub async fn refresh(
+        &self,
+        tenant: &DirectoryId,
+        refresh_token: &Secret,
+    ) -> Result<TokenSet, IdentityError> {
+        self.request(
+            Some(tenant),
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token.expose()),
+                ("scope", GRAPH_SCOPES),
+            ],
+        )
         .await
     }
 
-    async fn request(&self, grant: &[(&str, &str)]) -> Result<TokenSet, IdentityError> {
-        let url = self.endpoint("oauth2/v2.0/token")?;
+    async fn request(
+        &self,
+        tenant: Option<&DirectoryId>,
+        grant: &[(&str, &str)],
+    ) -> Result<TokenSet, IdentityError> {
+        let url = self.endpoint(tenant, "oauth2/v2.0/token")?;
         let mut form = vec![
             ("client_id", self.client_id.as_str()),
             ("client_secret", self.client_secret.expose()),

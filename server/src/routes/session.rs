@@ -18,7 +18,11 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Session>), AppError> {
     let token = bearer(&headers).ok_or(AppError::SignInRequired("no token for Davet's API"))?;
     let caller = state.auth.validator.api_token(token).await?;
-    let tokens = state.auth.identity.on_behalf_of(token).await?;
+    let tokens = state
+        .auth
+        .identity
+        .on_behalf_of(&caller.key.tenant, token)
+        .await?;
     let session = state.auth.open_session(caller, tokens).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }

@@ -130,6 +130,14 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let emulator = RunningEmulator::start(TenantSpec::DEMO)
         .await
         .expect("the emulators start");
+    spawn_app_on(emulator, adjust).await
+}
+
+/// The app against emulators started already (several tenants, say).
+pub async fn spawn_app_on(
+    emulator: RunningEmulator,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
     let database = TestDatabase::new().await;
     let pane = fake_pane();
     let mut settings = emulated_settings(

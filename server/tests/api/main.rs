@@ -6,4 +6,5 @@ mod manifest;
 mod pane;
 mod people;
 mod session;
+mod tenants;
 mod vault;
