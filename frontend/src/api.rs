@@ -1,7 +1,9 @@
 //! Calls to the Davet server, within the pane's session (`Authorization: Bearer`). Errors
 //! arrive as `davet_api::ApiError`.
 
-use davet_api::{ApiError, ErrorCode, PEOPLE_SEARCH_PATH, PeopleSearch, SESSION_PATH, SessionUser};
+use davet_api::{
+    ApiError, ErrorCode, PEOPLE_SEARCH_PATH, PeopleSearch, SESSION_PATH, Session, SessionUser,
+};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
@@ -36,6 +38,11 @@ pub async fn search_people(session: &str, query: &str) -> Result<PeopleSearch, C
     let q = String::from(js_sys::encode_uri_component(query));
     let request = Request::get(&format!("{PEOPLE_SEARCH_PATH}?q={q}"));
     json(send(request, session).await?).await
+}
+
+/// Trades a token for Davet's API (from nested app authentication) for a session.
+pub async fn create_session(api_token: &str) -> Result<Session, CallError> {
+    json(send(Request::post(SESSION_PATH), api_token).await?).await
 }
 
 /// Who the session belongs to, if it still lives.

@@ -102,3 +102,20 @@ export function saveSession(json) {
 export function clearSession() {
   try { window.localStorage.removeItem(SESSION_KEY); } catch (_) { /* nothing kept */ }
 }
+
+// Nested app authentication: Outlook offers it through the NestedAppAuth requirement set.
+export function naaAvailable() {
+  const office = typeof Office !== "undefined" ? Office : null;
+  const requirements = office && office.context && office.context.requirements;
+  return !!(requirements && requirements.isSetSupported("NestedAppAuth", "1.1"));
+}
+
+// A token for Davet's API from the host, through MSAL.js in its own lazily loaded module.
+export function naaApiToken() {
+  const meta = (name) => {
+    const element = document.querySelector('meta[name="' + name + '"]');
+    return element ? element.content : "";
+  };
+  const module = new URL(meta("davet-naa"), document.baseURI).href;
+  return import(module).then((naa) => naa.apiToken(meta("davet-client-id"), meta("davet-api-scope")));
+}

@@ -12,6 +12,10 @@ extern "C" {
     fn add_recipients(field: &str, names: Vec<String>, emails: Vec<String>) -> Promise;
     #[wasm_bindgen(js_name = signIn)]
     fn sign_in_window(start_path: &str) -> Promise;
+    #[wasm_bindgen(js_name = naaAvailable)]
+    pub fn naa_available() -> bool;
+    #[wasm_bindgen(js_name = naaApiToken)]
+    fn naa_api_token_js() -> Promise;
     #[wasm_bindgen(js_name = loadSession)]
     pub fn load_session() -> Option<String>;
     #[wasm_bindgen(js_name = saveSession)]
@@ -81,6 +85,14 @@ pub async fn ready() -> OfficeContext {
 /// message the sign-in page sent.
 pub async fn sign_in(start_path: &str) -> Result<String, OfficeError> {
     JsFuture::from(sign_in_window(start_path))
+        .await
+        .map(|v| v.as_string().unwrap_or_default())
+        .map_err(|e| office_error(&e))
+}
+
+/// A token for Davet's API from Outlook (nested app authentication).
+pub async fn naa_api_token() -> Result<String, OfficeError> {
+    JsFuture::from(naa_api_token_js())
         .await
         .map(|v| v.as_string().unwrap_or_default())
         .map_err(|e| office_error(&e))

@@ -1,7 +1,10 @@
 //! Signing in and out. After sign-in the pane holds an opaque session token (never a Microsoft
 //! token) and sends it with every call; a `sign_in_required` answer anywhere signs the pane out.
 //!
-//! Sign-in runs the code flow on the server in an Office dialog (a popup outside Office).
+//! Sign-in, in the order Outlook supports (design §4): nested app authentication where Outlook
+//! offers it (MSAL.js, loaded only then, gets a token for our API from Outlook and the server
+//! trades it for a session; tried without a click as soon as the pane shows); else the code
+//! flow on the server in an Office dialog; outside Office, in a popup.
 
 use davet_api::{ErrorCode, SIGN_IN_START_PATH, Session, SignInOutcome};
 use leptos::prelude::*;
@@ -69,16 +72,38 @@ pub fn use_auth() -> Auth {
 }
 
 /// The sign-in view: why, and one button.
+/// Nested app authentication: a session, or `None` when it is not there or did not work.
+async fn sign_in_nested() -> Option<Session> {
+    if !office::naa_available() {
+        return None;
+    }
+    let token = office::naa_api_token().await.ok()?;
+    api::create_session(&token).await.ok()
+}
+
 #[component]
 pub fn SignIn() -> impl IntoView {
     let locale = use_context::<Locale>().unwrap_or(Locale::En);
     let auth = use_auth();
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Text>);
+    if office::naa_available() {
+        busy.set(true);
+        spawn_local(async move {
+            match sign_in_nested().await {
+                Some(session) => auth.signed_in(session),
+                None => busy.set(false),
+            }
+        });
+    }
     let start = move |_| {
         busy.set(true);
         problem.set(None);
         spawn_local(async move {
+            if let Some(session) = sign_in_nested().await {
+                auth.signed_in(session);
+                return;
+            }
             let outcome = office::sign_in(SIGN_IN_START_PATH).await;
             busy.set(false);
             match outcome.map(|m| serde_json::from_str::<SignInOutcome>(&m)) {

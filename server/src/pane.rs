@@ -16,6 +16,18 @@ use url::Url;
 
 /// Where the pane's page names the Office.js URL; `cargo xtask pane` writes it.
 pub const OFFICE_JS_PLACEHOLDER: &str = "__OFFICE_JS_URL__";
+/// Where it names the app's client id and its API scope, for nested app authentication.
+pub const CLIENT_ID_PLACEHOLDER: &str = "__DAVET_CLIENT_ID__";
+pub const API_SCOPE_PLACEHOLDER: &str = "__DAVET_API_SCOPE__";
+
+/// What the pane's page is told of this deployment.
+#[derive(Debug, Clone)]
+pub struct PageSettings<'a> {
+    pub office_js_url: &'a str,
+    pub client_id: &'a str,
+    /// `api://host/client-id/access_as_user`.
+    pub api_scope: String,
+}
 
 /// Outlook's web origins, which frame the pane.
 const OUTLOOK_FRAME_ANCESTORS: &str = "https://outlook.office.com https://outlook.office365.com \
@@ -36,7 +48,7 @@ pub struct Pane {
 }
 
 impl Pane {
-    pub fn load(dir: &Path, office_js_url: &str) -> Result<Self, PaneMissing> {
+    pub fn load(dir: &Path, page: &PageSettings<'_>) -> Result<Self, PaneMissing> {
         let template =
             std::fs::read_to_string(dir.join("taskpane.html")).map_err(|e| PaneMissing {
                 dir: dir.to_owned(),
@@ -44,7 +56,10 @@ impl Pane {
             })?;
         Ok(Self {
             dir: dir.to_owned(),
-            page: template.replace(OFFICE_JS_PLACEHOLDER, &escape_attribute(office_js_url)),
+            page: template
+                .replace(OFFICE_JS_PLACEHOLDER, &escape_attribute(page.office_js_url))
+                .replace(CLIENT_ID_PLACEHOLDER, &escape_attribute(page.client_id))
+                .replace(API_SCOPE_PLACEHOLDER, &escape_attribute(&page.api_scope)),
         })
     }
 

@@ -12,7 +12,7 @@ use crate::auth::{Auth, DelegatedTokens};
 use crate::config::Settings;
 use crate::graph::{GraphService, http_client};
 use crate::identity::{IdentityClient, TokenValidator, authority};
-use crate::pane::{Pane, PaneMissing, security_headers};
+use crate::pane::{PageSettings, Pane, PaneMissing, security_headers};
 use crate::vault::{TokenVault, VaultError};
 use crate::{demo, manifest, routes};
 
@@ -165,7 +165,17 @@ fn router(settings: &Settings, state: AppState) -> Result<Router, StartupError> 
         )
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{file}", get(icon))
-        .merge(Pane::load(&settings.pane_dir, &settings.office_js_url)?.router());
+        .merge(
+            Pane::load(
+                &settings.pane_dir,
+                &PageSettings {
+                    office_js_url: &settings.office_js_url,
+                    client_id: &settings.identity.client_id,
+                    api_scope: format!("{}/{}", settings.app_id_uri, crate::identity::API_SCOPE),
+                },
+            )?
+            .router(),
+        );
     if settings.demo_host {
         app = app.merge(demo::host_router());
     }

@@ -95,17 +95,36 @@ fn locked_version<'a>(lock: &'a str, name: &str) -> Option<&'a str> {
     lock[start..].split('"').next()
 }
 
-/// `wasm-opt` from npm's `binaryen`, as pinned in `xtask/npm/package-lock.json`.
-pub fn wasm_opt(root: &Path) -> Result<std::path::PathBuf> {
+/// The pane's npm build tools, as pinned in `xtask/npm/package-lock.json`: `wasm-opt` (npm's
+/// `binaryen`), `esbuild`, and MSAL.js. Answers their `node_modules`.
+pub fn npm_tools(root: &Path) -> Result<std::path::PathBuf> {
     let npm_dir = root.join("xtask/npm");
-    let wasm_opt = npm_dir.join("node_modules/.bin/wasm-opt");
-    if !wasm_opt.is_file() {
-        step("install: npm ci (binaryen, for wasm-opt)");
+    let modules = npm_dir.join("node_modules");
+    let wanted = [
+        ".bin/wasm-opt",
+        ".bin/esbuild",
+        "@azure/msal-browser/package.json",
+    ];
+    let version_of = |package: &str| {
+        std::fs::read_to_string(modules.join(package).join("package.json"))
+            .ok()
+            .and_then(|text| {
+                let at = text.find("\"version\"")?;
+                text[at..].split('"').nth(3).map(str::to_owned)
+            })
+    };
+    let pinned = std::fs::read_to_string(npm_dir.join("package.json")).unwrap_or_default();
+    let current = wanted.iter().all(|f| modules.join(f).is_file())
+        && ["@azure/msal-browser", "binaryen", "esbuild"]
+            .iter()
+            .all(|p| version_of(p).is_some_and(|v| pinned.contains(&format!("\"{p}\": \"{v}\""))));
+    if !current {
+        step("install: npm ci (binaryen for wasm-opt, esbuild, MSAL.js)");
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--prefix"])
             .arg(&npm_dir))?;
     }
-    Ok(wasm_opt)
+    Ok(modules)
 }
 
 /// A virtual environment with Microsoft's Python Graph SDK (`tests/graph_sdk/requirements.txt`),

@@ -10,7 +10,9 @@ mod client;
 mod validation;
 
 pub use client::{GRAPH_SCOPES, IdentityClient, IdentityError, Pkce, TokenSet};
-pub use validation::{Caller, REFETCH_INTERVAL, TenantPolicy, TokenRejected, TokenValidator};
+pub use validation::{
+    API_SCOPE, Caller, REFETCH_INTERVAL, TenantPolicy, TokenRejected, TokenValidator,
+};
 
 use url::Url;
 

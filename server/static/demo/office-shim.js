@@ -9,7 +9,8 @@
 //   - context.requirements.isSetSupported, context.displayLanguage, context.officeTheme;
 //   - context.ui.displayDialogAsync (DialogApi 1.1): the dialog is a browser window, as in
 //     Outlook on the web; its page's context.ui.messageParent reaches the opener's
-//     DialogMessageReceived handler, and closing it raises DialogEventReceived with 12006.
+//     DialogMessageReceived handler, and closing it raises DialogEventReceived with 12006;
+//   - NestedAppAuth 1.1 is reported supported exactly when window.nestedAppAuthBridge exists.
 // It writes into the compose window of the page around the pane (window.parent.davetCompose);
 // opened on its own, it keeps an item in memory. The pane branches on `error.name` only.
 "use strict";
@@ -27,6 +28,9 @@
   const MAX_TEXT = 255;
   const MAX_BODY = 1000000;
   const SUPPORTED_SETS = { mailbox: "1.14", dialogapi: "1.1" };
+  // Outlook reports NestedAppAuth 1.1 where it gives the pane its auth bridge. The demo host
+  // has none (it signs in through the dialog); a test may put one in place.
+  if (window.nestedAppAuthBridge) SUPPORTED_SETS.nestedappauth = "1.1";
   const EventType = { DialogMessageReceived: "dialogMessageReceived", DialogEventReceived: "dialogEventReceived" };
   // The marker of dialog messages among a window's postMessage traffic.
   const DIALOG_MESSAGE = "davet-office-shim-dialog-message";

@@ -47,6 +47,11 @@ async fn typing_ay_lists_matching_people_and_add_puts_one_in_required_attendees(
         !signed_in_as.is_empty() && listed.starts_with(&signed_in_as),
         "signed in as `{signed_in_as}`, chosen `{listed}`"
     );
+    let loaded = browser.loaded_resources().await;
+    assert!(
+        !loaded.iter().any(|url| url.contains("/pane/naa-")),
+        "without nested app auth, MSAL's module is never loaded: {loaded:?}"
+    );
     let search = page
         .find(Locator::Css("input[type=search]"))
         .await

@@ -16,6 +16,8 @@ use url::Url;
 pub struct RunningDemo {
     pub app_url: Url,
     pub tenant: std::sync::Arc<davet_emulator::World>,
+    /// The emulated identity platform's root (issuers hang off it).
+    pub login_url: Url,
 }
 
 pub async fn spawn_demo() -> RunningDemo {
@@ -34,6 +36,7 @@ pub async fn spawn_demo() -> RunningDemo {
     let running = RunningDemo {
         app_url: demo.app_url.clone(),
         tenant: demo.emulator.world.clone(),
+        login_url: demo.emulator.login_url.clone(),
     };
     tokio::spawn(demo.run());
     running
@@ -170,6 +173,19 @@ impl Browser {
             .await
             .expect("signed in, the pane shows its search box");
         listed
+    }
+
+    /// URLs of the scripts and modules the current frame has loaded.
+    pub async fn loaded_resources(&self) -> Vec<String> {
+        let value = self
+            .client
+            .execute(
+                "return performance.getEntriesByType('resource').map(e => e.name);",
+                vec![],
+            )
+            .await
+            .expect("the resource timings");
+        serde_json::from_value(value).expect("a list of URLs")
     }
 
     /// Saves a screenshot under `target/e2e/`.
