@@ -83,6 +83,23 @@ impl TestDatabase {
         count
     }
 
+    /// Runs one statement with an integer and a text parameter (tests that move time).
+    pub async fn execute(&self, sql: &str, number: i64, text: &str) {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.url)
+            .await
+            .expect("the test database");
+        let changed = sqlx::query(sql)
+            .bind(number)
+            .bind(text)
+            .execute(&pool)
+            .await
+            .expect("the statement runs")
+            .rows_affected();
+        assert_eq!(changed, 1, "{sql} changed {changed} rows");
+        pool.close().await;
+    }
+
     /// Everything the database holds, as bytes: the SQLite files (WAL included), or
     /// `pg_dump`'s output.
     pub fn dump(&self) -> Vec<u8> {

@@ -1,5 +1,6 @@
 //! The server's HTTP API against the emulated Microsoft services, over real HTTP.
 
+mod admin;
 mod attacks;
 mod helpers;
 mod manifest;

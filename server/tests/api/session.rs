@@ -5,7 +5,7 @@ use davet_api::{ApiError, ErrorCode, PeopleSearch, SessionUser, SignInOutcome};
 use reqwest::StatusCode;
 use url::Url;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with, start_replica};
+use crate::helpers::{TestApp, spawn_app, start_replica};
 
 async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorCode) {
     let status = response.status();
@@ -237,24 +237,47 @@ async fn sign_out_ends_the_session_and_forgets_the_persons_tokens() {
 
 #[tokio::test]
 async fn sessions_end_when_idle_and_at_their_absolute_limit() {
-    let idle = spawn_app_with(|s| s.sessions.idle = std::time::Duration::from_millis(300)).await;
-    let limited =
-        spawn_app_with(|s| s.sessions.lifetime = std::time::Duration::from_millis(300)).await;
-    for app in [&idle, &limited] {
-        assert_eq!(app.get("api/session").await.status(), StatusCode::OK);
-    }
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    for app in [&idle, &limited] {
+    let app = spawn_app().await;
+    let idle = app.sign_in(app.member(1)).await;
+    let old = app.sign_in(app.member(2)).await;
+    let fresh = app.session.clone();
+    let hour_ms: i64 = 3_600_000;
+    // Time moves for two sessions only: one unused for 13 hours (the idle limit is 12), one
+    // past its absolute end.
+    app.database
+        .execute(
+            "UPDATE sessions SET last_seen_at = last_seen_at - $1 WHERE token_hash = $2",
+            hour_ms * 13,
+            &session_hash(&idle),
+        )
+        .await;
+    app.database
+        .execute(
+            "UPDATE sessions SET expires_at = last_seen_at - $1 WHERE token_hash = $2",
+            1,
+            &session_hash(&old),
+        )
+        .await;
+    for ended in [&idle, &old] {
         assert_eq!(
-            error_of(app.get("api/session").await).await,
+            error_of(app.get_as(ended, "api/session").await).await,
             (StatusCode::UNAUTHORIZED, ErrorCode::SignInRequired)
         );
-        assert_eq!(
-            app.database.rows("sessions").await,
-            0,
-            "an ended session is deleted"
-        );
     }
+    assert_eq!(
+        app.get_as(&fresh, "api/session").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.database.rows("sessions").await,
+        1,
+        "an ended session is deleted"
+    );
+}
+
+fn session_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }
 
 #[tokio::test]
