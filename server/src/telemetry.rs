@@ -10,3 +10,32 @@ pub fn init() {
         .with_writer(std::io::stderr)
         .try_init();
 }
+
+/// Everything logged from now on, at every level, into memory: for tests that read the logs
+/// for what must never be there. Answers `None` when a logger is already installed.
+pub fn capture() -> Option<std::sync::Arc<std::sync::Mutex<Vec<u8>>>> {
+    use std::sync::{Arc, Mutex};
+    #[derive(Clone)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Arc::new(Mutex::new(Vec::new()));
+    let sink = Sink(buffer.clone());
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::new("trace"))
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .try_init()
+        .ok()
+        .map(|()| buffer)
+}

@@ -134,7 +134,12 @@ fn grant(identity: &Identity, request: &TokenRequest) -> Result<Value, grants::R
                     &format!("Assertion failed signature validation. {why}"),
                 )
             })?;
-            if claims["aud"] != client_id.as_str() || claims["scp"] != grants::API_SCOPE {
+            // The app is its own audience by client id (v2 tokens) or by an application id URI
+            // `api://{host}/{client id}` (v1 tokens).
+            let audience = claims["aud"].as_str().unwrap_or_default();
+            let ours = audience == client_id
+                || (audience.starts_with("api://") && audience.ends_with(&format!("/{client_id}")));
+            if !ours || claims["scp"] != grants::API_SCOPE {
                 return Err(refusal(
                     "invalid_grant",
                     50013,

@@ -205,3 +205,25 @@ async fn forged_kids_do_not_turn_into_a_stream_of_key_fetches() {
         "no refetch within five minutes of the last"
     );
 }
+
+#[tokio::test]
+async fn a_v1_token_for_the_application_id_uri_is_accepted_like_a_v2_one() {
+    let app = spawn_app().await;
+    let user = app.member(6);
+    let v1 = app.api_token_with(user, |c| {
+        let tid = c["tid"].as_str().expect("tid").to_owned();
+        c["iss"] = format!("https://sts.windows.net/{tid}/").into();
+        c["aud"] = app.settings.app_id_uri.clone().into();
+        c["ver"] = "1.0".into();
+    });
+    let response = app.post_session(&v1).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    // The same token with a v2 issuer of another tenant's form is not.
+    let mixed = app.api_token_with(user, |c| {
+        c["iss"] = "https://sts.windows.net/0badc0de-0000-4000-8000-000000000001/".into();
+    });
+    assert_eq!(
+        app.post_session(&mixed).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -3,6 +3,7 @@
 mod admin;
 mod attacks;
 mod helpers;
+mod logs;
 mod manifest;
 mod pane;
 mod people;

@@ -174,6 +174,31 @@ async fn two_tenants_never_meet_even_with_the_same_object_id() {
 }
 
 #[tokio::test]
+async fn a_sqlite_vault_is_created_on_first_start_in_wal_mode() {
+    use sqlx::Row;
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("new.sqlite3");
+    let url = format!("sqlite:{}", file.display());
+    let vault = TokenVault::open(&url, KeyRing::new(key("0e"), vec![]))
+        .await
+        .expect("created");
+    vault.close().await;
+    assert!(file.is_file(), "the file is made on first start");
+    let pool = sqlx::AnyPool::connect(&url).await.expect("pool");
+    let mode: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .expect("pragma")
+        .try_get(0)
+        .expect("mode");
+    assert_eq!(mode, "wal");
+    // Opening again applies no migration twice.
+    TokenVault::open(&url, KeyRing::new(key("0e"), vec![]))
+        .await
+        .expect("reopened");
+}
+
+#[tokio::test]
 async fn a_database_url_of_another_kind_is_refused_by_name() {
     let error = TokenVault::open(
         "mysql://user:secret@db/davet",
