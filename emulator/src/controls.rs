@@ -22,13 +22,16 @@ pub enum Fault {
     Unavailable { retry_after_secs: u64 },
     /// No answer for this long (longer than the client waits: a timeout).
     Stall(Duration),
+    /// 404 `Request_ResourceNotFound`: the object was deleted meanwhile.
+    Gone,
     /// The connection drops before the request is applied.
     Drop,
     /// The request is applied, then the connection drops before the answer.
     DropAfterApplied,
 }
 
-/// A fault for the next `times` requests whose path contains `path` (every path when empty).
+/// A fault for the next `times` requests whose path and query contain `path` (every request
+/// when empty).
 #[derive(Debug, Clone)]
 pub struct FaultRule {
     pub path: String,
@@ -269,13 +272,21 @@ pub async fn apply(State(controls): State<Controls>, request: Request, next: Nex
     };
     // Limits are decided as the request arrives; the latency then passes while it holds its
     // mailbox slot, as a request in progress does.
-    let delay = controls.delay();
+    let delay = if request
+        .extensions()
+        .get::<crate::graph::BatchItem>()
+        .is_some()
+    {
+        Duration::ZERO
+    } else {
+        controls.delay()
+    };
     let wait = || async {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
     };
-    let response = match controls.take_fault(&path) {
+    let response = match controls.take_fault(&target) {
         Some(Fault::Throttle { retry_after_secs }) => too_many_requests(retry_after_secs),
         Some(Fault::Unavailable { retry_after_secs }) => with_retry_after(
             GraphError::new(
@@ -290,6 +301,12 @@ pub async fn apply(State(controls): State<Controls>, request: Request, next: Nex
             tokio::time::sleep(stall).await;
             next.run(request).await
         }
+        Some(Fault::Gone) => GraphError::new(
+            StatusCode::NOT_FOUND,
+            "Request_ResourceNotFound",
+            "Resource does not exist or one of its queried reference-property objects are not present.",
+        )
+        .into_response(),
         Some(Fault::Drop) => dropped(),
         Some(Fault::DropAfterApplied) => {
             let _applied = next.run(request).await;

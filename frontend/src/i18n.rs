@@ -135,6 +135,8 @@ fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
         (ErrorCode::IdentityUnavailable, Tr) => {
             "Microsoft oturum açma hizmetine şu anda ulaşılamıyor."
         }
+        (ErrorCode::NotFound, En) => "Something you picked is no longer in the directory.",
+        (ErrorCode::NotFound, Tr) => "Seçtiğiniz bir öğe artık dizinde yok.",
         (ErrorCode::Internal, En) => "Something went wrong on the Davet server.",
         (ErrorCode::Internal, Tr) => "Davet sunucusunda bir sorun oluştu.",
     }

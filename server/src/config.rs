@@ -42,6 +42,8 @@ pub struct Settings {
     /// The API's application id URI, the audience of v1 tokens (`api://host/client-id`).
     pub app_id_uri: String,
     pub sessions: SessionLimits,
+    /// Most people one invitation may hold before the expansion proposes group addresses.
+    pub recipient_limit: u32,
 }
 
 /// The server's app registration in Entra ID.
@@ -208,6 +210,13 @@ impl Settings {
                 idle: minutes("session_idle_minutes", 12 * 60)?,
                 lifetime: minutes("session_lifetime_minutes", 14 * 24 * 60)?,
             },
+            recipient_limit: parse(
+                "recipient_limit",
+                &or(
+                    "recipient_limit",
+                    &crate::domain::expansion::DEFAULT_RECIPIENT_LIMIT.to_string(),
+                ),
+            )?,
         })
     }
 }

@@ -135,6 +135,7 @@ pub fn emulated_settings(
             idle: Duration::from_secs(12 * 3600),
             lifetime: Duration::from_secs(14 * 24 * 3600),
         },
+        recipient_limit: crate::domain::expansion::DEFAULT_RECIPIENT_LIMIT,
     }
 }
 

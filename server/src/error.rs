@@ -29,6 +29,9 @@ pub enum AppError {
     InvalidRequest(String),
     #[error(transparent)]
     Graph(#[from] GraphError),
+    /// A picked group or folder disappeared (deleted meanwhile); by its display name.
+    #[error("pick gone: {0}")]
+    PickGone(String),
     /// No live session: the pane signs in (again).
     #[error("sign-in required: {0}")]
     SignInRequired(&'static str),
@@ -68,6 +71,9 @@ impl AppError {
             Self::Graph(GraphError::Rejected { .. }) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }
+            Self::Graph(GraphError::NotFound(_)) | Self::PickGone(_) => {
+                (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+            }
             Self::Graph(GraphError::SignedOut)
             | Self::SignInRequired(_)
             | Self::Access(AccessError::SignedOut) => {
@@ -104,6 +110,12 @@ impl AppError {
             }
             Self::Graph(GraphError::Unavailable(_)) => "Microsoft 365 cannot be reached right now".into(),
             Self::Graph(GraphError::Rejected { .. }) => "the directory request failed".into(),
+            Self::Graph(GraphError::NotFound(id)) => {
+                format!("`{id}` is not in the directory: deleted, or never there")
+            }
+            Self::PickGone(name) => {
+                format!("“{name}” is no longer in the directory: it was deleted; pick again")
+            }
             Self::Graph(GraphError::SignedOut)
             | Self::SignInRequired(_)
             | Self::Access(AccessError::SignedOut) => "sign in to Davet to go on".into(),

@@ -23,6 +23,8 @@ pub struct AppState {
     pub auth: Auth,
     /// Where our pages load Office.js from (the sign-in dialog needs it).
     pub office_js_url: String,
+    /// Most people one invitation may hold.
+    pub recipient_limit: u32,
 }
 
 /// Longest we wait for the identity platform.
@@ -117,6 +119,7 @@ fn app_state(settings: &Settings, vault: TokenVault) -> Result<AppState, Startup
             public_url: settings.public_url.clone(),
         },
         office_js_url: settings.office_js_url.clone(),
+        recipient_limit: settings.recipient_limit,
     })
 }
 
@@ -131,6 +134,7 @@ fn router(settings: &Settings, state: AppState) -> Result<Router, StartupError> 
                 .get(routes::session::show)
                 .delete(routes::session::delete),
         )
+        .route(davet_api::EXPAND_PATH, post(routes::expand::expand))
         .route(davet_api::SIGN_IN_START_PATH, get(routes::sign_in::start))
         .route("/auth/callback", get(routes::sign_in::callback))
         .route("/admin/consent", get(routes::admin::consent))

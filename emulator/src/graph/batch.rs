@@ -158,9 +158,10 @@ async fn run(graph: &Graph, item: &Item, authorization: Option<axum::http::Heade
         }
         None => Body::empty(),
     };
-    let Ok(request) = request.body(body) else {
+    let Ok(mut request) = request.body(body) else {
         return item_error(400, "BadRequest", "The request could not be formed.");
     };
+    request.extensions_mut().insert(super::BatchItem);
     let response = send(service, request).await;
     let status = response.status();
     let mut headers = Map::new();

@@ -304,6 +304,11 @@ struct Caller(Value);
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Internal;
 
+/// Marks an item of a `$batch`: it is answered inside the service, so it pays no network
+/// latency of its own (the batch paid it once); faults, throttling and the log still apply.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BatchItem;
+
 /// `/me…` is `/users/{signed-in user}…`, for delegated tokens only.
 async fn me(
     State(graph): State<Graph>,

@@ -7,6 +7,11 @@
 //! Graph is called on the signed-in person's behalf ([`GraphService::acting_for`]), with the
 //! delegated token the sign-in obtained: the directory answers what that person may see.
 
+mod batch;
+mod contacts;
+mod members;
+
+pub use members::{GroupPage, Next};
 mod users;
 
 use std::time::Duration;
@@ -41,6 +46,9 @@ pub enum GraphError {
     /// The person's Graph access is gone (refresh token revoked or expired).
     #[error("the person must sign in again")]
     SignedOut,
+    /// A group, contact folder or person asked for is not in the directory.
+    #[error("not found: {0}")]
+    NotFound(String),
 }
 
 impl From<AccessError> for GraphError {
@@ -237,14 +245,11 @@ fn backoff(attempt: u32) -> Duration {
 
 /// `Retry-After` in seconds (Graph's form). An HTTP date is not used by Graph.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+    retry_after_value(headers.get(RETRY_AFTER)?.to_str().ok()?)
+}
+
+fn retry_after_value(text: &str) -> Option<Duration> {
+    text.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 fn to_error(status: StatusCode, body: String) -> GraphError {
@@ -255,6 +260,7 @@ fn to_error(status: StatusCode, body: String) -> GraphError {
     match status {
         StatusCode::TOO_MANY_REQUESTS => GraphError::Throttled,
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => GraphError::AccessDenied(code),
+        StatusCode::NOT_FOUND => GraphError::NotFound(code),
         s if s.is_server_error() => GraphError::Unavailable(format!("{s}: {code}")),
         _ => GraphError::Rejected { code, message },
     }

@@ -1,6 +1,7 @@
 //! HTTP handlers: parse, call the domain, answer.
 
 pub mod admin;
+pub mod expand;
 pub mod people;
 pub mod session;
 pub mod sign_in;

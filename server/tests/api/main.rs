@@ -2,6 +2,7 @@
 
 mod admin;
 mod attacks;
+mod expand;
 mod helpers;
 mod logs;
 mod manifest;

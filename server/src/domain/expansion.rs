@@ -1,0 +1,235 @@
+//! Group expansion, the part that is ours: the distinct people a selection invites, why the
+//! other members are left out, and whether they fit in one invitation.
+//!
+//! Architecture invariant: an expansion lives in the memory of one request. Nothing here is
+//! written anywhere, and only counts leave it for the logs.
+
+use std::collections::{HashMap, HashSet};
+
+use davet_api::{GroupAddress, Invitee, RecipientVerdict, Skipped};
+
+use super::email::EmailAddress;
+
+/// Outlook's recipient limit per invitation by default (classic Outlook caps the field at 500).
+pub const DEFAULT_RECIPIENT_LIMIT: u32 = 500;
+
+/// A directory member as the expansion needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Member {
+    Person {
+        id: String,
+        email: EmailAddress,
+        display_name: String,
+        guest: bool,
+        external: bool,
+    },
+    /// Left out, for a reason; `id` so a member of two picks counts once.
+    Skip { id: String, reason: SkipReason },
+    /// A nested group: its own members come in the same transitive listing.
+    Group,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    NoMailbox,
+    Disabled,
+    Device,
+    ServicePrincipal,
+    Organiser,
+}
+
+/// The people found so far, in the order first found.
+#[derive(Debug)]
+pub struct GroupExpansion {
+    limit: u32,
+    organiser: String,
+    picks: Vec<String>,
+    people: Vec<Invitee>,
+    by_address: HashMap<String, usize>,
+    skipped_ids: HashSet<String>,
+    skipped: Skipped,
+    too_large: Vec<GroupAddress>,
+}
+
+impl GroupExpansion {
+    /// `picks` are the display names of the selection, in order; `organiser` the signed-in
+    /// person's object id.
+    pub fn new(limit: u32, organiser: &str, picks: Vec<String>) -> Self {
+        Self {
+            limit,
+            organiser: organiser.to_owned(),
+            picks,
+            people: Vec::new(),
+            by_address: HashMap::new(),
+            skipped_ids: HashSet::new(),
+            skipped: Skipped::default(),
+            too_large: Vec::new(),
+        }
+    }
+
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    pub fn people(&self) -> u32 {
+        self.people.len() as u32
+    }
+
+    /// A member that pick number `pick` brought in.
+    pub fn add(&mut self, pick: usize, member: Member) {
+        let via = self.picks.get(pick).cloned().unwrap_or_default();
+        match member {
+            Member::Person { id, .. } if id == self.organiser => {
+                if self.skipped_ids.insert(id) {
+                    self.skipped.organiser += 1;
+                }
+            }
+            Member::Person {
+                email,
+                display_name,
+                guest,
+                external,
+                ..
+            } => match self.by_address.get(email.normalised()) {
+                Some(&at) => {
+                    let person = &mut self.people[at];
+                    if !person.via.contains(&via) {
+                        person.via.push(via);
+                    }
+                }
+                None => {
+                    self.by_address
+                        .insert(email.normalised().to_owned(), self.people.len());
+                    self.people.push(Invitee {
+                        email: email.as_str().to_owned(),
+                        display_name,
+                        guest,
+                        external,
+                        via: vec![via],
+                    });
+                }
+            },
+            Member::Skip { id, reason } => {
+                if self.skipped_ids.insert(id) {
+                    let counter = match reason {
+                        SkipReason::NoMailbox => &mut self.skipped.no_mailbox,
+                        SkipReason::Disabled => &mut self.skipped.disabled,
+                        SkipReason::Device => &mut self.skipped.device,
+                        SkipReason::ServicePrincipal => &mut self.skipped.service_principal,
+                        SkipReason::Organiser => &mut self.skipped.organiser,
+                    };
+                    *counter += 1;
+                }
+            }
+            Member::Group => {}
+        }
+    }
+
+    /// A group alone holds more people than the limit: it is not expanded, and the verdict
+    /// proposes its own address (when it has one).
+    pub fn too_large(&mut self, group: GroupAddress) {
+        self.too_large.push(group);
+    }
+
+    pub fn finish(self) -> davet_api::Expansion {
+        let count =
+            self.people.len() as u32 + self.too_large.iter().map(|g| g.members).sum::<u32>();
+        let verdict = if count <= self.limit && self.too_large.is_empty() {
+            RecipientVerdict::Fits {
+                count,
+                limit: self.limit,
+            }
+        } else {
+            RecipientVerdict::TooMany {
+                count,
+                limit: self.limit,
+                invite_group_addresses: self.too_large,
+            }
+        };
+        davet_api::Expansion {
+            people: self.people,
+            skipped: self.skipped,
+            verdict,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: &str, email: &str) -> Member {
+        Member::Person {
+            id: id.into(),
+            email: EmailAddress::parse(email).unwrap(),
+            display_name: id.to_uppercase(),
+            guest: false,
+            external: false,
+        }
+    }
+
+    #[test]
+    fn people_are_invited_once_with_every_pick_that_brought_them() {
+        let mut e = GroupExpansion::new(500, "me", vec!["Finans".into(), "Tüm".into()]);
+        e.add(0, person("a", "Ayse@ornek.example"));
+        e.add(1, person("a", "ayse@ORNEK.example"));
+        e.add(1, person("b", "bora@ornek.example"));
+        e.add(1, person("me", "me@ornek.example"));
+        e.add(
+            0,
+            Member::Skip {
+                id: "d".into(),
+                reason: SkipReason::Device,
+            },
+        );
+        e.add(
+            1,
+            Member::Skip {
+                id: "d".into(),
+                reason: SkipReason::Device,
+            },
+        );
+        e.add(1, Member::Group);
+        let done = e.finish();
+        let emails: Vec<_> = done.people.iter().map(|p| p.email.as_str()).collect();
+        assert_eq!(emails, ["Ayse@ornek.example", "bora@ornek.example"]);
+        assert_eq!(done.people[0].via, ["Finans", "Tüm"]);
+        assert_eq!((done.skipped.device, done.skipped.organiser), (1, 1));
+        assert_eq!(
+            done.verdict,
+            RecipientVerdict::Fits {
+                count: 2,
+                limit: 500
+            }
+        );
+    }
+
+    #[test]
+    fn over_the_limit_the_verdict_proposes_group_addresses() {
+        let mut e = GroupExpansion::new(1, "me", vec!["x".into()]);
+        e.add(0, person("a", "a@ornek.example"));
+        e.add(0, person("b", "b@ornek.example"));
+        assert!(matches!(
+            e.finish().verdict,
+            RecipientVerdict::TooMany { count: 2, .. }
+        ));
+        let mut e = GroupExpansion::new(500, "me", vec!["Tüm".into()]);
+        e.too_large(GroupAddress {
+            id: "g".into(),
+            display_name: "Tüm".into(),
+            mail: "tum@ornek.example".into(),
+            members: 100_000,
+        });
+        match e.finish().verdict {
+            RecipientVerdict::TooMany {
+                count,
+                invite_group_addresses,
+                ..
+            } => {
+                assert_eq!(count, 100_000);
+                assert_eq!(invite_group_addresses[0].mail, "tum@ornek.example");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

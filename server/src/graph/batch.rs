@@ -1,0 +1,137 @@
+//! `$batch`: up to 20 GETs in one round trip. Graph answers 200 whenever the batch parses; each
+//! item has its own status, and a throttled item its own `Retry-After`.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use url::Url;
+
+use super::{
+    GraphClient, GraphError, MAX_ATTEMPTS, backoff, retry_after_value, retryable, to_error,
+};
+
+/// Graph's limit of requests in one batch.
+pub const MAX_BATCH: usize = 20;
+
+#[derive(Debug, Serialize)]
+struct Request<'a> {
+    id: String,
+    method: &'static str,
+    url: &'a str,
+    headers: serde_json::Map<String, Value>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Answers {
+    responses: Vec<Answer>,
+}
+
+/// One item's answer.
+#[derive(Debug, Deserialize)]
+pub struct Answer {
+    id: String,
+    pub status: u16,
+    #[serde(default)]
+    headers: serde_json::Map<String, Value>,
+    #[serde(default)]
+    pub body: Value,
+}
+
+impl Answer {
+    /// The item's `Retry-After`, when it says one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
+            .and_then(|(_, value)| match value {
+                Value::String(s) => retry_after_value(s),
+                Value::Number(n) => n.as_u64().map(Duration::from_secs),
+                _ => None,
+            })
+    }
+
+    /// The item's error, in our terms.
+    pub fn error(&self) -> GraphError {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_GATEWAY);
+        to_error(status, self.body.to_string())
+    }
+}
+
+impl GraphClient {
+    /// A URL of Graph's (a `@odata.nextLink`) as a batch item's URL: relative to the root.
+    pub(super) fn relative(&self, absolute: &str) -> Result<String, GraphError> {
+        absolute
+            .strip_prefix(self.root.as_str())
+            .map(str::to_owned)
+            .ok_or_else(|| GraphError::Unavailable("a next link left the service root".into()))
+    }
+
+    /// Sends GETs (URLs relative to the root) as one batch, `ConsistencyLevel: eventual` on
+    /// each; answers in request order. The batch itself is retried like any GET.
+    pub async fn batch_get(&self, urls: &[String]) -> Result<Vec<Answer>, GraphError> {
+        let mut eventual = serde_json::Map::new();
+        eventual.insert("ConsistencyLevel".into(), Value::from("eventual"));
+        let requests: Vec<Request<'_>> = urls
+            .iter()
+            .enumerate()
+            .map(|(i, url)| Request {
+                id: i.to_string(),
+                method: "GET",
+                url,
+                headers: eventual.clone(),
+            })
+            .collect();
+        let body = serde_json::json!({ "requests": requests });
+        let url: Url = self.url("$batch")?;
+        let mut attempt = 1;
+        loop {
+            let token = self.tokens.access_token(&self.user).await?;
+            let outcome = self
+                .http
+                .post(url.clone())
+                .bearer_auth(token.expose())
+                .json(&body)
+                .send()
+                .await;
+            let wait = match outcome {
+                Ok(response) if response.status().is_success() => {
+                    match response.json::<Answers>().await {
+                        Ok(mut answers) => {
+                            answers
+                                .responses
+                                .sort_by_key(|a| a.id.parse::<usize>().unwrap_or(usize::MAX));
+                            if answers.responses.len() != urls.len() {
+                                return Err(GraphError::Unavailable(
+                                    "a batch answer is missing items".into(),
+                                ));
+                            }
+                            return Ok(answers.responses);
+                        }
+                        Err(_) if attempt < MAX_ATTEMPTS => backoff(attempt),
+                        Err(e) => {
+                            return Err(GraphError::Unavailable(format!("unreadable batch: {e}")));
+                        }
+                    }
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = super::retry_after(response.headers());
+                    let error = to_error(status, response.text().await.unwrap_or_default());
+                    if status == StatusCode::UNAUTHORIZED {
+                        self.tokens.forget_access(&self.user).await;
+                    }
+                    match retryable(status, retry_after, attempt) {
+                        Some(wait) => wait,
+                        None => return Err(error),
+                    }
+                }
+                Err(e) if attempt < MAX_ATTEMPTS && !e.is_builder() => backoff(attempt),
+                Err(e) => return Err(GraphError::Unavailable(e.without_url().to_string())),
+            };
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+}

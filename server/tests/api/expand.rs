@@ -1,0 +1,351 @@
+//! `POST /api/expand`: who the picked groups really contain. Expectations are computed from the
+//! emulated tenant's own model of its groups.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use davet_api::{ErrorCode, ExpandEvent, Expansion, RecipientVerdict, Selection};
+use davet_emulator::controls::{Fault, FaultRule};
+use davet_emulator::{Member, RunningEmulator, TenantSpec, World};
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, spawn_app, spawn_app_on};
+
+impl TestApp {
+    /// Posts an expansion and reads every NDJSON line of the answer.
+    pub async fn expand(&self, selection: Vec<Selection>) -> Vec<ExpandEvent> {
+        let response = self
+            .http
+            .post(self.url.join("api/expand").expect("url"))
+            .bearer_auth(&self.session)
+            .json(&davet_api::ExpandRequest { selection })
+            .send()
+            .await
+            .expect("the server answers");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().ok()),
+            Some(Some(davet_api::NDJSON))
+        );
+        response
+            .text()
+            .await
+            .expect("body")
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("an event a line"))
+            .collect()
+    }
+}
+
+fn done(events: &[ExpandEvent]) -> &Expansion {
+    match events.last() {
+        Some(ExpandEvent::Done { expansion }) => expansion,
+        other => panic!("the answer ends with {other:?}"),
+    }
+}
+
+fn group(world: &World, name: &str) -> (usize, Selection) {
+    let index = world
+        .tenant
+        .groups
+        .iter()
+        .position(|g| g.display_name == name)
+        .unwrap_or_else(|| panic!("the tenant has {name}"));
+    let g = &world.tenant.groups[index];
+    (
+        index,
+        Selection::Group {
+            id: g.id.clone(),
+            display_name: g.display_name.clone(),
+            mail: g.mail.clone(),
+        },
+    )
+}
+
+/// The addresses a group invites, by the tenant's model: enabled people and contacts with an
+/// address, the organiser left out.
+fn expected(world: &World, groups: &[usize], organiser: usize) -> BTreeSet<String> {
+    let tenant = &world.tenant;
+    groups
+        .iter()
+        .flat_map(|&g| tenant.transitive_members(g))
+        .filter_map(|m| match m {
+            Member::User(u) if u != organiser && tenant.users[u].account_enabled => {
+                tenant.users[u].mail.clone()
+            }
+            Member::Contact(c) => tenant.contacts[c].mail.clone(),
+            _ => None,
+        })
+        .map(|m| m.to_lowercase())
+        .collect()
+}
+
+#[tokio::test]
+async fn nested_and_overlapping_groups_give_each_person_once_with_the_groups_that_brought_them() {
+    let app = spawn_app().await;
+    let world = &app.emulator.world;
+    let organiser = app.member(0);
+    let picks: Vec<(usize, Selection)> = ["Tüm Çalışanlar", "Finans Ekibi", "Erişim Seviye 1"]
+        .iter()
+        .map(|name| group(world, name))
+        .collect();
+    let indices: Vec<usize> = picks.iter().map(|(i, _)| *i).collect();
+    let events = app
+        .expand(picks.iter().map(|(_, s)| s.clone()).collect())
+        .await;
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, ExpandEvent::Progress { .. })),
+        "progress comes before the outcome"
+    );
+    let expansion = done(&events);
+
+    let found: Vec<String> = expansion
+        .people
+        .iter()
+        .map(|p| p.email.to_lowercase())
+        .collect();
+    let distinct: BTreeSet<String> = found.iter().cloned().collect();
+    assert_eq!(found.len(), distinct.len(), "each person once");
+    assert_eq!(distinct, expected(world, &indices, organiser));
+
+    // Someone in both the team and the all-staff list names both.
+    let team = &world.tenant.groups[indices[1]];
+    let both = expansion
+        .people
+        .iter()
+        .find(|p| p.via.len() > 1)
+        .expect("the team overlaps all staff");
+    assert!(
+        both.via.contains(&team.display_name) && both.via.contains(&"Tüm Çalışanlar".to_owned())
+    );
+
+    // Skipped, by reason, each member once.
+    let tenant = &world.tenant;
+    let all: BTreeSet<Member> = indices
+        .iter()
+        .flat_map(|&g| tenant.transitive_members(g))
+        .collect();
+    let devices = all
+        .iter()
+        .filter(|m| matches!(m, Member::Device(_)))
+        .count() as u32;
+    let disabled = all
+        .iter()
+        .filter(|m| matches!(m, Member::User(u) if !tenant.users[*u].account_enabled))
+        .count() as u32;
+    assert!(
+        devices > 0 && disabled > 0,
+        "the picks hold devices and disabled accounts"
+    );
+    assert_eq!(expansion.skipped.device, devices);
+    assert_eq!(expansion.skipped.disabled, disabled);
+    assert_eq!(
+        expansion.skipped.organiser,
+        u32::from(all.contains(&Member::User(organiser)))
+    );
+    assert_eq!(
+        expansion.verdict,
+        RecipientVerdict::Fits {
+            count: distinct.len() as u32,
+            limit: 500
+        }
+    );
+}
+
+#[tokio::test]
+async fn guests_and_external_contacts_are_flagged_and_an_empty_group_is_empty() {
+    let app = spawn_app().await;
+    let world = &app.emulator.world;
+    let (partners, pick) = group(world, "İş Ortakları");
+    let expansion = done(&app.expand(vec![pick]).await).clone();
+    let tenant = &world.tenant;
+    for person in &expansion.people {
+        let user = tenant.users.iter().find(|u| {
+            u.mail
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(&person.email))
+        });
+        match user {
+            Some(user) => assert_eq!(person.guest, user.user_type == "Guest", "{}", person.email),
+            None => assert!(person.external, "{} is an external contact", person.email),
+        }
+    }
+    assert!(expansion.people.iter().any(|p| p.guest));
+    assert!(expansion.people.iter().any(|p| p.external));
+    assert_eq!(
+        expansion.people.len(),
+        expected(world, &[partners], app.member(0)).len()
+    );
+
+    let (_, empty) = group(world, "Boş Grup");
+    let expansion = done(&app.expand(vec![empty]).await).clone();
+    assert!(expansion.people.is_empty());
+    assert_eq!(
+        expansion.verdict,
+        RecipientVerdict::Fits {
+            count: 0,
+            limit: 500
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_group_too_large_to_invite_is_proposed_by_its_own_address() {
+    let emulator = RunningEmulator::start(TenantSpec {
+        seed: TenantSpec::DEMO.seed,
+        users: 100_000,
+    })
+    .await
+    .expect("a large tenant");
+    let app = spawn_app_on(emulator, |_| {}).await;
+    let (all, pick) = group(&app.emulator.world, "Tüm Çalışanlar");
+    let members = app.emulator.world.tenant.transitive_members(all).len() as u32;
+    assert!(members > 100_000);
+    let requests_before = app.emulator.graph_controls().count("transitiveMembers");
+    let expansion = done(&app.expand(vec![pick]).await).clone();
+    match &expansion.verdict {
+        RecipientVerdict::TooMany {
+            count,
+            limit,
+            invite_group_addresses,
+        } => {
+            assert_eq!((*count, *limit), (members, 500));
+            assert_eq!(invite_group_addresses.len(), 1);
+            assert_eq!(
+                Some(&invite_group_addresses[0].mail),
+                app.emulator.world.tenant.groups[all].mail.as_ref()
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        expansion.people.is_empty(),
+        "its people are not listed one by one"
+    );
+    assert_eq!(
+        app.emulator.graph_controls().count("transitiveMembers") - requests_before,
+        1,
+        "one page told its size; no more were read"
+    );
+}
+
+#[tokio::test]
+async fn throttling_in_the_middle_is_waited_out_and_the_expansion_completes() {
+    let emulator = RunningEmulator::start(TenantSpec {
+        seed: TenantSpec::DEMO.seed,
+        users: 2_500,
+    })
+    .await
+    .expect("a tenant whose all-staff list needs pages");
+    let app = spawn_app_on(emulator, |s| s.recipient_limit = 10_000).await;
+    let world = &app.emulator.world;
+    let (all, pick) = group(world, "Tüm Çalışanlar");
+    let controls = app.emulator.graph_controls();
+    controls.inject(FaultRule {
+        path: "$skiptoken".into(),
+        fault: Fault::Throttle {
+            retry_after_secs: 1,
+        },
+        times: 1,
+    });
+    controls.clear_log();
+    let started = Instant::now();
+    let events = app.expand(vec![pick]).await;
+    let expansion = done(&events);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "never earlier than Retry-After"
+    );
+    let found: BTreeSet<String> = expansion
+        .people
+        .iter()
+        .map(|p| p.email.to_lowercase())
+        .collect();
+    assert_eq!(found, expected(world, &[all], app.member(0)));
+    let statuses: Vec<u16> = controls
+        .log()
+        .iter()
+        .filter(|r| r.target.contains("$skiptoken"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        statuses.first(),
+        Some(&429),
+        "a follow-up page was throttled: {statuses:?}"
+    );
+    assert!(statuses[1..].iter().all(|s| *s == 200));
+}
+
+#[tokio::test]
+async fn a_group_deleted_in_the_middle_fails_with_a_clear_error_naming_it() {
+    let emulator = RunningEmulator::start(TenantSpec {
+        seed: TenantSpec::DEMO.seed,
+        users: 2_500,
+    })
+    .await
+    .expect("a tenant whose all-staff list needs pages");
+    let app = spawn_app_on(emulator, |s| s.recipient_limit = 10_000).await;
+    let (_, pick) = group(&app.emulator.world, "Tüm Çalışanlar");
+    app.emulator.graph_controls().inject(FaultRule {
+        path: "$skiptoken".into(),
+        fault: Fault::Gone,
+        times: 1,
+    });
+    let events = app.expand(vec![pick]).await;
+    match events.last() {
+        Some(ExpandEvent::Failed { error }) => {
+            assert_eq!(error.code, ErrorCode::NotFound);
+            assert!(
+                error.message.contains("Tüm Çalışanlar"),
+                "{}",
+                error.message
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn bad_selections_are_refused_before_any_work() {
+    let app = spawn_app().await;
+    for (body, why) in [
+        (serde_json::json!({"selection": []}), "empty"),
+        (
+            serde_json::json!({"selection": [{"kind": "group", "id": "not-a-guid", "displayName": "x"}]}),
+            "a bad id",
+        ),
+        (
+            serde_json::json!({"selection": [{"kind": "person", "email": "nobody", "displayName": "x"}]}),
+            "a bad address",
+        ),
+        (
+            serde_json::json!({"selection": [{"kind": "planet"}]}),
+            "an unknown kind",
+        ),
+    ] {
+        let response = app
+            .http
+            .post(app.url.join("api/expand").expect("url"))
+            .bearer_auth(&app.session)
+            .json(&body)
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{why}");
+        let error: davet_api::ApiError = response.json().await.expect("json");
+        assert_eq!(error.code, ErrorCode::InvalidRequest, "{why}");
+    }
+    let anonymous = app
+        .http
+        .post(app.url.join("api/expand").expect("url"))
+        .json(&serde_json::json!({"selection": []}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
