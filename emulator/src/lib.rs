@@ -45,6 +45,28 @@ pub struct World {
     pub graph_controls: controls::Controls,
     /// What the identity platform was asked: key-set fetches and token grants, by kind.
     pub identity_log: identity::IdentityLog,
+    /// Each group's transitive members, worked out once: the tenant never changes.
+    transitive: std::sync::Mutex<std::collections::HashMap<usize, Arc<Vec<Member>>>>,
+}
+
+impl World {
+    /// A group's members and those of the groups nested in it, each once.
+    pub fn transitive_members(&self, group: usize) -> Arc<Vec<Member>> {
+        if let Some(found) = self
+            .transitive
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&group)
+        {
+            return found.clone();
+        }
+        let members = Arc::new(self.tenant.transitive_members(group));
+        self.transitive
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(group, members.clone());
+        members
+    }
 }
 
 /// The emulators, listening on loopback. Dropping this stops them.
@@ -94,6 +116,7 @@ impl RunningEmulator {
                     calendars: graph::events::Calendars::default(),
                     graph_controls: controls::Controls::default(),
                     identity_log: identity::IdentityLog::default(),
+                    transitive: Default::default(),
                 })
             })
             .collect();

@@ -3,6 +3,7 @@
 //! - `cargo xtask demo [-- davet demo options]`: build the pane, run the demo
 //! - `cargo xtask test`: every check CI runs, installing what is missing
 //! - `cargo xtask pane`: build the pane into `target/pane` and print its payload
+//! - `cargo xtask bench`: the expansion and type-ahead benchmark, with its peer and load tool
 //!
 //! Every step says what it does; every install is idempotent.
 
@@ -21,7 +22,8 @@ fn main() -> ExitCode {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
         Some("pane") => pane::build(&root()).map(|_| ()),
-        _ => Err("usage: cargo xtask demo [-- --port N] | test | pane".into()),
+        Some("bench") => bench(),
+        _ => Err("usage: cargo xtask demo [-- --port N] | test | pane | bench".into()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -61,6 +63,17 @@ fn run(command: &mut Command) -> Result {
 
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// The benchmark prints figures; it needs wrk (Debian) and the Python Graph SDK for its peer.
+fn bench() -> Result {
+    let root = root();
+    install::apt(&[("wrk", "wrk")])?;
+    let python = install::graph_sdk_python(&root)?;
+    step("bench: cargo bench --package davet --bench expansion");
+    run(cargo()
+        .args(["bench", "--package", "davet", "--bench", "expansion"])
+        .env("DAVET_GRAPH_SDK_PYTHON", python))
 }
 
 fn demo(extra: &[String]) -> Result {

@@ -9,11 +9,11 @@ use std::collections::{HashMap, HashSet};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{Graph, GraphError, odata, send};
+use super::{Graph, GraphError, send};
 
 /// Graph's limit on requests in one batch.
 pub const MAX_REQUESTS: usize = 20;
@@ -95,38 +95,88 @@ pub async fn handle(
                 .iter()
                 .any(|d| statuses.get(d).is_none_or(|s| !(200..300).contains(s)));
             let authorization = headers.get(header::AUTHORIZATION).cloned();
-            async move {
+            // Items run side by side, on the runtime's threads, as Graph runs them.
+            let id = item.id.clone();
+            let task = tokio::spawn(async move {
                 let answer = if failed_dependency {
                     failed(&item.id)
                 } else {
                     run(&graph, &item, authorization).await
                 };
                 (item.id, answer)
+            });
+            async move {
+                task.await.unwrap_or_else(|_| {
+                    let error = json!({ "error": { "code": "generalException", "message": "The request failed." } });
+                    (id.clone(), ItemAnswer::json(&id, 500, Map::new(), &error))
+                })
             }
         });
         let mut done = futures_util::future::join_all(wave).await;
         done.reverse();
         for (id, answer) in done {
-            statuses.insert(id, answer["status"].as_u64().unwrap_or(500) as u16);
+            statuses.insert(id, answer.status);
             responses.push(answer);
         }
         pending = waiting;
     }
-    Ok(odata(json!({ "responses": responses })))
+    // Item bodies stay the text their requests answered: a batch of pages is not parsed and
+    // written again.
+    let body = serde_json::to_vec(&Answers { responses }).unwrap_or_default();
+    Ok(([(header::CONTENT_TYPE, super::ODATA_JSON)], body).into_response())
 }
 
-fn failed(id: &str) -> Value {
-    json!({
-        "id": id,
-        "status": 424,
-        "headers": { "Content-Type": "application/json" },
-        "body": { "error": { "code": "FailedDependency", "message": "The dependent request failed." } },
-    })
+#[derive(Debug, serde::Serialize)]
+struct Answers {
+    responses: Vec<ItemAnswer>,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct ItemAnswer {
+    id: String,
+    status: u16,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    headers: Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<Box<serde_json::value::RawValue>>,
+}
+
+impl ItemAnswer {
+    fn json(id: &str, status: u16, headers: Map<String, Value>, body: &Value) -> Self {
+        Self {
+            id: id.to_owned(),
+            status,
+            headers,
+            body: serde_json::value::to_raw_value(body).ok(),
+        }
+    }
+}
+
+fn failed(id: &str) -> ItemAnswer {
+    let mut headers = Map::new();
+    headers.insert("Content-Type".into(), json!("application/json"));
+    ItemAnswer::json(
+        id,
+        424,
+        headers,
+        &json!({ "error": { "code": "FailedDependency", "message": "The dependent request failed." } }),
+    )
 }
 
 /// Sends one item through the whole Graph service, as if it had come alone.
-async fn run(graph: &Graph, item: &Item, authorization: Option<axum::http::HeaderValue>) -> Value {
-    let item_error = |status: u16, code: &str, message: &str| json!({ "id": item.id, "status": status, "body": { "error": { "code": code, "message": message } } });
+async fn run(
+    graph: &Graph,
+    item: &Item,
+    authorization: Option<axum::http::HeaderValue>,
+) -> ItemAnswer {
+    let item_error = |status: u16, code: &str, message: &str| {
+        ItemAnswer::json(
+            &item.id,
+            status,
+            Map::new(),
+            &json!({ "error": { "code": code, "message": message } }),
+        )
+    };
     let Ok(method) = item.method.to_ascii_uppercase().parse::<Method>() else {
         return item_error(400, "BadRequest", "Invalid method.");
     };
@@ -173,11 +223,19 @@ async fn run(graph: &Graph, item: &Item, authorization: Option<axum::http::Heade
     let bytes = axum::body::to_bytes(response.into_body(), 64 << 20)
         .await
         .unwrap_or_default();
-    let body = serde_json::from_slice::<Value>(&bytes)
-        .unwrap_or_else(|_| json!(String::from_utf8_lossy(&bytes)));
-    let mut answer = json!({ "id": item.id, "status": status.as_u16(), "headers": headers });
-    if !bytes.is_empty() && status != StatusCode::NO_CONTENT {
-        answer["body"] = body;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let body = if bytes.is_empty() || status == StatusCode::NO_CONTENT {
+        None
+    } else {
+        // JSON goes in as it is; anything else as a JSON string, as Graph does.
+        serde_json::value::RawValue::from_string(text.clone())
+            .or_else(|_| serde_json::value::to_raw_value(&text))
+            .ok()
+    };
+    ItemAnswer {
+        id: item.id.clone(),
+        status: status.as_u16(),
+        headers,
+        body,
     }
-    answer
 }

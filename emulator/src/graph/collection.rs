@@ -99,10 +99,15 @@ impl EntityType {
     /// The item as the answer shows it: the selected (or default) properties, and its
     /// `@odata.type` when the collection mixes types.
     pub fn project(&self, item: &Value, query: &Query) -> Value {
+        self.project_as(item, query, item.get("@odata.type").and_then(Value::as_str))
+    }
+
+    /// [`EntityType::project`] with the item's `@odata.type` given (or left out with `None`).
+    pub fn project_as(&self, item: &Value, query: &Query, odata_type: Option<&str>) -> Value {
         let select = query.select.as_deref();
         let mut out = Map::new();
-        if let Some(odata_type) = item.get("@odata.type") {
-            out.insert("@odata.type".into(), odata_type.clone());
+        if let Some(odata_type) = odata_type {
+            out.insert("@odata.type".into(), odata_type.into());
         }
         let mut put = |p: &str| {
             out.insert(p.to_owned(), item.get(p).cloned().unwrap_or(Value::Null));
@@ -166,23 +171,74 @@ pub fn page<'a>(
         .take(query.page_size(entity.default_page))
         .map(|item| entity.project(item, query))
         .collect();
+    Ok(answer(graph, path, context, value, matching.len(), query))
+}
 
+/// One page of a collection whose items are made on demand: when nothing filters, searches or
+/// orders, only the page's own items are projected (a 100,000-member group is not serialised
+/// whole for each page of 999). Otherwise as [`page`]. `make` answers an item's JSON and its
+/// `@odata.type` (for a collection of mixed types).
+pub fn page_of<'v, T: Copy>(
+    graph: &Graph,
+    path: &str,
+    context: &str,
+    entity: &EntityType,
+    items: &[T],
+    make: impl Fn(T) -> (std::borrow::Cow<'v, Value>, Option<&'static str>),
+    query: &Query,
+) -> Result<Response, GraphError> {
+    if query.filter.is_some() || query.search.is_some() || query.orderby.is_some() {
+        let made: Vec<Value> = items
+            .iter()
+            .map(|&i| {
+                let (item, odata_type) = make(i);
+                let mut item = item.into_owned();
+                if let (Some(t), Some(map)) = (odata_type, item.as_object_mut()) {
+                    map.insert("@odata.type".into(), t.into());
+                }
+                item
+            })
+            .collect();
+        return page(graph, path, context, entity, &made, query);
+    }
+    entity.check(query)?;
+    let value: Vec<Value> = items
+        .iter()
+        .skip(query.offset)
+        .take(query.page_size(entity.default_page))
+        .map(|&i| {
+            let (item, odata_type) = make(i);
+            entity.project_as(&item, query, odata_type)
+        })
+        .collect();
+    Ok(answer(graph, path, context, value, items.len(), query))
+}
+
+/// The page's body: context, count, next link, items.
+fn answer(
+    graph: &Graph,
+    path: &str,
+    context: &str,
+    value: Vec<Value>,
+    total: usize,
+    query: &Query,
+) -> Response {
     let root = graph.service_root();
     let mut body = Map::new();
     let context = context_url(graph, context, query);
     body.insert("@odata.context".into(), json!(context));
     if query.count {
-        body.insert("@odata.count".into(), json!(matching.len()));
+        body.insert("@odata.count".into(), json!(total));
     }
     let next_offset = query.offset + value.len();
-    if next_offset < matching.len() {
+    if next_offset < total {
         body.insert(
             "@odata.nextLink".into(),
             json!(query.next_link(&format!("{root}/{path}"), next_offset)),
         );
     }
     body.insert("value".into(), Value::Array(value));
-    Ok(odata(Value::Object(body)))
+    odata(Value::Object(body))
 }
 
 /// A single entity, with its `@odata.context`.

@@ -1,6 +1,8 @@
 //! `/v1.0/groups`: list, `$search`, get, and the `members` and `transitiveMembers` of a group,
 //! with type casts (`microsoft.graph.user` or its alias `graph.user`, …) and `/$count`.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -189,15 +191,15 @@ pub async fn members(
     let related = related(&segments)?;
     let tenant = &graph.world.tenant;
     let members = match related.relation {
-        "members" => tenant.groups[find(&graph, related.id)?].members.clone(),
-        "transitiveMembers" => tenant.transitive_members(find(&graph, related.id)?),
+        "members" => Arc::new(tenant.groups[find(&graph, related.id)?].members.clone()),
+        "transitiveMembers" => graph.world.transitive_members(find(&graph, related.id)?),
         other => return Err(segment_error(other)),
     };
     serve_related(
         &graph,
         "groups",
         &related,
-        members,
+        &members,
         raw.as_deref(),
         &headers,
     )
@@ -222,20 +224,20 @@ pub async fn member_of(
         "transitiveMemberOf" => tenant.transitive_member_of(user),
         other => return Err(segment_error(other)),
     };
-    serve_related(&graph, "users", &related, groups, raw.as_deref(), &headers)
+    serve_related(&graph, "users", &related, &groups, raw.as_deref(), &headers)
 }
 
 fn serve_related(
     graph: &Graph,
     owner: &str,
     related: &Related<'_>,
-    objects: Vec<Member>,
+    objects: &[Member],
     raw: Option<&str>,
     headers: &HeaderMap,
 ) -> Result<Response, GraphError> {
     let cast = related.cast;
     let tenant = &graph.world.tenant;
-    let admitted = objects.into_iter().filter(|m| cast.admits(*m));
+    let admitted = objects.iter().copied().filter(|m| cast.admits(*m));
     if related.count_only {
         if !eventual_consistency(headers) {
             return Err(GraphError::bad_request(
@@ -251,24 +253,28 @@ fn serve_related(
     }
     let query = Query::parse(raw, headers)?;
     let (context, entity) = cast.entity();
-    let items: Vec<Value> = admitted
-        .map(|m| {
-            let mut item = tenant.member_json(m);
-            if cast != Cast::Any
-                && let Some(map) = item.as_object_mut()
-            {
-                // A cast collection is of one type: Graph leaves the per-item type out.
-                map.remove("@odata.type");
+    let admitted: Vec<Member> = admitted.collect();
+    let make = |m: Member| {
+        // A cast collection is of one type: Graph leaves the per-item type out.
+        let odata_type = (cast == Cast::Any).then(|| tenant.type_of(m));
+        let item = match m {
+            Member::User(i) => std::borrow::Cow::Borrowed(&graph.world.users_json[i]),
+            other => {
+                let mut item = tenant.member_json(other);
+                if let Some(map) = item.as_object_mut() {
+                    map.remove("@odata.type");
+                }
+                std::borrow::Cow::Owned(item)
             }
-            item
-        })
-        .collect();
+        };
+        (item, odata_type)
+    };
     let (id, relation) = (related.id, related.relation);
     let path = match related.cast_segment {
         Some(cast) => format!("{owner}/{id}/{relation}/{cast}"),
         None => format!("{owner}/{id}/{relation}"),
     };
-    collection::page(graph, &path, context, &entity, &items, &query)
+    collection::page_of(graph, &path, context, &entity, &admitted, make, &query)
 }
 
 fn segment_error(segment: &str) -> GraphError {

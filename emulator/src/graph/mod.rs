@@ -31,7 +31,7 @@ use url::Url;
 use crate::{World, identity};
 
 /// Graph's JSON media type with OData minimal metadata, as the real service labels answers.
-const ODATA_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+pub(crate) const ODATA_JSON: &str = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
 
 /// State of the Graph router: the world and the root URL clients reach this service at, needed
 /// for absolute `@odata.nextLink`s and `@odata.context`.

@@ -102,11 +102,22 @@ impl Tenant {
 
     /// A member as Graph serialises a directory object: its properties and its `@odata.type`.
     pub fn member_json(&self, member: Member) -> serde_json::Value {
+        let odata_type = self.type_of(member);
         match member {
-            Member::User(i) => typed(&self.users[i], "#microsoft.graph.user"),
-            Member::Group(i) => typed(&self.groups[i], "#microsoft.graph.group"),
-            Member::Contact(i) => typed(&self.contacts[i], "#microsoft.graph.orgContact"),
-            Member::Device(i) => typed(&self.devices[i], "#microsoft.graph.device"),
+            Member::User(i) => typed(&self.users[i], odata_type),
+            Member::Group(i) => typed(&self.groups[i], odata_type),
+            Member::Contact(i) => typed(&self.contacts[i], odata_type),
+            Member::Device(i) => typed(&self.devices[i], odata_type),
+        }
+    }
+
+    /// A member's `@odata.type`.
+    pub fn type_of(&self, member: Member) -> &'static str {
+        match member {
+            Member::User(_) => "#microsoft.graph.user",
+            Member::Group(_) => "#microsoft.graph.group",
+            Member::Contact(_) => "#microsoft.graph.orgContact",
+            Member::Device(_) => "#microsoft.graph.device",
         }
     }
 

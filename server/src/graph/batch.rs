@@ -35,8 +35,9 @@ pub struct Answer {
     pub status: u16,
     #[serde(default)]
     headers: serde_json::Map<String, Value>,
+    /// Kept as text until the caller reads it as its own type: a page is parsed once.
     #[serde(default)]
-    pub body: Value,
+    pub body: Option<Box<serde_json::value::RawValue>>,
 }
 
 impl Answer {
@@ -55,7 +56,13 @@ impl Answer {
     /// The item's error, in our terms.
     pub fn error(&self) -> GraphError {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_GATEWAY);
-        to_error(status, self.body.to_string())
+        to_error(
+            status,
+            self.body
+                .as_ref()
+                .map(|b| b.get().to_owned())
+                .unwrap_or_default(),
+        )
     }
 }
 

@@ -180,7 +180,8 @@ impl GraphClient {
     ) -> Result<Settled, GraphError> {
         match answer.status {
             200 => {
-                let page: Page = serde_json::from_value(answer.body)
+                let body = answer.body.as_ref().map_or("null", |b| b.get());
+                let page: Page = serde_json::from_str(body)
                     .map_err(|e| GraphError::Unavailable(format!("unreadable page: {e}")))?;
                 let last = page.next_link.is_none();
                 let next = on_page(GroupPage {

@@ -51,3 +51,54 @@ async fn no_token_or_secret_reaches_the_logs_even_at_trace() {
         }
     }
 }
+
+#[tokio::test]
+async fn membership_never_reaches_the_database_or_the_logs() {
+    let Some(logs) = davet::telemetry::capture() else {
+        eprintln!("skipped: a logger is installed already");
+        return;
+    };
+    let app = spawn_app().await;
+    let world = &app.emulator.world;
+    let picks: Vec<davet_api::Selection> = ["Tüm Çalışanlar", "İş Ortakları", "Finans Ekibi"]
+        .iter()
+        .map(|name| {
+            let g = world
+                .tenant
+                .groups
+                .iter()
+                .find(|g| g.display_name == *name)
+                .expect("the group");
+            davet_api::Selection::Group {
+                id: g.id.clone(),
+                display_name: g.display_name.clone(),
+                mail: g.mail.clone(),
+            }
+        })
+        .collect();
+    let events = app.expand(picks).await;
+    let Some(davet_api::ExpandEvent::Done { expansion }) = events.last() else {
+        panic!("the expansion did not finish: {events:?}");
+    };
+    assert!(expansion.people.len() > 50, "a real expansion ran");
+
+    let logged = String::from_utf8(logs.lock().expect("logs").clone()).expect("utf-8");
+    assert!(logged.contains("expanded"), "the capture works");
+    let dump = app.database.dump();
+    let dump = String::from_utf8_lossy(&dump);
+    for person in &expansion.people {
+        // The signed-in person's own name and address are in the session, rightly.
+        if person.email.eq_ignore_ascii_case(
+            world.tenant.users[app.member(0)]
+                .mail
+                .as_deref()
+                .unwrap_or_default(),
+        ) {
+            continue;
+        }
+        for text in [&person.email, &person.display_name] {
+            assert!(!logged.contains(text.as_str()), "a member is in the logs");
+            assert!(!dump.contains(text.as_str()), "a member is in the database");
+        }
+    }
+}
