@@ -1,7 +1,7 @@
 //! Serving a collection the way Graph does: `$search`, `$select`, `$count`, paging by absolute
 //! `@odata.nextLink`, and the `@odata.context` annotation.
 
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::odata::{Clause, Query, fold, folded_starts_with, some_word_starts_with};
@@ -100,6 +100,62 @@ impl EntityType {
     /// `@odata.type` when the collection mixes types.
     pub fn project(&self, item: &Value, query: &Query) -> Value {
         self.project_as(item, query, item.get("@odata.type").and_then(Value::as_str))
+    }
+
+    /// [`EntityType::project_as`], written as JSON into `out`.
+    pub fn write_projected(
+        &self,
+        item: &Value,
+        query: &Query,
+        odata_type: Option<&str>,
+        out: &mut Vec<u8>,
+    ) {
+        let mut fields: Vec<(&str, &Value)> = Vec::with_capacity(8);
+        let null = &Value::Null;
+        let names: Vec<&str> = match (query.select.as_deref(), self.defaults) {
+            (Some(select), _) => select.iter().map(String::as_str).collect(),
+            (None, Some(defaults)) => defaults.to_vec(),
+            (None, None) => item
+                .as_object()
+                .map(|map| {
+                    map.keys()
+                        .map(String::as_str)
+                        .filter(|k| !k.starts_with('@') && !self.expandable.contains(k))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        for name in names {
+            fields.push((name, item.get(name).unwrap_or(null)));
+        }
+        for expanded in &query.expand {
+            if self.expandable.contains(&expanded.as_str()) {
+                fields.push((
+                    expanded.as_str(),
+                    item.get(expanded.as_str()).unwrap_or(null),
+                ));
+            }
+        }
+        fields.sort_by(|a, b| a.0.cmp(b.0));
+        fields.dedup_by(|a, b| a.0 == b.0);
+        out.push(b'{');
+        let mut first = true;
+        if let Some(odata_type) = odata_type {
+            write_json(out, "@odata.type");
+            out.push(b':');
+            write_json(out, odata_type);
+            first = false;
+        }
+        for (name, value) in fields {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            write_json(out, name);
+            out.push(b':');
+            write_json(out, value);
+        }
+        out.push(b'}');
     }
 
     /// [`EntityType::project`] with the item's `@odata.type` given (or left out with `None`).
@@ -202,16 +258,52 @@ pub fn page_of<'v, T: Copy>(
         return page(graph, path, context, entity, &made, query);
     }
     entity.check(query)?;
-    let value: Vec<Value> = items
+    // Written straight to bytes, in the order serde_json writes a map (sorted keys): the same
+    // answer as `page`, without a map for every item.
+    let mut out = Vec::with_capacity(256 * query.page_size(entity.default_page));
+    let shown = items
         .iter()
         .skip(query.offset)
-        .take(query.page_size(entity.default_page))
-        .map(|&i| {
-            let (item, odata_type) = make(i);
-            entity.project_as(&item, query, odata_type)
-        })
-        .collect();
-    Ok(answer(graph, path, context, value, items.len(), query))
+        .take(query.page_size(entity.default_page));
+    let mut count = 0;
+    for &i in shown {
+        out.push(if count == 0 { b'[' } else { b',' });
+        let (item, odata_type) = make(i);
+        entity.write_projected(&item, query, odata_type, &mut out);
+        count += 1;
+    }
+    if count == 0 {
+        out.push(b'[');
+    }
+    out.push(b']');
+    let total = items.len();
+    let root = graph.service_root();
+    let mut body = Vec::with_capacity(out.len() + 512);
+    body.extend_from_slice(b"{\"@odata.context\":");
+    write_json(&mut body, &context_url(graph, context, query));
+    if query.count {
+        body.extend_from_slice(format!(",\"@odata.count\":{total}").as_bytes());
+    }
+    let next_offset = query.offset + count;
+    if next_offset < total {
+        body.extend_from_slice(b",\"@odata.nextLink\":");
+        write_json(
+            &mut body,
+            &query.next_link(&format!("{root}/{path}"), next_offset),
+        );
+    }
+    body.extend_from_slice(b",\"value\":");
+    body.extend_from_slice(&out);
+    body.push(b'}');
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, super::ODATA_JSON)],
+        body,
+    )
+        .into_response())
+}
+
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    let _ = serde_json::to_writer(&mut *out, value);
 }
 
 /// The page's body: context, count, next link, items.

@@ -9,7 +9,6 @@
 
 use std::time::{Duration, Instant};
 
-use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::Deserialize;
 
 use super::batch::{Answer, MAX_BATCH};
@@ -90,14 +89,6 @@ pub struct GroupPage {
     pub last: bool,
 }
 
-/// What the caller wants after a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Next {
-    Continue,
-    /// Read no more pages of this group.
-    StopGroup,
-}
-
 #[derive(Clone)]
 struct Pending {
     group: usize,
@@ -108,14 +99,20 @@ struct Pending {
 
 impl GraphClient {
     /// Reads the transitive members of `groups` (ids), calling `on_page` for each page as it
-    /// arrives. A group that does not exist fails the whole read with `NotFound(id)`.
+    /// arrives; answers the pages read. A group that does not exist fails the whole read with
+    /// `NotFound(id)`. `read_on(group, total)` is asked when a group's first page tells its
+    /// size: `false` reads no more of it (too large to invite person by person).
+    ///
+    /// A batch goes out as soon as links are known: the follow-ups a batch brings are sent
+    /// before its people are looked at, so reading the people overlaps the next round trip.
     pub async fn transitive_members(
         &self,
         groups: &[String],
-        mut on_page: impl FnMut(GroupPage) -> Next,
+        read_on: impl Fn(usize, u32) -> bool,
+        mut on_page: impl FnMut(GroupPage),
     ) -> Result<u32, GraphError> {
         let now = Instant::now();
-        let mut pending: Vec<Pending> = groups
+        let mut queue: Vec<Pending> = groups
             .iter()
             .enumerate()
             .map(|(group, id)| Pending {
@@ -128,47 +125,79 @@ impl GraphClient {
                 not_before: now,
             })
             .collect();
-        let mut stopped = vec![false; groups.len()];
-        let mut requests = 0u32;
-        while !pending.is_empty() {
-            // Items waiting out a Retry-After stay back; if all are, wait for the first.
-            let now = Instant::now();
-            let (due, waiting): (Vec<Pending>, Vec<Pending>) =
-                pending.into_iter().partition(|p| p.not_before <= now);
-            pending = waiting;
-            if due.is_empty() {
-                if let Some(first) = pending.iter().map(|p| p.not_before).min() {
-                    tokio::time::sleep_until(first.into()).await;
-                }
-                continue;
-            }
-            let mut chunks = due.chunks(MAX_BATCH).map(|chunk| chunk.to_vec());
-            let mut in_flight = FuturesUnordered::new();
-            let launch = |in_flight: &mut FuturesUnordered<_>, chunk: Vec<Pending>| {
-                let urls: Vec<String> = chunk.iter().map(|p| p.url.clone()).collect();
-                in_flight.push(async move { (chunk, self.batch_get(&urls).await) });
-            };
-            for chunk in chunks.by_ref().take(BATCHES_IN_FLIGHT) {
-                launch(&mut in_flight, chunk);
-            }
-            while let Some((chunk, answers)) = in_flight.next().await {
-                if let Some(next_chunk) = chunks.next() {
-                    launch(&mut in_flight, next_chunk);
-                }
-                requests += chunk.len() as u32;
-                for (asked, answer) in chunk.into_iter().zip(answers?) {
-                    if stopped[asked.group] {
+        let mut pages = 0u32;
+        let mut in_flight = InFlight::new();
+        loop {
+            self.send_due(&mut queue, &mut in_flight);
+            let Some(finished) = in_flight.join_next().await else {
+                // Nothing in flight: done, or everything left waits out a Retry-After.
+                match queue.iter().map(|p| p.not_before).min() {
+                    Some(first) => {
+                        tokio::time::sleep_until(first.into()).await;
                         continue;
                     }
-                    match self.settle(asked, answer, groups, &mut on_page)? {
-                        Settled::Next(next) => pending.push(next),
-                        Settled::Stop(group) => stopped[group] = true,
-                        Settled::Done => {}
+                    None => return Ok(pages),
+                }
+            };
+            let (chunk, answers) = finished
+                .map_err(|e| GraphError::Unavailable(format!("a batch task failed: {e}")))?;
+            // Read every page first and queue its follow-up, so the next batch can leave now.
+            let mut read = Vec::new();
+            for (asked, answer) in chunk.into_iter().zip(answers?) {
+                match self.settle(asked, answer, groups)? {
+                    Settled::Page(group, mut page) => {
+                        if let Some(total) = page.count
+                            && !read_on(group, total)
+                        {
+                            page.next_link = None;
+                        }
+                        if let Some(link) = &page.next_link {
+                            queue.push(Pending {
+                                group,
+                                url: self.relative(link)?,
+                                attempt: 1,
+                                not_before: Instant::now(),
+                            });
+                        }
+                        read.push((group, page));
                     }
+                    Settled::Retry(retry) => queue.push(retry),
                 }
             }
+            self.send_due(&mut queue, &mut in_flight);
+            for (group, page) in read {
+                pages += 1;
+                on_page(GroupPage {
+                    group,
+                    last: page.next_link.is_none(),
+                    total: page.count,
+                    members: page.value.into_iter().map(Item::into_member).collect(),
+                });
+            }
         }
-        Ok(requests)
+    }
+
+    /// Sends what is due, in batches of up to 20, while fewer than a few batches are in flight.
+    fn send_due(&self, queue: &mut Vec<Pending>, in_flight: &mut InFlight) {
+        let now = Instant::now();
+        while in_flight.len() < BATCHES_IN_FLIGHT {
+            let Some(first) = queue.iter().position(|p| p.not_before <= now) else {
+                return;
+            };
+            let mut chunk = vec![queue.remove(first)];
+            while chunk.len() < MAX_BATCH {
+                match queue.iter().position(|p| p.not_before <= now) {
+                    Some(next) => chunk.push(queue.remove(next)),
+                    None => break,
+                }
+            }
+            let client = self.clone();
+            in_flight.spawn(async move {
+                let urls: Vec<String> = chunk.iter().map(|p| p.url.clone()).collect();
+                let answers = client.batch_get(&urls).await;
+                (chunk, answers)
+            });
+        }
     }
 
     fn settle(
@@ -176,30 +205,13 @@ impl GraphClient {
         asked: Pending,
         answer: Answer,
         groups: &[String],
-        on_page: &mut impl FnMut(GroupPage) -> Next,
     ) -> Result<Settled, GraphError> {
         match answer.status {
             200 => {
                 let body = answer.body.as_ref().map_or("null", |b| b.get());
                 let page: Page = serde_json::from_str(body)
                     .map_err(|e| GraphError::Unavailable(format!("unreadable page: {e}")))?;
-                let last = page.next_link.is_none();
-                let next = on_page(GroupPage {
-                    group: asked.group,
-                    members: page.value.into_iter().map(Item::into_member).collect(),
-                    total: page.count,
-                    last,
-                });
-                match (next, page.next_link) {
-                    (Next::StopGroup, _) => Ok(Settled::Stop(asked.group)),
-                    (Next::Continue, Some(link)) => Ok(Settled::Next(Pending {
-                        group: asked.group,
-                        url: self.relative(&link)?,
-                        attempt: 1,
-                        not_before: Instant::now(),
-                    })),
-                    (Next::Continue, None) => Ok(Settled::Done),
-                }
+                Ok(Settled::Page(asked.group, page))
             }
             404 => Err(GraphError::NotFound(groups[asked.group].clone())),
             429 | 503 | 504 if asked.attempt < ITEM_ATTEMPTS => {
@@ -211,7 +223,7 @@ impl GraphClient {
                     wait_ms = wait.as_millis() as u64,
                     "a batch item is throttled; retrying it"
                 );
-                Ok(Settled::Next(Pending {
+                Ok(Settled::Retry(Pending {
                     not_before: Instant::now() + wait,
                     attempt: asked.attempt + 1,
                     ..asked
@@ -222,10 +234,11 @@ impl GraphClient {
     }
 }
 
+type InFlight = tokio::task::JoinSet<(Vec<Pending>, Result<Vec<Answer>, GraphError>)>;
+
 enum Settled {
-    Next(Pending),
-    Stop(usize),
-    Done,
+    Page(usize, Page),
+    Retry(Pending),
 }
 
 fn urlencode(id: &str) -> String {

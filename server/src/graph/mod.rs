@@ -11,7 +11,7 @@ mod batch;
 mod contacts;
 mod members;
 
-pub use members::{GroupPage, Next};
+pub use members::GroupPage;
 mod users;
 
 use std::time::Duration;

@@ -18,7 +18,7 @@ use crate::domain::email::EmailAddress;
 use crate::domain::expansion::{GroupExpansion, Member};
 use crate::domain::user::DirectoryId;
 use crate::error::AppError;
-use crate::graph::{GraphClient, GraphError, Next};
+use crate::graph::{GraphClient, GraphError};
 use crate::startup::AppState;
 
 /// Most picks one expansion takes.
@@ -228,37 +228,48 @@ async fn gather(
     let _ = events.send(progress(done, total, pages, expansion));
     let ids: Vec<String> = groups.iter().map(|(_, id)| id.clone()).collect();
     let limit = expansion.limit();
+    let pick_of = |group: usize| &picks.0[groups[group].0];
+    // A group over the limit on its own, with an address of its own, is proposed by that
+    // address instead of being read person by person.
+    let proposed = |group: usize, total: u32| {
+        matches!(pick_of(group), Pick::Group { mail: Some(_), .. }) && total > limit
+    };
     graph
-        .transitive_members(&ids, |page| {
-            pages += 1;
-            let (index, _) = groups[page.group];
-            // Too large to invite person by person: propose the group's own address.
-            if let Some(count) = page.total.filter(|&c| c > limit)
-                && let Pick::Group {
-                    id,
-                    name,
-                    mail: Some(mail),
-                } = &picks.0[index]
-            {
-                expansion.too_large(GroupAddress {
-                    id: id.as_str().to_owned(),
-                    display_name: name.clone(),
-                    mail: mail.as_str().to_owned(),
-                    members: count,
-                });
-                done += 1;
+        .transitive_members(
+            &ids,
+            |group, total| !proposed(group, total),
+            |page| {
+                pages += 1;
+                let index = groups[page.group].0;
+                match (pick_of(page.group), page.total) {
+                    (
+                        Pick::Group {
+                            id,
+                            name,
+                            mail: Some(mail),
+                        },
+                        Some(total),
+                    ) if proposed(page.group, total) => {
+                        expansion.too_large(GroupAddress {
+                            id: id.as_str().to_owned(),
+                            display_name: name.clone(),
+                            mail: mail.as_str().to_owned(),
+                            members: total,
+                        });
+                        done += 1;
+                    }
+                    _ => {
+                        for member in page.members {
+                            expansion.add(index, member);
+                        }
+                        if page.last {
+                            done += 1;
+                        }
+                    }
+                }
                 let _ = events.send(progress(done, total, pages, expansion));
-                return Next::StopGroup;
-            }
-            for member in page.members {
-                expansion.add(index, member);
-            }
-            if page.last {
-                done += 1;
-            }
-            let _ = events.send(progress(done, total, pages, expansion));
-            Next::Continue
-        })
+            },
+        )
         .await?;
     Ok(pages)
 }
