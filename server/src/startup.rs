@@ -128,6 +128,10 @@ fn router(settings: &Settings, state: AppState) -> Result<Router, StartupError> 
     let manifest_xml = manifest::render(&settings.public_url);
     let mut app = Router::new()
         .route(davet_api::PEOPLE_SEARCH_PATH, get(routes::people::search))
+        .route("/api/people/{id}", get(routes::people::card))
+        .route("/api/people/{id}/photo", get(routes::people::photo))
+        .route(davet_api::GROUPS_PATH, get(routes::groups::search))
+        .route(davet_api::MY_GROUPS_PATH, get(routes::groups::mine))
         .route(
             davet_api::SESSION_PATH,
             post(routes::session::create)

@@ -9,7 +9,10 @@
 
 mod batch;
 mod contacts;
+mod groups;
 mod members;
+
+pub use groups::DirectoryGroup;
 
 pub use members::GroupPage;
 mod users;
@@ -168,6 +171,26 @@ impl GraphClient {
     /// One GET with retries. `eventual` adds `ConsistencyLevel: eventual`, which `$search` and
     /// `$count` on directory objects require.
     async fn get<T: DeserializeOwned>(&self, url: Url, eventual: bool) -> Result<T, GraphError> {
+        let (_, body) = self.fetch(url, eventual).await?;
+        serde_json::from_slice(&body)
+            .map_err(|e| GraphError::Unavailable(format!("unreadable answer: {e}")))
+    }
+
+    /// One GET of a binary resource (a photo): its content type and bytes.
+    async fn get_bytes(&self, url: Url) -> Result<(String, Vec<u8>), GraphError> {
+        let (content_type, body) = self.fetch(url, false).await?;
+        Ok((
+            content_type.unwrap_or_else(|| "application/octet-stream".into()),
+            body.to_vec(),
+        ))
+    }
+
+    /// One GET with retries: the answer's content type and body.
+    async fn fetch(
+        &self,
+        url: Url,
+        eventual: bool,
+    ) -> Result<(Option<String>, bytes::Bytes), GraphError> {
         let mut attempt = 1;
         loop {
             let token = self.tokens.access_token(&self.user).await?;
@@ -177,19 +200,22 @@ impl GraphClient {
             }
             let outcome = request.send().await;
             let wait = match outcome {
-                Ok(response) if response.status().is_success() => match response.bytes().await {
-                    Ok(body) => {
-                        return serde_json::from_slice(&body).map_err(|e| {
-                            GraphError::Unavailable(format!("unreadable answer: {e}"))
-                        });
+                Ok(response) if response.status().is_success() => {
+                    let content_type = response
+                        .headers()
+                        .get(reqwest::header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    match response.bytes().await {
+                        Ok(body) => return Ok((content_type, body)),
+                        // The connection broke mid-answer; a GET is safe to send again.
+                        Err(e) if attempt < MAX_ATTEMPTS => {
+                            tracing::debug!(error = %e, "Graph answer cut off");
+                            backoff(attempt)
+                        }
+                        Err(e) => return Err(GraphError::Unavailable(e.to_string())),
                     }
-                    // The connection broke mid-answer; a GET is safe to send again.
-                    Err(e) if attempt < MAX_ATTEMPTS => {
-                        tracing::debug!(error = %e, "Graph answer cut off");
-                        backoff(attempt)
-                    }
-                    Err(e) => return Err(GraphError::Unavailable(e.to_string())),
-                },
+                }
                 Ok(response) => {
                     let status = response.status();
                     let retry_after = retry_after(response.headers());

@@ -71,3 +71,99 @@ impl GraphClient {
             .collect())
     }
 }
+
+/// How far up the manager chain a people card goes.
+const MANAGER_LEVELS: usize = 3;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GraphProfile {
+    #[serde(flatten)]
+    user: GraphUser,
+    office_location: Option<String>,
+    #[serde(default)]
+    business_phones: Vec<String>,
+    mobile_phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GraphManager {
+    id: String,
+    display_name: Option<String>,
+    job_title: Option<String>,
+}
+
+/// A picture of a person, as Graph keeps it.
+#[derive(Debug)]
+pub struct Photo {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl GraphClient {
+    /// The people card: profile, phones, office, and the manager chain (up to three levels).
+    pub async fn person_card(
+        &self,
+        id: &crate::domain::user::DirectoryId,
+    ) -> Result<davet_api::PersonCard, GraphError> {
+        let mut url = self.url(&format!("users/{id}"))?;
+        url.query_pairs_mut().append_pair(
+            "$select",
+            &format!("{SELECT},officeLocation,businessPhones,mobilePhone"),
+        );
+        let profile: GraphProfile = self.get(url, false).await?;
+        let person = profile
+            .user
+            .into_person()
+            .ok_or_else(|| GraphError::NotFound(id.to_string()))?;
+        let mut managers = Vec::new();
+        let mut of = id.as_str().to_owned();
+        for _ in 0..MANAGER_LEVELS {
+            let mut url = self.url(&format!("users/{of}/manager"))?;
+            url.query_pairs_mut()
+                .append_pair("$select", "id,displayName,jobTitle");
+            match self.get::<GraphManager>(url, false).await {
+                Ok(manager) => {
+                    of = manager.id.clone();
+                    managers.push(davet_api::Manager {
+                        display_name: manager.display_name.unwrap_or_else(|| manager.id.clone()),
+                        id: manager.id,
+                        job_title: manager.job_title,
+                    });
+                }
+                // The top of the chain has no manager.
+                Err(GraphError::NotFound(_)) => break,
+                Err(other) => return Err(other),
+            }
+        }
+        let phones = profile
+            .business_phones
+            .into_iter()
+            .chain(profile.mobile_phone)
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        Ok(davet_api::PersonCard {
+            person: person.into(),
+            office: profile.office_location.filter(|o| !o.is_empty()),
+            phones,
+            managers,
+        })
+    }
+
+    /// A person's photo, or `None` when they have none.
+    pub async fn photo(
+        &self,
+        id: &crate::domain::user::DirectoryId,
+    ) -> Result<Option<Photo>, GraphError> {
+        let url = self.url(&format!("users/{id}/photo/$value"))?;
+        match self.get_bytes(url).await {
+            Ok((content_type, bytes)) => Ok(Some(Photo {
+                content_type,
+                bytes,
+            })),
+            Err(GraphError::NotFound(_)) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod expand;
+pub mod groups;
 pub mod people;
 pub mod session;
 pub mod sign_in;

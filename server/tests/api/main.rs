@@ -3,6 +3,7 @@
 mod admin;
 mod attacks;
 mod expand;
+mod groups;
 mod helpers;
 mod logs;
 mod manifest;
