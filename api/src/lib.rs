@@ -16,6 +16,7 @@ pub const PEOPLE_QUERY_MAX_CHARS: usize = 100;
 
 /// A person found in the organisation's directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Person {
     /// The directory object id (a GUID).
@@ -34,6 +35,7 @@ pub struct Person {
 
 /// Answer of `GET /api/people?q=`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PeopleSearch {
     pub query: String,
@@ -49,6 +51,7 @@ pub const SIGN_IN_START_PATH: &str = "/auth/start";
 /// A session the pane holds after signing in. The token is opaque; the pane sends it as
 /// `Authorization: Bearer …` (Outlook on the web's iframe blocks third-party cookies).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     pub session_token: String,
@@ -59,6 +62,7 @@ pub struct Session {
 
 /// Who is signed in, as the pane shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionUser {
     pub display_name: String,
@@ -69,6 +73,7 @@ pub struct SessionUser {
 /// What the sign-in dialog or popup hands the pane when the code flow ends (through
 /// `Office.context.ui.messageParent` or `postMessage`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "outcome", rename_all = "camelCase")]
 pub enum SignInOutcome {
     SignedIn { session: Session },
@@ -83,6 +88,7 @@ pub const NDJSON: &str = "application/x-ndjson";
 
 /// What the organiser picked to invite.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExpandRequest {
     pub selection: Vec<Selection>,
@@ -90,6 +96,7 @@ pub struct ExpandRequest {
 
 /// One pick: a group (expanded transitively), a contact folder, or one person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Selection {
     #[serde(rename_all = "camelCase")]
@@ -108,6 +115,7 @@ pub enum Selection {
 
 /// A person to invite, once, however many picks brought them in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Invitee {
     pub email: String,
@@ -124,6 +132,7 @@ pub struct Invitee {
 
 /// Members left out, by reason.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Skipped {
     pub no_mailbox: u32,
@@ -136,6 +145,7 @@ pub struct Skipped {
 
 /// Whether the people fit in one invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "verdict", rename_all = "camelCase")]
 pub enum RecipientVerdict {
     Fits {
@@ -152,6 +162,7 @@ pub enum RecipientVerdict {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupAddress {
     pub id: String,
@@ -163,6 +174,7 @@ pub struct GroupAddress {
 
 /// The expansion's outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Expansion {
     pub people: Vec<Invitee>,
@@ -172,6 +184,7 @@ pub struct Expansion {
 
 /// One line of the expansion's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "event", rename_all = "camelCase")]
 pub enum ExpandEvent {
     /// Work so far: picks finished of all picks, directory pages read, distinct people found.
@@ -196,6 +209,7 @@ pub const MY_GROUPS_PATH: &str = "/api/groups/mine";
 
 /// What kind of group, as an organiser tells them apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum GroupKind {
     /// A Microsoft 365 group with a team in Microsoft Teams.
@@ -212,6 +226,7 @@ pub enum GroupKind {
 
 /// A group found in the directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupSummary {
     pub id: String,
@@ -225,6 +240,7 @@ pub struct GroupSummary {
 
 /// Answer of `GET /api/groups?q=` and `GET /api/groups/mine`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupList {
     pub groups: Vec<GroupSummary>,
@@ -232,6 +248,7 @@ pub struct GroupList {
 
 /// Answer of `GET /api/people/{id}`: the people card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PersonCard {
     pub person: Person,
@@ -245,6 +262,7 @@ pub struct PersonCard {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Manager {
     pub id: String,
@@ -256,6 +274,7 @@ pub struct Manager {
 /// Every error the server answers with: an HTTP status, a machine-readable `code` the pane can
 /// branch on, and a human `message` (English; the pane shows its own localised text per code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
@@ -263,6 +282,7 @@ pub struct ApiError {
 
 /// Machine-readable error codes. Adding one is a contract change: the pane localises each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The request itself is malformed (missing or invalid parameter).

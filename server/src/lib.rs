@@ -9,6 +9,7 @@ pub mod error;
 pub mod graph;
 pub mod identity;
 pub mod manifest;
+pub mod openapi;
 pub mod pages;
 pub mod pane;
 pub mod routes;

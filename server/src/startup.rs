@@ -127,6 +127,10 @@ fn router(settings: &Settings, state: AppState) -> Result<Router, StartupError> 
     use axum::routing::post;
     let manifest_xml = manifest::render(&settings.public_url);
     let mut app = Router::new()
+        .route(
+            "/api/openapi.json",
+            get(|| async { axum::Json(crate::openapi::document()) }),
+        )
         .route(davet_api::PEOPLE_SEARCH_PATH, get(routes::people::search))
         .route("/api/people/{id}", get(routes::people::card))
         .route("/api/people/{id}/photo", get(routes::people::photo))

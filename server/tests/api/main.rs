@@ -7,6 +7,7 @@ mod groups;
 mod helpers;
 mod logs;
 mod manifest;
+mod openapi;
 mod pane;
 mod people;
 mod session;
