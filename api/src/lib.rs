@@ -271,6 +271,48 @@ pub struct Manager {
     pub job_title: Option<String>,
 }
 
+/// Paths of the organiser's personal contacts: the folder tree, and contacts (`?q=&folder=`).
+pub const CONTACT_FOLDERS_PATH: &str = "/api/contacts/folders";
+pub const CONTACTS_PATH: &str = "/api/contacts";
+
+/// A contact folder and the folders inside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactFolder {
+    pub id: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub children: Vec<ContactFolder>,
+}
+
+/// Answer of `GET /api/contacts/folders`. Outlook's personal contact groups (contact lists)
+/// cannot be read through Microsoft Graph; the pane says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactFolders {
+    pub folders: Vec<ContactFolder>,
+}
+
+/// A personal contact with an address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Contact {
+    pub id: String,
+    pub display_name: String,
+    pub email: String,
+}
+
+/// Answer of `GET /api/contacts?q=&folder=`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContactList {
+    pub contacts: Vec<Contact>,
+}
+
 /// Every error the server answers with: an HTTP status, a machine-readable `code` the pane can
 /// branch on, and a human `message` (English; the pane shows its own localised text per code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

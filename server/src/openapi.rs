@@ -93,6 +93,22 @@ const OPERATIONS: &[Operation] = &[
         params: &[],
     },
     Operation {
+        method: "get",
+        path: api::CONTACT_FOLDERS_PATH,
+        summary: "The organiser's contact folders, as a tree",
+        request: None,
+        answer: Answer::Json(200, schema::<api::ContactFolders>),
+        params: &[],
+    },
+    Operation {
+        method: "get",
+        path: api::CONTACTS_PATH,
+        summary: "The organiser's contacts with an address, in a folder (or the default), matching `q`",
+        request: None,
+        answer: Answer::Json(200, schema::<api::ContactList>),
+        params: &[],
+    },
+    Operation {
         method: "post",
         path: api::EXPAND_PATH,
         summary: "The distinct people a selection invites, streamed as NDJSON progress then the outcome",

@@ -135,6 +135,11 @@ fn router(settings: &Settings, state: AppState) -> Result<Router, StartupError> 
         .route("/api/people/{id}", get(routes::people::card))
         .route("/api/people/{id}/photo", get(routes::people::photo))
         .route(davet_api::GROUPS_PATH, get(routes::groups::search))
+        .route(
+            davet_api::CONTACT_FOLDERS_PATH,
+            get(routes::contacts::folders),
+        )
+        .route(davet_api::CONTACTS_PATH, get(routes::contacts::list))
         .route(davet_api::MY_GROUPS_PATH, get(routes::groups::mine))
         .route(
             davet_api::SESSION_PATH,

@@ -332,9 +332,14 @@ async fn me(
     let Ok(uri) = format!("/v1.0/users/{oid}{rest}{query}").parse::<axum::http::Uri>() else {
         return GraphError::bad_request("BadRequest", "Invalid request path.").into_response();
     };
-    let (mut parts, body) = request.into_parts();
-    parts.uri = uri;
-    parts.extensions.insert(Internal);
+    // A fresh request: the original's extensions hold this route's path parameters (`rest`),
+    // which the resolved route must not see.
+    let (parts, body) = request.into_parts();
+    let mut resolved = Request::new(body);
+    *resolved.method_mut() = parts.method;
+    *resolved.uri_mut() = uri;
+    *resolved.headers_mut() = parts.headers;
+    resolved.extensions_mut().insert(Internal);
     let Some(service) = graph.service.get() else {
         return GraphError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -343,7 +348,7 @@ async fn me(
         )
         .into_response();
     };
-    send(service, Request::from_parts(parts, body)).await
+    send(service, resolved).await
 }
 
 /// Sends a request through the whole Graph service (authentication, controls, routing), as

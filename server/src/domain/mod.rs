@@ -3,4 +3,5 @@
 pub mod email;
 pub mod expansion;
 pub mod people;
+pub mod text;
 pub mod user;

@@ -39,29 +39,125 @@ impl GraphClient {
                     GraphError::NotFound(_) => GraphError::NotFound(folder.to_owned()),
                     other => other,
                 })?;
-        Ok(contacts
-            .into_iter()
-            .map(|c| {
-                let first = c.email_addresses.into_iter().find_map(|a| {
-                    let email = EmailAddress::parse(a.address.as_deref()?).ok()?;
-                    Some((email, a.name))
-                });
-                match first {
-                    Some((email, name)) => Member::Person {
-                        display_name: c
-                            .display_name
-                            .or(name)
-                            .unwrap_or_else(|| email.as_str().to_owned()),
-                        id: c.id,
-                        email,
-                        guest: false,
-                        external: true,
-                    },
-                    None => Member::Skip {
-                        id: c.id,
-                        reason: SkipReason::NoMailbox,
-                    },
+        Ok(contacts.into_iter().map(Contact::into_member).collect())
+    }
+}
+
+impl Contact {
+    /// A contact as an invitee: their first address, or left out without one.
+    fn into_member(self) -> Member {
+        let first = self.email_addresses.into_iter().find_map(|a| {
+            let email = EmailAddress::parse(a.address.as_deref()?).ok()?;
+            Some((email, a.name))
+        });
+        match first {
+            Some((email, name)) => Member::Person {
+                display_name: self
+                    .display_name
+                    .filter(|n| !n.trim().is_empty())
+                    .or(name)
+                    .unwrap_or_else(|| email.as_str().to_owned()),
+                id: self.id,
+                email,
+                guest: false,
+                external: true,
+            },
+            None => Member::Skip {
+                id: self.id,
+                reason: SkipReason::NoMailbox,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Folder {
+    id: String,
+    display_name: Option<String>,
+}
+
+/// Folders deeper than this are not listed (Outlook users rarely nest past three).
+const FOLDER_DEPTH: usize = 5;
+
+impl GraphClient {
+    /// The person's contact folders, as a tree.
+    pub async fn contact_folders(&self) -> Result<Vec<davet_api::ContactFolder>, GraphError> {
+        self.folders_under(None, 0).await
+    }
+
+    fn folders_under(
+        &self,
+        parent: Option<String>,
+        depth: usize,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<Vec<davet_api::ContactFolder>, GraphError>>
+                + Send
+                + '_,
+        >,
+    > {
+        Box::pin(async move {
+            let path = match &parent {
+                None => "me/contactFolders".to_owned(),
+                Some(id) => {
+                    let id: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+                    format!("me/contactFolders/{id}/childFolders")
                 }
+            };
+            let mut url = self.url(&path)?;
+            url.query_pairs_mut()
+                .append_pair("$select", "id,displayName")
+                .append_pair("$top", "100");
+            let found: Vec<Folder> = self.collect(url, 500, false).await?;
+            let mut folders = Vec::with_capacity(found.len());
+            for folder in found {
+                let children = if depth + 1 < FOLDER_DEPTH {
+                    self.folders_under(Some(folder.id.clone()), depth + 1)
+                        .await?
+                } else {
+                    Vec::new()
+                };
+                folders.push(davet_api::ContactFolder {
+                    display_name: folder.display_name.unwrap_or_else(|| folder.id.clone()),
+                    id: folder.id,
+                    children,
+                });
+            }
+            Ok(folders)
+        })
+    }
+
+    /// The person's contacts with an address, in a folder or the default one.
+    pub async fn contacts(
+        &self,
+        folder: Option<&str>,
+    ) -> Result<Vec<davet_api::Contact>, GraphError> {
+        let members = match folder {
+            Some(folder) => self.contact_folder_members(folder).await?,
+            None => {
+                let mut url = self.url("me/contacts")?;
+                url.query_pairs_mut()
+                    .append_pair("$select", "id,displayName,emailAddresses")
+                    .append_pair("$top", "999");
+                let contacts: Vec<Contact> = self.collect(url, FOLDER_LIMIT, false).await?;
+                contacts.into_iter().map(Contact::into_member).collect()
+            }
+        };
+        Ok(members
+            .into_iter()
+            .filter_map(|m| match m {
+                Member::Person {
+                    id,
+                    email,
+                    display_name,
+                    ..
+                } => Some(davet_api::Contact {
+                    id,
+                    display_name,
+                    email: email.as_str().to_owned(),
+                }),
+                _ => None,
             })
             .collect())
     }

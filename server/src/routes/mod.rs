@@ -1,6 +1,7 @@
 //! HTTP handlers: parse, call the domain, answer.
 
 pub mod admin;
+pub mod contacts;
 pub mod expand;
 pub mod groups;
 pub mod people;

@@ -2,6 +2,7 @@
 
 mod admin;
 mod attacks;
+mod contacts;
 mod expand;
 mod groups;
 mod helpers;
