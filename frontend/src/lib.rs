@@ -4,11 +4,13 @@
 //! - [`api`]: calls to the Davet server
 //! - [`i18n`]: every string a person reads, in English and Turkish
 //! - [`people`]: the people search and its results
+//! - [`groups`]: the group search, and inviting a whole group
 //! - [`session`]: signing in and out; the session token every call carries
 //!
 //! Office.js sets `history.pushState` to null, so views switch with signals, never a router.
 
 pub mod api;
+pub mod groups;
 pub mod i18n;
 pub mod office;
 pub mod people;
@@ -48,10 +50,30 @@ pub fn App(locale: Locale) -> impl IntoView {
         <main class="pane" lang=locale.tag()>
             <h1>{locale.text(Text::Title)}</h1>
             {move || if auth.is_signed_in() {
-                view! { <session::Account/><people::PeopleSearch/> }.into_any()
+                view! { <session::Account/><Tabs/> }.into_any()
             } else {
                 view! { <session::SignIn/> }.into_any()
             }}
         </main>
+    }
+}
+
+/// People or groups: one view at a time, switched by a signal (no router in Office).
+#[component]
+fn Tabs() -> impl IntoView {
+    let locale = use_context::<Locale>().unwrap_or(Locale::En);
+    let groups = RwSignal::new(false);
+    view! {
+        <nav class="tabs" role="tablist">
+            <button role="tab" class="tab" aria-selected=move || (!groups.get()).to_string()
+                on:click=move |_| groups.set(false)>{locale.text(Text::TabPeople)}</button>
+            <button role="tab" class="tab tab-groups" aria-selected=move || groups.get().to_string()
+                on:click=move |_| groups.set(true)>{locale.text(Text::TabGroups)}</button>
+        </nav>
+        {move || if groups.get() {
+            view! { <groups::GroupSearch/> }.into_any()
+        } else {
+            view! { <people::PeopleSearch/> }.into_any()
+        }}
     }
 }
