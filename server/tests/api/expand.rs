@@ -349,3 +349,59 @@ async fn bad_selections_are_refused_before_any_work() {
         .expect("answer");
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn when_the_client_goes_away_the_expansion_stops() {
+    use davet_emulator::controls::Latency;
+    let emulator = RunningEmulator::start(TenantSpec {
+        seed: TenantSpec::DEMO.seed,
+        users: 10_000,
+    })
+    .await
+    .expect("a tenant whose all-staff list needs many pages");
+    let app = spawn_app_on(emulator, |s| s.recipient_limit = 100_000).await;
+    let (all, pick) = group(&app.emulator.world, "Tüm Çalışanlar");
+    let pages = app
+        .emulator
+        .world
+        .tenant
+        .transitive_members(all)
+        .len()
+        .div_ceil(999);
+    assert!(pages >= 10);
+    let controls = app.emulator.graph_controls();
+    controls.set_latency(Latency {
+        fixed: Duration::from_millis(50),
+        jitter: Duration::ZERO,
+    });
+    controls.clear_log();
+    let mut response = app
+        .http
+        .post(app.url.join("api/expand").expect("url"))
+        .bearer_auth(&app.session)
+        .json(&davet_api::ExpandRequest {
+            selection: vec![pick],
+        })
+        .send()
+        .await
+        .expect("answer");
+    // Read until a page has come in, then hang up.
+    let mut seen = String::new();
+    while !seen.contains("\"pages\":1") {
+        let chunk = response.chunk().await.expect("a chunk").expect("more");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    drop(response);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after_hang_up = controls.count("transitiveMembers");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        controls.count("transitiveMembers"),
+        after_hang_up,
+        "no page is asked for once the client is gone"
+    );
+    assert!(
+        after_hang_up < pages,
+        "{after_hang_up} of {pages} pages were read"
+    );
+}
