@@ -244,3 +244,66 @@ enum Settled {
 fn urlencode(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(json: serde_json::Value) -> Member {
+        serde_json::from_value::<Item>(json).unwrap().into_member()
+    }
+
+    #[test]
+    fn each_kind_of_member_is_a_person_or_a_reason() {
+        let person = item(serde_json::json!({
+            "@odata.type": "#microsoft.graph.user", "id": "u", "displayName": "Ayşe",
+            "mail": "ayse@ornek.example", "userType": "Guest", "accountEnabled": true
+        }));
+        assert!(matches!(
+            person,
+            Member::Person {
+                guest: true,
+                external: false,
+                ..
+            }
+        ));
+        let contact = item(serde_json::json!({
+            "@odata.type": "#microsoft.graph.orgContact", "id": "c", "mail": "x@partner.example"
+        }));
+        assert!(matches!(
+            contact,
+            Member::Person { external: true, ref display_name, .. } if display_name == "x@partner.example"
+        ));
+        for (json, reason) in [
+            (
+                serde_json::json!({"@odata.type": "#microsoft.graph.device", "id": "d"}),
+                SkipReason::Device,
+            ),
+            (
+                serde_json::json!({"@odata.type": "#microsoft.graph.servicePrincipal", "id": "s"}),
+                SkipReason::ServicePrincipal,
+            ),
+            (
+                serde_json::json!({"@odata.type": "#microsoft.graph.user", "id": "x", "mail": "x@o.example", "accountEnabled": false}),
+                SkipReason::Disabled,
+            ),
+            (
+                serde_json::json!({"@odata.type": "#microsoft.graph.user", "id": "n"}),
+                SkipReason::NoMailbox,
+            ),
+            (
+                serde_json::json!({"@odata.type": "#microsoft.graph.user", "id": "b", "mail": "not an address"}),
+                SkipReason::NoMailbox,
+            ),
+        ] {
+            assert!(
+                matches!(item(json), Member::Skip { reason: r, .. } if r == reason),
+                "{reason:?}"
+            );
+        }
+        assert_eq!(
+            item(serde_json::json!({"@odata.type": "#microsoft.graph.group", "id": "g"})),
+            Member::Group
+        );
+    }
+}
