@@ -8,9 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
-use super::{
-    GraphClient, GraphError, MAX_ATTEMPTS, backoff, retry_after_value, retryable, to_error,
-};
+use super::{GraphClient, GraphError, retry_after_value, to_error};
 
 /// Graph's limit of requests in one batch.
 pub const MAX_BATCH: usize = 20;
@@ -92,53 +90,19 @@ impl GraphClient {
             .collect();
         let body = serde_json::json!({ "requests": requests });
         let url: Url = self.url("$batch")?;
-        let mut attempt = 1;
-        loop {
-            let token = self.tokens.access_token(&self.user).await?;
-            let outcome = self
-                .http
-                .post(url.clone())
-                .bearer_auth(token.expose())
-                .json(&body)
-                .send()
-                .await;
-            let wait = match outcome {
-                Ok(response) if response.status().is_success() => {
-                    match response.json::<Answers>().await {
-                        Ok(mut answers) => {
-                            answers
-                                .responses
-                                .sort_by_key(|a| a.id.parse::<usize>().unwrap_or(usize::MAX));
-                            if answers.responses.len() != urls.len() {
-                                return Err(GraphError::Unavailable(
-                                    "a batch answer is missing items".into(),
-                                ));
-                            }
-                            return Ok(answers.responses);
-                        }
-                        Err(_) if attempt < MAX_ATTEMPTS => backoff(attempt),
-                        Err(e) => {
-                            return Err(GraphError::Unavailable(format!("unreadable batch: {e}")));
-                        }
-                    }
-                }
-                Ok(response) => {
-                    let status = response.status();
-                    let retry_after = super::retry_after(response.headers());
-                    let error = to_error(status, response.text().await.unwrap_or_default());
-                    if status == StatusCode::UNAUTHORIZED {
-                        self.tokens.forget_access(&self.user).await;
-                    }
-                    match retryable(status, retry_after, attempt) {
-                        Some(wait) => wait,
-                        None => return Err(error),
-                    }
-                }
-                Err(e) if attempt < MAX_ATTEMPTS && !e.is_builder() => backoff(attempt),
-                Err(e) => return Err(GraphError::Unavailable(e.without_url().to_string())),
-            };
-            tokio::time::sleep(wait).await;
-            attempt += 1;
+        let (_, bytes) = self
+            .send_retrying(|http, token| http.post(url.clone()).bearer_auth(token).json(&body))
+            .await?;
+        let mut answers: Answers = serde_json::from_slice(&bytes)
+            .map_err(|e| GraphError::Unavailable(format!("unreadable batch: {e}")))?;
+        answers
+            .responses
+            .sort_by_key(|a| a.id.parse::<usize>().unwrap_or(usize::MAX));
+        if answers.responses.len() != urls.len() {
+            return Err(GraphError::Unavailable(
+                "a batch answer is missing items".into(),
+            ));
         }
+        Ok(answers.responses)
     }
 }

@@ -191,14 +191,30 @@ impl GraphClient {
         url: Url,
         eventual: bool,
     ) -> Result<(Option<String>, bytes::Bytes), GraphError> {
+        self.send_retrying(|http, token| {
+            let request = http.get(url.clone()).bearer_auth(token);
+            if eventual {
+                request.header("ConsistencyLevel", "eventual")
+            } else {
+                request
+            }
+        })
+        .await
+    }
+
+    /// Sends a request (made afresh, with a current token, for every attempt) until it
+    /// succeeds or fails for good: `Retry-After` honoured exactly, backoff with jitter for
+    /// server errors and broken connections, a refused token renewed once. Only for requests
+    /// that are safe to send again (GETs, and `$batch`es of GETs). Answers the content type and
+    /// the whole body.
+    async fn send_retrying(
+        &self,
+        request: impl Fn(&reqwest::Client, &str) -> reqwest::RequestBuilder,
+    ) -> Result<(Option<String>, bytes::Bytes), GraphError> {
         let mut attempt = 1;
         loop {
             let token = self.tokens.access_token(&self.user).await?;
-            let mut request = self.http.get(url.clone()).bearer_auth(token.expose());
-            if eventual {
-                request = request.header("ConsistencyLevel", "eventual");
-            }
-            let outcome = request.send().await;
+            let outcome = request(&self.http, token.expose()).send().await;
             let wait = match outcome {
                 Ok(response) if response.status().is_success() => {
                     let content_type = response
@@ -208,7 +224,7 @@ impl GraphClient {
                         .map(str::to_owned);
                     match response.bytes().await {
                         Ok(body) => return Ok((content_type, body)),
-                        // The connection broke mid-answer; a GET is safe to send again.
+                        // The connection broke mid-answer; the request is safe to send again.
                         Err(e) if attempt < MAX_ATTEMPTS => {
                             tracing::debug!(error = %e, "Graph answer cut off");
                             backoff(attempt)
@@ -228,9 +244,9 @@ impl GraphClient {
                         None => return Err(error),
                     }
                 }
-                // Transport failures (refused, reset, timed out, cut off): a GET may be sent again.
+                // Transport failures (refused, reset, timed out, cut off): send again.
                 Err(e) if attempt < MAX_ATTEMPTS && !e.is_builder() => backoff(attempt),
-                Err(e) => return Err(GraphError::Unavailable(e.to_string())),
+                Err(e) => return Err(GraphError::Unavailable(e.without_url().to_string())),
             };
             tracing::warn!(
                 attempt,
