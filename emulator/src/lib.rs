@@ -163,13 +163,22 @@ impl RunningEmulator {
 
     /// The same, for a person of any of the emulated tenants.
     pub fn api_token_in(&self, world: &World, user: usize) -> String {
+        self.delegated_token_in(world, user, &[identity::grants::API_SCOPE], true)
+    }
+
+    /// A delegated token for Graph with `scopes`, as a client that signed `user` in holds it.
+    pub fn graph_token_in(&self, world: &World, user: usize, scopes: &[&str]) -> String {
+        self.delegated_token_in(world, user, scopes, false)
+    }
+
+    fn delegated_token_in(&self, world: &World, user: usize, scopes: &[&str], api: bool) -> String {
         let issuer = format!("{}{}/v2.0", self.login_url, world.tenant.id);
         let grant = identity::grants::Grant {
             user,
-            scopes: vec![identity::grants::API_SCOPE.to_owned()],
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
             client_id: self.app().client_id.clone(),
         };
-        world.delegated_token(&issuer, &grant, true)
+        world.delegated_token(&issuer, &grant, api)
     }
 }
 

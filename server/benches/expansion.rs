@@ -18,7 +18,6 @@ use davet::demo::emulated_settings;
 use davet::startup::Application;
 use davet_api::{ExpandEvent, ExpandRequest, Selection};
 use davet_emulator::controls::Latency;
-use davet_emulator::identity::grants::Grant;
 use davet_emulator::{RunningEmulator, TenantSpec};
 use url::Url;
 
@@ -102,14 +101,8 @@ impl Stand {
 
     /// A delegated Graph token for the organiser, as the SDK peer and wrk use directly.
     fn graph_token(&self, scopes: &[&str]) -> String {
-        let world = &self.emulator.world;
-        let issuer = format!("{}{}/v2.0", self.emulator.login_url, world.tenant.id);
-        let grant = Grant {
-            user: self.organiser,
-            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-            client_id: world.tenant.app.client_id.clone(),
-        };
-        world.delegated_token(&issuer, &grant, false)
+        self.emulator
+            .graph_token_in(&self.emulator.world, self.organiser, scopes)
     }
 }
 
@@ -242,7 +235,7 @@ async fn expansion() -> Result<(), Failure> {
             let token = stand.graph_token(&["Group.Read.All", "User.Read.All"]);
             let script = concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/benches/expand_with_msgraph_sdk.py"
+                "/../tests/graph_sdk/expand_with_msgraph_sdk.py"
             );
             controls.clear_log();
             let output = tokio::task::spawn_blocking({

@@ -14,6 +14,8 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use url::Url;
 
+use crate::pages::escape;
+
 /// Where the pane's page names the Office.js URL; `cargo xtask pane` writes it.
 pub const OFFICE_JS_PLACEHOLDER: &str = "__OFFICE_JS_URL__";
 /// Where it names the app's client id and its API scope, for nested app authentication.
@@ -57,9 +59,9 @@ impl Pane {
         Ok(Self {
             dir: dir.to_owned(),
             page: template
-                .replace(OFFICE_JS_PLACEHOLDER, &escape_attribute(page.office_js_url))
-                .replace(CLIENT_ID_PLACEHOLDER, &escape_attribute(page.client_id))
-                .replace(API_SCOPE_PLACEHOLDER, &escape_attribute(&page.api_scope)),
+                .replace(OFFICE_JS_PLACEHOLDER, &escape(page.office_js_url))
+                .replace(CLIENT_ID_PLACEHOLDER, &escape(page.client_id))
+                .replace(API_SCOPE_PLACEHOLDER, &escape(&page.api_scope)),
         })
     }
 
@@ -84,14 +86,6 @@ impl Pane {
             )
             .nest("/pane", assets)
     }
-}
-
-fn escape_attribute(value: &str) -> String {
-    value
-        .replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// Strict security headers for every answer. The content security policy allows scripts from

@@ -126,10 +126,12 @@ fn app_state(settings: &Settings, vault: TokenVault) -> Result<AppState, Startup
 fn router(settings: &Settings, state: AppState) -> Result<Router, StartupError> {
     use axum::routing::post;
     let manifest_xml = manifest::render(&settings.public_url);
+    // Made once: it describes the binary, not the request.
+    let openapi = crate::openapi::document();
     let mut app = Router::new()
         .route(
             "/api/openapi.json",
-            get(|| async { axum::Json(crate::openapi::document()) }),
+            get(move || async move { axum::Json(openapi) }),
         )
         .route(davet_api::PEOPLE_SEARCH_PATH, get(routes::people::search))
         .route("/api/people/{id}", get(routes::people::card))

@@ -22,10 +22,15 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        let _ = as_postgres(&self.bin.join("pg_ctl"))
-            .args(["stop", "-m", "fast", "-D", DATA])
-            .status();
+        stop(&self.bin);
     }
+}
+
+/// Stops the cluster in `DATA`, if one runs there.
+fn stop(bin: &Path) {
+    let _ = as_postgres(&bin.join("pg_ctl"))
+        .args(["stop", "-m", "fast", "-D", DATA])
+        .status();
 }
 
 /// Debian's server binaries, e.g. `/usr/lib/postgresql/15/bin`.
@@ -59,9 +64,9 @@ pub fn start() -> Result<TestServer> {
     step(&format!(
         "postgres: a fresh test cluster on 127.0.0.1:{PORT}"
     ));
-    let server = TestServer { bin: bin.clone() };
+    // A cluster left by an earlier run is stopped and made afresh.
     if Path::new(DATA).join("PG_VERSION").is_file() {
-        drop(TestServer { bin: bin.clone() });
+        stop(&bin);
     }
     let _ = std::fs::remove_dir_all(DATA);
     std::fs::create_dir_all(DATA).map_err(|e| format!("{DATA}: {e}"))?;
@@ -78,5 +83,5 @@ pub fn start() -> Result<TestServer> {
         .arg(format!("{DATA}/server.log"))
         .args(["-o", &options])
         .stdout(std::process::Stdio::null()))?;
-    Ok(server)
+    Ok(TestServer { bin })
 }

@@ -78,14 +78,16 @@ impl World {
 /// What the identity platform was asked, for tests that count: `jwks` for a key-set fetch, the
 /// `grant_type` for a token request.
 #[derive(Debug, Default)]
-pub struct IdentityLog(std::sync::Mutex<Vec<String>>);
+pub struct IdentityLog(std::sync::Mutex<std::collections::HashMap<String, usize>>);
 
 impl IdentityLog {
     pub(crate) fn record(&self, what: &str) {
-        self.0
+        *self
+            .0
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(what.to_owned());
+            .entry(what.to_owned())
+            .or_default() += 1;
     }
 
     /// How many requests of a kind were made.
@@ -93,9 +95,9 @@ impl IdentityLog {
         self.0
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .filter(|w| *w == what)
-            .count()
+            .get(what)
+            .copied()
+            .unwrap_or_default()
     }
 }
 

@@ -49,8 +49,13 @@ pub struct UserKey {
 impl UserKey {
     /// The associated data that binds a sealed secret to its owner.
     pub fn owner_bytes(&self) -> Vec<u8> {
-        format!("{}\n{}", self.tenant, self.user).into_bytes()
+        owner_bytes(self.tenant.as_str(), self.user.as_str())
     }
+}
+
+/// The owner of a sealed secret as associated data: tenant id and user id, as stored.
+pub fn owner_bytes(tenant: &str, user: &str) -> Vec<u8> {
+    format!("{tenant}\n{user}").into_bytes()
 }
 
 /// A signed-in person as a session knows them.

@@ -25,10 +25,21 @@ struct Address {
 }
 
 impl GraphClient {
-    /// The people of one of the person's contact folders: each contact's first address.
-    pub async fn contact_folder_members(&self, folder: &str) -> Result<Vec<Member>, GraphError> {
-        let encoded: String = url::form_urlencoded::byte_serialize(folder.as_bytes()).collect();
-        let mut url = self.url(&format!("me/contactFolders/{encoded}/contacts"))?;
+    /// The people of one of the person's contact folders (`None`: the default one): each
+    /// contact's first address.
+    pub async fn contact_folder_members(
+        &self,
+        folder: Option<&str>,
+    ) -> Result<Vec<Member>, GraphError> {
+        let path = match folder {
+            Some(folder) => {
+                let encoded: String =
+                    url::form_urlencoded::byte_serialize(folder.as_bytes()).collect();
+                format!("me/contactFolders/{encoded}/contacts")
+            }
+            None => "me/contacts".to_owned(),
+        };
+        let mut url = self.url(&path)?;
         url.query_pairs_mut()
             .append_pair("$select", "id,displayName,emailAddresses")
             .append_pair("$top", "999");
@@ -36,7 +47,9 @@ impl GraphClient {
             self.collect(url, FOLDER_LIMIT, false)
                 .await
                 .map_err(|e| match e {
-                    GraphError::NotFound(_) => GraphError::NotFound(folder.to_owned()),
+                    GraphError::NotFound(_) => {
+                        GraphError::NotFound(folder.unwrap_or("contacts").to_owned())
+                    }
                     other => other,
                 })?;
         Ok(contacts.into_iter().map(Contact::into_member).collect())
@@ -133,17 +146,7 @@ impl GraphClient {
         &self,
         folder: Option<&str>,
     ) -> Result<Vec<davet_api::Contact>, GraphError> {
-        let members = match folder {
-            Some(folder) => self.contact_folder_members(folder).await?,
-            None => {
-                let mut url = self.url("me/contacts")?;
-                url.query_pairs_mut()
-                    .append_pair("$select", "id,displayName,emailAddresses")
-                    .append_pair("$top", "999");
-                let contacts: Vec<Contact> = self.collect(url, FOLDER_LIMIT, false).await?;
-                contacts.into_iter().map(Contact::into_member).collect()
-            }
-        };
+        let members = self.contact_folder_members(folder).await?;
         Ok(members
             .into_iter()
             .filter_map(|m| match m {

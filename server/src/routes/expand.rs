@@ -216,7 +216,7 @@ async fn gather(
                 done += 1;
             }
             Pick::ContactFolder { id, .. } => {
-                for member in graph.contact_folder_members(id).await? {
+                for member in graph.contact_folder_members(Some(id)).await? {
                     expansion.add(index, member);
                 }
                 pages += 1;

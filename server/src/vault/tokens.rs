@@ -8,7 +8,7 @@ use sqlx::Row;
 use super::cipher::Sealed;
 use super::{TokenVault, VaultError, ms, now_ms};
 use crate::config::Secret;
-use crate::domain::user::UserKey;
+use crate::domain::user::{UserKey, owner_bytes};
 
 /// A refresh token as stored, with the version a refresh must still find to replace it.
 #[derive(Debug)]
@@ -176,7 +176,7 @@ impl TokenVault {
         for row in rows {
             let tenant: String = row.try_get("tenant_id")?;
             let user: String = row.try_get("user_id")?;
-            let owner = format!("{tenant}\n{user}").into_bytes();
+            let owner = owner_bytes(&tenant, &user);
             let sealed = Sealed {
                 key_id: row.try_get("key_id")?,
                 bytes: row.try_get("sealed")?,

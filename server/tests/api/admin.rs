@@ -1,18 +1,8 @@
 //! The admin's pages: consent for the organisation, and which feature uses which permission.
 
 use reqwest::StatusCode;
-use url::Url;
 
-use crate::helpers::{TestApp, spawn_app};
-
-fn location(response: &reqwest::Response) -> Url {
-    let text = response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .expect("a Location");
-    Url::parse(text).expect("a URL")
-}
+use crate::helpers::{TestApp, location, spawn_app};
 
 /// `/admin/consent` → the platform's consent page → the admin's `decision` → our outcome page.
 async fn consent(app: &TestApp, decision: &str) -> String {

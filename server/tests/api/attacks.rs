@@ -68,18 +68,9 @@ fn catalog(app: &TestApp, user: usize) -> Vec<(&'static str, String)> {
     let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
     parts[1] = b64(tampered_claims.to_string().as_bytes());
     let tampered = parts.join(".");
-    let graph_token = {
-        let issuer = format!(
-            "{}{}/v2.0",
-            app.emulator.login_url, app.emulator.world.tenant.id
-        );
-        let grant = davet_emulator::identity::grants::Grant {
-            user,
-            scopes: vec!["User.Read.All".into()],
-            client_id: app.emulator.app().client_id.clone(),
-        };
-        app.emulator.world.delegated_token(&issuer, &grant, false)
-    };
+    let graph_token = app
+        .emulator
+        .graph_token_in(&app.emulator.world, user, &["User.Read.All"]);
 
     vec![
         ("alg none", none),

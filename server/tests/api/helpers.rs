@@ -299,6 +299,16 @@ impl TestApp {
     }
 }
 
+/// Where a redirect sends the browser.
+pub fn location(response: &reqwest::Response) -> Url {
+    let text = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("a Location");
+    Url::parse(text).expect("a URL")
+}
+
 /// A port nothing listens on.
 pub fn closed_port_url(path: &str) -> Url {
     let port = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))

@@ -5,7 +5,7 @@ use davet_api::{ApiError, ErrorCode, PeopleSearch, SessionUser, SignInOutcome};
 use reqwest::StatusCode;
 use url::Url;
 
-use crate::helpers::{TestApp, spawn_app, start_replica};
+use crate::helpers::{TestApp, location, spawn_app, start_replica};
 
 async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorCode) {
     let status = response.status();
@@ -78,7 +78,7 @@ async fn without_a_session_personal_endpoints_answer_401_sign_in_required() {
 async fn code_flow(app: &TestApp, mode: &str, user: usize) -> String {
     let start = app.get_anonymous(&format!("auth/start?mode={mode}")).await;
     assert_eq!(start.status(), StatusCode::SEE_OTHER);
-    let authorize = Url::parse(location(&start)).expect("the authorize URL");
+    let authorize = location(&start);
     let params: Vec<(String, String)> = authorize.query_pairs().into_owned().collect();
     let param = |name: &str| {
         params
@@ -113,7 +113,7 @@ async fn code_flow(app: &TestApp, mode: &str, user: usize) -> String {
         .expect("the platform answers");
     assert_eq!(decided.status(), StatusCode::FOUND);
     // The callback is the public URL's; the test reaches the same path on the test server.
-    let back = Url::parse(location(&decided)).expect("the callback URL");
+    let back = location(&decided);
     assert_eq!(back.path(), "/auth/callback");
     let page = app
         .get_anonymous(&format!(
@@ -127,14 +127,6 @@ async fn code_flow(app: &TestApp, mode: &str, user: usize) -> String {
         Some(Some("no-store"))
     );
     page.text().await.expect("html")
-}
-
-fn location(response: &reqwest::Response) -> &str {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .expect("a Location")
 }
 
 fn outcome_in(html: &str) -> SignInOutcome {
@@ -189,7 +181,7 @@ async fn a_callback_we_did_not_start_or_a_refusal_signs_no_one_in() {
     assert_eq!(error.code, ErrorCode::InvalidRequest);
 
     let start = app.get_anonymous("auth/start?mode=popup").await;
-    let authorize = Url::parse(location(&start)).expect("url");
+    let authorize = location(&start);
     let state = authorize
         .query_pairs()
         .find(|(k, _)| k == "state")

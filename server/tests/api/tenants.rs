@@ -120,13 +120,8 @@ async fn calendars_of_one_tenant_are_out_of_reach_of_another() {
     let app = two_tenant_app().await;
     let (home, other) = (&app.emulator.worlds[0], &app.emulator.worlds[1]);
     let graph_token = |world: &World, user: usize| {
-        let issuer = format!("{}{}/v2.0", app.emulator.login_url, world.tenant.id);
-        let grant = davet_emulator::identity::grants::Grant {
-            user,
-            scopes: vec!["Calendars.ReadWrite".into()],
-            client_id: app.emulator.app().client_id.clone(),
-        };
-        world.delegated_token(&issuer, &grant, false)
+        app.emulator
+            .graph_token_in(world, user, &["Calendars.ReadWrite"])
     };
     let b = first_member(other);
     let events = format!(

@@ -10,11 +10,7 @@ import json
 import os
 import time
 
-from kiota_abstractions.authentication import (
-    AccessTokenProvider,
-    AllowedHostsValidator,
-    BaseBearerTokenAuthenticationProvider,
-)
+from kiota_abstractions.authentication import BaseBearerTokenAuthenticationProvider
 from kiota_abstractions.base_request_configuration import RequestConfiguration
 from msgraph import GraphRequestAdapter, GraphServiceClient
 from msgraph.generated.groups.item.transitive_members.transitive_members_request_builder import (
@@ -22,19 +18,7 @@ from msgraph.generated.groups.item.transitive_members.transitive_members_request
 )
 from msgraph_core.tasks.page_iterator import PageIterator
 
-
-class EmulatorToken(AccessTokenProvider):
-    """The SDK's Azure Identity provider sends no token to non-Microsoft hosts; this one does."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-        self.hosts = AllowedHostsValidator(["127.0.0.1"])
-
-    async def get_authorization_token(self, uri, additional_authentication_context=None) -> str:
-        return self.token
-
-    def get_allowed_hosts_validator(self) -> AllowedHostsValidator:
-        return self.hosts
+from emulator_token import EmulatorToken
 
 
 async def main() -> None:
