@@ -2,10 +2,7 @@
 //! all: the server expands it (nested groups too) and the people go into Required attendees.
 //! A group too large for one invitation is offered by its own address instead.
 
-use davet_api::{
-    GroupKind, GroupSummary, PEOPLE_QUERY_MIN_CHARS, RecipientVerdict, Selection, Skipped,
-};
-use gloo_timers::future::TimeoutFuture;
+use davet_api::{GroupKind, GroupSummary, RecipientVerdict, Selection, Skipped};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -13,17 +10,7 @@ use crate::api::{self, CallError};
 use crate::i18n::{Locale, Text};
 use crate::office::{self, AttendeeField, Recipient};
 use crate::session::use_auth;
-
-const DEBOUNCE_MS: u32 = 120;
-
-#[derive(Debug, Clone, PartialEq)]
-enum Results {
-    Idle,
-    TooShort,
-    Searching,
-    Found(Vec<GroupSummary>),
-    Failed(Text),
-}
+use crate::type_ahead::{self, Results};
 
 /// What came of inviting a group.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,38 +50,11 @@ pub fn GroupSearch() -> impl IntoView {
     let auth = use_auth();
     let results = RwSignal::new(Results::Idle);
     let outcome = RwSignal::new(None::<Outcome>);
-    let generation = StoredValue::new(0u64);
-
-    let on_input = move |ev| {
-        let text = event_target_value(&ev).trim().to_owned();
-        let current = generation.get_value() + 1;
-        generation.set_value(current);
-        if text.chars().count() < PEOPLE_QUERY_MIN_CHARS {
-            results.set(if text.is_empty() {
-                Results::Idle
-            } else {
-                Results::TooShort
-            });
-            return;
-        }
-        results.set(Results::Searching);
-        spawn_local(async move {
-            TimeoutFuture::new(DEBOUNCE_MS).await;
-            if generation.get_value() != current {
-                return;
-            }
-            let Some(session) = auth.token() else { return };
-            let found = auth.check(api::search_groups(&session, &text).await);
-            if generation.get_value() != current {
-                return;
-            }
-            results.set(match found {
-                Ok(list) => Results::Found(list.groups),
-                Err(CallError::Api(code)) => Results::Failed(Text::Error(code)),
-                Err(CallError::Network) => Results::Failed(Text::NetworkError),
-            });
-        });
-    };
+    let on_input = type_ahead::on_input(results, |session, text| async move {
+        api::search_groups(&session, &text)
+            .await
+            .map(|found| found.groups)
+    });
 
     let invite = move |group: GroupSummary| {
         outcome.set(Some(Outcome::Working(group.display_name.clone())));
@@ -209,15 +169,8 @@ pub fn GroupSearch() -> impl IntoView {
                 placeholder=locale.text(Text::GroupSearchPlaceholder) on:input=on_input/>
         </label>
         {outcome_view}
-        <div class="results" aria-live="polite">
-            {move || match results.get() {
-                Results::Idle => ().into_any(),
-                Results::TooShort => view! { <p class="hint">{locale.text(Text::TypeMore)}</p> }.into_any(),
-                Results::Searching => view! { <p class="hint">{locale.text(Text::Searching)}</p> }.into_any(),
-                Results::Found(groups) if groups.is_empty() => view! { <p class="hint">{locale.text(Text::NoMatches)}</p> }.into_any(),
-                Results::Found(groups) => view! { <ul class="groups">{groups.into_iter().map(row).collect_view()}</ul> }.into_any(),
-                Results::Failed(text) => view! { <p class="error" role="alert">{locale.text(text)}</p> }.into_any(),
-            }}
-        </div>
+        {type_ahead::results_view(results, locale, move |groups: Vec<GroupSummary>| {
+            view! { <ul class="groups">{groups.into_iter().map(row).collect_view()}</ul> }
+        })}
     }
 }

@@ -6,6 +6,7 @@
 //! - [`people`]: the people search and its results
 //! - [`groups`]: the group search, and inviting a whole group
 //! - [`session`]: signing in and out; the session token every call carries
+//! - [`type_ahead`]: the debounced search both people and groups use
 //!
 //! Office.js sets `history.pushState` to null, so views switch with signals, never a router.
 
@@ -15,6 +16,7 @@ pub mod i18n;
 pub mod office;
 pub mod people;
 pub mod session;
+pub mod type_ahead;
 
 use leptos::prelude::*;
 

@@ -1,69 +1,25 @@
 //! The people search: type part of a name, see who matches, add them as attendees.
 
-use davet_api::{PEOPLE_QUERY_MIN_CHARS, Person};
-use gloo_timers::future::TimeoutFuture;
+use davet_api::Person;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, CallError};
+use crate::api;
 use crate::i18n::{Locale, Text, initials};
 use crate::office::{self, AttendeeField, Recipient};
-use crate::session::use_auth;
-
-/// Wait this long after the last keystroke before asking the server.
-const DEBOUNCE_MS: u32 = 120;
-
-#[derive(Debug, Clone, PartialEq)]
-enum Results {
-    Idle,
-    TooShort,
-    Searching,
-    Found(Vec<Person>),
-    Failed(Text),
-}
+use crate::type_ahead::{self, Results};
 
 #[component]
 pub fn PeopleSearch() -> impl IntoView {
     let locale = use_context::<Locale>().unwrap_or(Locale::En);
-    let auth = use_auth();
     let results = RwSignal::new(Results::Idle);
     let added = RwSignal::new(Vec::<String>::new());
     let notice = RwSignal::new(None::<Text>);
-    // Each keystroke starts a new generation; answers to older ones are dropped.
-    let generation = StoredValue::new(0u64);
-
-    let on_input = move |ev| {
-        let text = event_target_value(&ev).trim().to_owned();
-        let current = generation.get_value() + 1;
-        generation.set_value(current);
-        if text.chars().count() < PEOPLE_QUERY_MIN_CHARS {
-            results.set(if text.is_empty() {
-                Results::Idle
-            } else {
-                Results::TooShort
-            });
-            return;
-        }
-        results.set(Results::Searching);
-        spawn_local(async move {
-            TimeoutFuture::new(DEBOUNCE_MS).await;
-            if generation.get_value() != current {
-                return;
-            }
-            let Some(session) = auth.token() else {
-                return;
-            };
-            let outcome = auth.check(api::search_people(&session, &text).await);
-            if generation.get_value() != current {
-                return;
-            }
-            results.set(match outcome {
-                Ok(found) => Results::Found(found.people),
-                Err(CallError::Api(code)) => Results::Failed(Text::Error(code)),
-                Err(CallError::Network) => Results::Failed(Text::NetworkError),
-            });
-        });
-    };
+    let on_input = type_ahead::on_input(results, |session, text| async move {
+        api::search_people(&session, &text)
+            .await
+            .map(|found| found.people)
+    });
 
     let add = move |person: Person| {
         notice.set(None);
@@ -123,19 +79,8 @@ pub fn PeopleSearch() -> impl IntoView {
             />
         </label>
         {move || notice.get().map(|text| view! { <p class="notice" role="alert">{locale.text(text)}</p> })}
-        <div class="results" aria-live="polite">
-            {move || match results.get() {
-                Results::Idle => ().into_any(),
-                Results::TooShort => view! { <p class="hint">{locale.text(Text::TypeMore)}</p> }.into_any(),
-                Results::Searching => view! { <p class="hint">{locale.text(Text::Searching)}</p> }.into_any(),
-                Results::Found(people) if people.is_empty() => {
-                    view! { <p class="hint">{locale.text(Text::NoMatches)}</p> }.into_any()
-                }
-                Results::Found(people) => {
-                    view! { <ul class="people">{people.into_iter().map(row).collect_view()}</ul> }.into_any()
-                }
-                Results::Failed(text) => view! { <p class="error" role="alert">{locale.text(text)}</p> }.into_any(),
-            }}
-        </div>
+        {type_ahead::results_view(results, locale, move |people: Vec<Person>| {
+            view! { <ul class="people">{people.into_iter().map(row).collect_view()}</ul> }
+        })}
     }
 }
