@@ -3,6 +3,10 @@
 //! Architecture invariant: this crate knows nothing of axum, Leptos or Microsoft Graph. It holds
 //! plain serde types, builds for `wasm32-unknown-unknown` and the host, and both sides agree on
 //! the JSON because both compile these definitions.
+//!
+//! Enums the pane reads are externally tagged (`{"done":{…}}`): serde reads that form without
+//! buffering the object first, and the buffering machinery costs the pane's first load
+//! kilobytes. `Selection`, which only the server reads, keeps its `kind` tag.
 
 use serde::{Deserialize, Serialize};
 
@@ -74,7 +78,7 @@ pub struct SessionUser {
 /// `Office.context.ui.messageParent` or `postMessage`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "outcome", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum SignInOutcome {
     SignedIn { session: Session },
     Failed { error: ApiError },
@@ -146,12 +150,10 @@ pub struct Skipped {
 /// Whether the people fit in one invitation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "verdict", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum RecipientVerdict {
-    Fits {
-        count: u32,
-        limit: u32,
-    },
+    #[serde(rename_all = "camelCase")]
+    Fits { count: u32, limit: u32 },
     /// Too many: invite these groups by their own address instead of their people.
     #[serde(rename_all = "camelCase")]
     TooMany {
@@ -185,7 +187,7 @@ pub struct Expansion {
 /// One line of the expansion's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "event", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum ExpandEvent {
     /// Work so far: picks finished of all picks, directory pages read, distinct people found.
     #[serde(rename_all = "camelCase")]
@@ -361,6 +363,27 @@ mod tests {
         };
         let json = serde_json::to_string(&e).unwrap();
         assert_eq!(json, r#"{"code":"directory_unavailable","message":"x"}"#);
+    }
+
+    #[test]
+    fn the_expansion_answer_is_externally_tagged() {
+        let line = serde_json::to_string(&ExpandEvent::Progress {
+            picks_done: 1,
+            picks: 2,
+            pages: 3,
+            people: 4,
+        })
+        .unwrap();
+        assert_eq!(
+            line,
+            r#"{"progress":{"picksDone":1,"picks":2,"pages":3,"people":4}}"#
+        );
+        let verdict = serde_json::to_string(&RecipientVerdict::Fits {
+            count: 1,
+            limit: 500,
+        })
+        .unwrap();
+        assert_eq!(verdict, r#"{"fits":{"count":1,"limit":500}}"#);
     }
 
     #[test]

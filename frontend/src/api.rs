@@ -1,12 +1,36 @@
-//! Calls to the Davet server, within the pane's session (`Authorization: Bearer`). Errors
-//! arrive as `davet_api::ApiError`.
+//! Calls to the Davet server, within the pane's session (`Authorization: Bearer`), through the
+//! browser's fetch (`fetch.js` beside it: plain calls, streamed answers, images). Errors arrive
+//! as `davet_api::ApiError`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use davet_api::{
-    ApiError, EXPAND_PATH, ErrorCode, ExpandEvent, ExpandRequest, Expansion, GROUPS_PATH,
-    GroupList, PEOPLE_SEARCH_PATH, PeopleSearch, SESSION_PATH, Selection, Session, SessionUser,
+    ApiError, CONTACT_FOLDERS_PATH, CONTACTS_PATH, ContactFolders, ContactList, EXPAND_PATH,
+    ErrorCode, ExpandEvent, ExpandRequest, Expansion, GROUPS_PATH, GroupList, PEOPLE_SEARCH_PATH,
+    PeopleSearch, PersonCard, SESSION_PATH, Selection, Session, SessionUser,
 };
-use gloo_net::http::{Request, RequestBuilder, Response};
+use js_sys::Promise;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/src/fetch.js")]
+extern "C" {
+    fn call(method: &str, path: &str, token: &str) -> Promise;
+    #[wasm_bindgen(js_name = postLines)]
+    fn post_lines(
+        path: &str,
+        session: &str,
+        body: &str,
+        on_line: &Closure<dyn FnMut(String) -> bool>,
+    ) -> Promise;
+    #[wasm_bindgen(js_name = imageUrl)]
+    fn image_url(path: &str, session: &str) -> Promise;
+    /// Lets the browser free an image got by [`photo_url`].
+    #[wasm_bindgen(js_name = forgetImageUrl)]
+    pub fn forget_image_url(url: &str);
+}
 
 /// What can go wrong talking to our server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,72 +41,143 @@ pub enum CallError {
     Network,
 }
 
-async fn send(request: RequestBuilder, session: &str) -> Result<Response, CallError> {
-    let response = request
-        .header("Authorization", &format!("Bearer {session}"))
-        .send()
-        .await
-        .map_err(|_| CallError::Network)?;
-    if response.ok() {
-        Ok(response)
-    } else {
-        let error: ApiError = response.json().await.map_err(|_| CallError::Network)?;
-        Err(CallError::Api(error.code))
+/// The server's error, from its JSON text (`None`: no answer at all).
+fn refusal(text: Option<String>) -> CallError {
+    text.and_then(|t| serde_json::from_str::<ApiError>(&t).ok())
+        .map_or(CallError::Network, |e| CallError::Api(e.code))
+}
+
+/// The answer's text; one function for every call, so the generic part below stays small.
+async fn text(method: &str, path: &str, token: &str) -> Result<String, CallError> {
+    match JsFuture::from(call(method, path, token)).await {
+        Ok(text) => Ok(text.as_string().unwrap_or_default()),
+        Err(error) => Err(refusal(error.as_string())),
     }
 }
 
-async fn json<T: DeserializeOwned>(response: Response) -> Result<T, CallError> {
-    response.json().await.map_err(|_| CallError::Network)
+async fn json<T: DeserializeOwned>(method: &str, path: &str, token: &str) -> Result<T, CallError> {
+    serde_json::from_str(&text(method, path, token).await?).map_err(|_| CallError::Network)
+}
+
+async fn get<T: DeserializeOwned>(session: &str, path: &str) -> Result<T, CallError> {
+    json("GET", path, session).await
+}
+
+fn encode(text: &str) -> String {
+    js_sys::encode_uri_component(text).into()
 }
 
 pub async fn search_people(session: &str, query: &str) -> Result<PeopleSearch, CallError> {
-    let q = String::from(js_sys::encode_uri_component(query));
-    let request = Request::get(&format!("{PEOPLE_SEARCH_PATH}?q={q}"));
-    json(send(request, session).await?).await
+    get(
+        session,
+        &format!("{PEOPLE_SEARCH_PATH}?q={}", encode(query)),
+    )
+    .await
+}
+
+/// The people card of a directory person.
+pub async fn person_card(session: &str, id: &str) -> Result<PersonCard, CallError> {
+    get(session, &format!("{PEOPLE_SEARCH_PATH}/{}", encode(id))).await
+}
+
+/// The person's photo as a `blob:` URL, or `None` (no photo: the pane shows initials). Free it
+/// with [`forget_image_url`].
+pub async fn photo_url(session: &str, id: &str) -> Option<String> {
+    let path = format!("{PEOPLE_SEARCH_PATH}/{}/photo", encode(id));
+    JsFuture::from(image_url(&path, session))
+        .await
+        .ok()?
+        .as_string()
 }
 
 /// Trades a token for Davet's API (from nested app authentication) for a session.
 pub async fn create_session(api_token: &str) -> Result<Session, CallError> {
-    json(send(Request::post(SESSION_PATH), api_token).await?).await
+    json("POST", SESSION_PATH, api_token).await
 }
 
 /// Who the session belongs to, if it still lives.
 pub async fn session_user(session: &str) -> Result<SessionUser, CallError> {
-    json(send(Request::get(SESSION_PATH), session).await?).await
+    get(session, SESSION_PATH).await
 }
 
 /// Signs out on the server: the session and the person's tokens are forgotten.
 pub async fn end_session(session: &str) -> Result<(), CallError> {
-    send(Request::delete(SESSION_PATH), session).await.map(drop)
+    text("DELETE", SESSION_PATH, session).await.map(drop)
 }
 
 pub async fn search_groups(session: &str, query: &str) -> Result<GroupList, CallError> {
-    let q = String::from(js_sys::encode_uri_component(query));
-    let request = Request::get(&format!("{GROUPS_PATH}?q={q}"));
-    json(send(request, session).await?).await
+    get(session, &format!("{GROUPS_PATH}?q={}", encode(query))).await
 }
 
-/// Expands a selection into the people to invite. The answer streams NDJSON; the pane reads
-/// it whole and keeps the last line, the outcome.
-pub async fn expand(session: &str, selection: Vec<Selection>) -> Result<Expansion, CallError> {
-    let request = Request::post(EXPAND_PATH)
-        .header("Authorization", &format!("Bearer {session}"))
-        .json(&ExpandRequest { selection })
+pub async fn contact_folders(session: &str) -> Result<ContactFolders, CallError> {
+    get(session, CONTACT_FOLDERS_PATH).await
+}
+
+/// Personal contacts matching `query` (empty: all), in one folder or the default one.
+pub async fn search_contacts(
+    session: &str,
+    query: &str,
+    folder: Option<&str>,
+) -> Result<ContactList, CallError> {
+    let folder = folder
+        .map(|f| format!("&folder={}", encode(f)))
+        .unwrap_or_default();
+    get(
+        session,
+        &format!("{CONTACTS_PATH}?q={}{folder}", encode(query)),
+    )
+    .await
+}
+
+/// How far an expansion has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub picks_done: u32,
+    pub picks: u32,
+    pub pages: u32,
+    pub people: u32,
+}
+
+/// Expands a selection into the people to invite. The answer streams one event a line;
+/// `progress` sees each progress line as it arrives and answers false to stop (the server
+/// stops with it).
+pub async fn expand(
+    session: &str,
+    selection: Vec<Selection>,
+    mut progress: impl FnMut(Progress) -> bool + 'static,
+) -> Result<Expansion, CallError> {
+    let body =
+        serde_json::to_string(&ExpandRequest { selection }).map_err(|_| CallError::Network)?;
+    let outcome = Rc::new(RefCell::new(None::<Result<Expansion, CallError>>));
+    let sink = outcome.clone();
+    let on_line = Closure::<dyn FnMut(String) -> bool>::new(move |line: String| {
+        let end = match serde_json::from_str::<ExpandEvent>(&line) {
+            Ok(ExpandEvent::Progress {
+                picks_done,
+                picks,
+                pages,
+                people,
+            }) => {
+                return progress(Progress {
+                    picks_done,
+                    picks,
+                    pages,
+                    people,
+                });
+            }
+            Ok(ExpandEvent::Done { expansion }) => Ok(expansion),
+            Ok(ExpandEvent::Failed { error }) => Err(CallError::Api(error.code)),
+            Err(_) => Err(CallError::Network),
+        };
+        *sink.borrow_mut() = Some(end);
+        false
+    });
+    let refused = JsFuture::from(post_lines(EXPAND_PATH, session, &body, &on_line))
+        .await
         .map_err(|_| CallError::Network)?;
-    let response = request.send().await.map_err(|_| CallError::Network)?;
-    if !response.ok() {
-        let error: ApiError = response.json().await.map_err(|_| CallError::Network)?;
-        return Err(CallError::Api(error.code));
+    if refused.is_string() {
+        return Err(refusal(refused.as_string()));
     }
-    let text = response.text().await.map_err(|_| CallError::Network)?;
-    let last = text
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("");
-    match serde_json::from_str::<ExpandEvent>(last) {
-        Ok(ExpandEvent::Done { expansion }) => Ok(expansion),
-        Ok(ExpandEvent::Failed { error }) => Err(CallError::Api(error.code)),
-        _ => Err(CallError::Network),
-    }
+    drop(on_line);
+    outcome.take().unwrap_or(Err(CallError::Network))
 }

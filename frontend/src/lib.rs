@@ -3,16 +3,20 @@
 //! - [`office`]: the bridge to Office.js (the item being composed)
 //! - [`api`]: calls to the Davet server
 //! - [`i18n`]: every string a person reads, in English and Turkish
-//! - [`people`]: the people search and its results
-//! - [`groups`]: the group search, and inviting a whole group
+//! - [`people`]: the people search and its results; [`card`]: the people card
+//! - [`groups`]: the group search; [`contacts`]: personal contacts and their folders
+//! - [`invite`]: inviting everyone a group or folder holds, with progress
 //! - [`session`]: signing in and out; the session token every call carries
 //! - [`type_ahead`]: the debounced search both people and groups use
 //!
 //! Office.js sets `history.pushState` to null, so views switch with signals, never a router.
 
 pub mod api;
+pub mod card;
+pub mod contacts;
 pub mod groups;
 pub mod i18n;
+pub mod invite;
 pub mod office;
 pub mod people;
 pub mod session;
@@ -60,22 +64,34 @@ pub fn App(locale: Locale) -> impl IntoView {
     }
 }
 
-/// People or groups: one view at a time, switched by a signal (no router in Office).
+/// The pane's views, one at a time, switched by a signal (no router in Office).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    People,
+    Groups,
+    Contacts,
+}
+
 #[component]
 fn Tabs() -> impl IntoView {
     let locale = use_context::<Locale>().unwrap_or(Locale::En);
-    let groups = RwSignal::new(false);
+    let tab = RwSignal::new(Tab::People);
+    let button = move |which: Tab, class: &'static str, text: Text| {
+        view! {
+            <button role="tab" class=class aria-selected=move || (tab.get() == which).to_string()
+                on:click=move |_| tab.set(which)>{locale.text(text)}</button>
+        }
+    };
     view! {
         <nav class="tabs" role="tablist">
-            <button role="tab" class="tab" aria-selected=move || (!groups.get()).to_string()
-                on:click=move |_| groups.set(false)>{locale.text(Text::TabPeople)}</button>
-            <button role="tab" class="tab tab-groups" aria-selected=move || groups.get().to_string()
-                on:click=move |_| groups.set(true)>{locale.text(Text::TabGroups)}</button>
+            {button(Tab::People, "tab tab-people", Text::TabPeople)}
+            {button(Tab::Groups, "tab tab-groups", Text::TabGroups)}
+            {button(Tab::Contacts, "tab tab-contacts", Text::TabContacts)}
         </nav>
-        {move || if groups.get() {
-            view! { <groups::GroupSearch/> }.into_any()
-        } else {
-            view! { <people::PeopleSearch/> }.into_any()
+        {move || match tab.get() {
+            Tab::People => view! { <people::PeopleSearch/> }.into_any(),
+            Tab::Groups => view! { <groups::GroupSearch/> }.into_any(),
+            Tab::Contacts => view! { <contacts::ContactSearch/> }.into_any(),
         }}
     }
 }

@@ -1,10 +1,12 @@
-//! The people search: type part of a name, see who matches, add them as attendees.
+//! The people search: type part of a name, see who matches and who they are (the people card
+//! opens under a name), add them as attendees.
 
 use davet_api::Person;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
+use crate::card::Card;
 use crate::i18n::{Locale, Text, initials};
 use crate::office::{self, AttendeeField, Recipient};
 use crate::type_ahead::{self, Results};
@@ -14,6 +16,8 @@ pub fn PeopleSearch() -> impl IntoView {
     let locale = use_context::<Locale>().unwrap_or(Locale::En);
     let results = RwSignal::new(Results::Idle);
     let added = RwSignal::new(Vec::<String>::new());
+    // Whose card is open: one at a time.
+    let open = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<Text>);
     let on_input = type_ahead::on_input(results, |session, text| async move {
         api::search_people(&session, &text)
@@ -47,11 +51,27 @@ pub fn PeopleSearch() -> impl IntoView {
         let avatar = initials(&person.display_name, locale);
         let guest = person.guest;
         let chosen = person.clone();
+        let id = person.id.clone();
+        let is_open = {
+            let id = id.clone();
+            Signal::derive(move || open.with(|o| o.as_ref() == Some(&id)))
+        };
+        let toggle = move |_| {
+            open.update(|o| {
+                *o = if o.as_ref() == Some(&id) {
+                    None
+                } else {
+                    Some(id.clone())
+                }
+            })
+        };
+        let (card_id, card_name) = (person.id.clone(), person.display_name.clone());
         view! {
             <li class="person">
                 <span class="avatar" aria-hidden="true">{avatar}</span>
                 <span class="who">
-                    <span class="person-name">{person.display_name.clone()}</span>
+                    <button class="person-name link-plain" aria-expanded=move || is_open.get().to_string()
+                        on:click=toggle>{person.display_name.clone()}</button>
                     {guest.then(|| view! { <span class="badge">{locale.text(Text::Guest)}</span> })}
                     <span class="detail">{detail}</span>
                     <span class="email">{person.email.clone()}</span>
@@ -63,6 +83,7 @@ pub fn PeopleSearch() -> impl IntoView {
                 >
                     {move || locale.text(if is_added.get() { Text::Added } else { Text::Add })}
                 </button>
+                {move || is_open.get().then(|| view! { <Card id=card_id.clone() display_name=card_name.clone()/> })}
             </li>
         }
     };

@@ -103,7 +103,7 @@ pub fn security_headers<S: Clone + Send + Sync + 'static>(
         .unwrap_or_default();
     let csp = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{office_origin}; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; \
+         img-src 'self' data: blob:; connect-src 'self'; frame-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'self' {OUTLOOK_FRAME_ANCESTORS}"
     );
     let headers = [

@@ -1,35 +1,23 @@
 //! Inviting a whole group from the pane: the group tab's search, the kind and people count,
-//! "Invite all" → the server's expansion → every person in Required attendees, once.
+//! "Who?" → the people as the server finds them, "Invite all" → every person in Required
+//! attendees, once.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use davet_emulator::Member;
+use davet_emulator::controls::Latency;
+use davet_emulator::{Member, Tenant};
 use fantoccini::Locator;
 
-use crate::support::{Browser, spawn_demo};
+use crate::support::{Browser, organiser, spawn_demo};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn inviting_a_team_puts_each_of_its_people_in_required_attendees() {
-    let demo = spawn_demo().await;
-    let browser = Browser::start().await;
-    let page = &browser.client;
-    browser.open_pane(&demo.app_url).await;
-    browser.sign_in().await;
-    let tenant = &demo.tenant.tenant;
-    // The sign-in page lists enabled members first; the first is who signed in.
-    let organiser = tenant
-        .users
-        .iter()
-        .position(|u| u.account_enabled && u.user_type == "Member")
-        .expect("a member");
-    let team = tenant
-        .groups
-        .iter()
-        .position(|g| g.display_name == "Finans Ekibi")
-        .expect("the team");
-    let expected: BTreeSet<String> = tenant
-        .transitive_members(team)
+const TEAM: &str = "Finans Ekibi";
+
+/// The team's people as the directory holds them: enabled, with a mailbox, not the organiser.
+fn invitable(tenant: &Tenant, group: usize) -> BTreeSet<String> {
+    let organiser = organiser(tenant);
+    tenant
+        .transitive_members(group)
         .into_iter()
         .filter_map(|m| match m {
             Member::User(u) if u != organiser && tenant.users[u].account_enabled => {
@@ -38,28 +26,55 @@ async fn inviting_a_team_puts_each_of_its_people_in_required_attendees() {
             _ => None,
         })
         .map(|m| m.to_lowercase())
-        .collect();
+        .collect()
+}
 
-    page.find(Locator::Css("button.tab-groups"))
-        .await
-        .expect("the groups tab")
-        .click()
-        .await
-        .expect("open it");
-    page.find(Locator::Css("input.group-search"))
+fn team(tenant: &Tenant) -> usize {
+    tenant
+        .groups
+        .iter()
+        .position(|g| g.display_name == TEAM)
+        .expect("the team")
+}
+
+/// Signed in, on the Groups tab, with the team listed; answers its row's XPath.
+async fn find_team(browser: &Browser) -> String {
+    browser.sign_in().await;
+    browser.click("button.tab-groups").await;
+    browser
+        .client
+        .find(Locator::Css("input.group-search"))
         .await
         .expect("the group search")
         .send_keys("Finans")
         .await
         .expect("type");
-    let row = page
+    let row =
+        format!("//li[contains(@class,'group')][.//span[@class='group-name' and text()='{TEAM}']]");
+    browser
+        .client
         .wait()
         .at_most(Duration::from_secs(5))
-        .for_element(Locator::XPath(
-            "//li[contains(@class,'group')][.//span[@class='group-name' and text()='Finans Ekibi']]",
-        ))
+        .for_element(Locator::XPath(&row))
         .await
         .expect("the team is listed");
+    row
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inviting_a_team_puts_each_of_its_people_in_required_attendees() {
+    let demo = spawn_demo().await;
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    browser.open_pane(&demo.app_url).await;
+    let tenant = &demo.tenant.tenant;
+    let team = team(tenant);
+    let expected = invitable(tenant, team);
+
+    let row = page
+        .find(Locator::XPath(&find_team(&browser).await))
+        .await
+        .expect("the row");
     let people = row
         .find(Locator::Css(".group-people"))
         .await
@@ -84,32 +99,69 @@ async fn inviting_a_team_puts_each_of_its_people_in_required_attendees() {
         .click()
         .await
         .expect("click");
-    let done = page
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(".invited-count"))
-        .await
-        .expect("the pane says how many were added");
-    assert_eq!(done.text().await.expect("text"), expected.len().to_string());
-
-    page.enter_parent_frame().await.expect("the compose window");
-    let mut chips = BTreeSet::new();
-    for chip in page
-        .find_all(Locator::Css("#requiredAttendees .chip"))
-        .await
-        .expect("chips")
-    {
-        let email = chip
-            .attr("data-email")
-            .await
-            .expect("attr")
-            .expect("address");
-        assert!(chips.insert(email.to_lowercase()), "{email} twice");
-    }
+    let added = browser.text_of(".invited-count").await;
+    assert_eq!(added, expected.len().to_string());
     assert_eq!(
-        chips, expected,
+        browser.required_attendees().await,
+        expected,
         "exactly the team's people, the organiser left out"
     );
     browser.screenshot("group").await;
+    browser.client.clone().close().await.expect("closes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_shows_progress_then_the_people_and_adds_nobody_until_asked() {
+    let demo = spawn_demo().await;
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    browser.open_pane(&demo.app_url).await;
+    let tenant = &demo.tenant.tenant;
+    let expected = invitable(tenant, team(tenant));
+    let row = find_team(&browser).await;
+
+    // A slow directory: the expansion takes long enough to watch it stream.
+    demo.tenant.graph_controls.set_latency(Latency {
+        fixed: Duration::from_millis(600),
+        jitter: Duration::ZERO,
+    });
+    page.find(Locator::XPath(&format!(
+        "{row}//button[contains(@class,'show')]"
+    )))
+    .await
+    .expect("Who?")
+    .click()
+    .await
+    .expect("click");
+    page.wait()
+        .at_most(Duration::from_secs(2))
+        .for_element(Locator::Css(".working .progress-figures"))
+        .await
+        .expect("progress shows while the directory is read (the answer streams)");
+    let shown = browser.text_of(".shown-count").await;
+    assert_eq!(shown, expected.len().to_string());
+    let listed: BTreeSet<String> = {
+        let mut all = BTreeSet::new();
+        for email in page
+            .find_all(Locator::Css(".invitees .email"))
+            .await
+            .expect("the list")
+        {
+            all.insert(email.text().await.expect("text").to_lowercase());
+        }
+        all
+    };
+    assert_eq!(listed, expected, "the list is the team's people");
+    assert!(
+        browser.required_attendees().await.is_empty(),
+        "looking adds nobody"
+    );
+
+    browser.click("button.invite-shown").await;
+    assert_eq!(
+        browser.text_of(".invited-count").await,
+        expected.len().to_string()
+    );
+    assert_eq!(browser.required_attendees().await, expected);
     browser.client.clone().close().await.expect("closes");
 }

@@ -42,6 +42,15 @@ pub async fn spawn_demo() -> RunningDemo {
     running
 }
 
+/// Who signs in: the sign-in page lists enabled members first, and the tests choose the first.
+pub fn organiser(tenant: &davet_emulator::Tenant) -> usize {
+    tenant
+        .users
+        .iter()
+        .position(|u| u.account_enabled && u.user_type == "Member")
+        .expect("a member")
+}
+
 /// Headless Chromium behind ChromeDriver. Dropping it ends both.
 pub struct Browser {
     pub client: Client,
@@ -173,6 +182,54 @@ impl Browser {
             .await
             .expect("signed in, the pane shows its search box");
         listed
+    }
+
+    /// The addresses in the compose window's Required attendees, in lower case, read from the
+    /// pane's frame; back in the pane afterwards. An address twice fails the test.
+    pub async fn required_attendees(&self) -> std::collections::BTreeSet<String> {
+        let page = &self.client;
+        page.enter_parent_frame().await.expect("the compose window");
+        let mut chips = std::collections::BTreeSet::new();
+        for chip in page
+            .find_all(Locator::Css("#requiredAttendees .chip"))
+            .await
+            .expect("chips")
+        {
+            let email = chip
+                .attr("data-email")
+                .await
+                .expect("attr")
+                .expect("address");
+            assert!(chips.insert(email.to_lowercase()), "{email} twice");
+        }
+        self.enter_pane().await;
+        chips
+    }
+
+    /// Clicks what `css` finds (waiting up to five seconds for it).
+    pub async fn click(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("{css} shows"))
+            .click()
+            .await
+            .unwrap_or_else(|_| panic!("{css} takes a click"));
+    }
+
+    /// The text of what `css` finds, once it shows (up to ten seconds).
+    pub async fn text_of(&self, css: &str) -> String {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("{css} shows"))
+            .text()
+            .await
+            .expect("text")
     }
 
     /// URLs of the scripts and modules the current frame has loaded.

@@ -1,0 +1,300 @@
+//! Inviting everyone a pick holds (a group, a contact folder): the server expands it while the
+//! pane shows how far it has come; then the people go into Required attendees, or, when the
+//! organiser only asked to see them, are listed with an offer to invite them. A pick too large
+//! for one invitation is offered by its own address instead.
+
+use davet_api::{Expansion, GroupAddress, RecipientVerdict, Selection, Skipped};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, CallError, Progress};
+use crate::i18n::{Locale, Text};
+use crate::office::{self, AttendeeField, Recipient};
+use crate::session::{Auth, use_auth};
+
+/// Where an invitation stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Working(String, Option<Progress>),
+    /// The people are known; `added` when they are in Required attendees already.
+    Ready {
+        pick: Selection,
+        expansion: Expansion,
+        added: bool,
+    },
+    TooMany {
+        count: u32,
+        limit: u32,
+        addresses: Vec<GroupAddress>,
+    },
+    AddressesInvited(Vec<String>),
+    Failed(Text),
+}
+
+/// The invitation under a list of picks. A new one stops the one before (the server stops its
+/// expansion when the pane stops reading), and so does leaving the view.
+#[derive(Debug, Clone, Copy)]
+pub struct Invitation {
+    outcome: RwSignal<Option<Outcome>>,
+    generation: StoredValue<u64>,
+    auth: Auth,
+}
+
+fn pick_name(pick: &Selection) -> &str {
+    match pick {
+        Selection::Group { display_name, .. }
+        | Selection::ContactFolder { display_name, .. }
+        | Selection::Person { display_name, .. } => display_name,
+    }
+}
+
+fn failure(error: CallError) -> Outcome {
+    Outcome::Failed(match error {
+        CallError::Api(code) => Text::Error(code),
+        CallError::Network => Text::NetworkError,
+    })
+}
+
+async fn add_required(people: Vec<(String, String)>) -> Result<(), Text> {
+    let recipients: Vec<Recipient<'_>> = people
+        .iter()
+        .map(|(display_name, email)| Recipient {
+            display_name,
+            email,
+        })
+        .collect();
+    office::add_attendees(AttendeeField::Required, &recipients)
+        .await
+        .map_err(|e| {
+            if e.name == "NoItem" {
+                Text::NotInOutlook
+            } else {
+                Text::AddFailed
+            }
+        })
+}
+
+impl Invitation {
+    pub fn new() -> Self {
+        Self {
+            outcome: RwSignal::new(None),
+            generation: StoredValue::new(0),
+            auth: use_auth(),
+        }
+    }
+
+    /// Expands `pick`; with `add`, puts its people into Required attendees when it fits.
+    pub fn start(self, pick: Selection, add: bool) {
+        let auth = self.auth;
+        let current = self.generation.get_value() + 1;
+        self.generation.set_value(current);
+        let outcome = self.outcome;
+        let generation = self.generation;
+        outcome.set(Some(Outcome::Working(pick_name(&pick).to_owned(), None)));
+        spawn_local(async move {
+            let Some(session) = auth.token() else { return };
+            // Disposed (the view is gone) or superseded: stop reading.
+            let still = move || generation.try_get_value() == Some(current);
+            let name = pick_name(&pick).to_owned();
+            let answer = api::expand(&session, vec![pick.clone()], move |progress| {
+                still()
+                    && outcome
+                        .try_set(Some(Outcome::Working(name.clone(), Some(progress))))
+                        .is_none()
+            })
+            .await;
+            if !still() {
+                return;
+            }
+            let expansion = match auth.check(answer) {
+                Ok(expansion) => expansion,
+                Err(error) => return outcome.set(Some(failure(error))),
+            };
+            if let RecipientVerdict::TooMany {
+                count,
+                limit,
+                invite_group_addresses,
+            } = expansion.verdict
+            {
+                return outcome.set(Some(Outcome::TooMany {
+                    count,
+                    limit,
+                    addresses: invite_group_addresses,
+                }));
+            }
+            self.settle(pick, expansion, add).await;
+        });
+    }
+
+    async fn settle(self, pick: Selection, expansion: Expansion, add: bool) {
+        if add {
+            let people = expansion
+                .people
+                .iter()
+                .map(|p| (p.display_name.clone(), p.email.clone()))
+                .collect();
+            if let Err(text) = add_required(people).await {
+                return self.outcome.set(Some(Outcome::Failed(text)));
+            }
+        }
+        self.outcome.set(Some(Outcome::Ready {
+            pick,
+            expansion,
+            added: add,
+        }));
+    }
+
+    fn invite_addresses(self, addresses: Vec<GroupAddress>) {
+        spawn_local(async move {
+            let people = addresses
+                .iter()
+                .map(|a| (a.display_name.clone(), a.mail.clone()))
+                .collect();
+            self.outcome.set(Some(match add_required(people).await {
+                Ok(()) => Outcome::AddressesInvited(
+                    addresses.into_iter().map(|a| a.display_name).collect(),
+                ),
+                Err(text) => Outcome::Failed(text),
+            }));
+        });
+    }
+
+    /// Progress, the outcome, and who the people are.
+    pub fn view(self, locale: Locale) -> impl IntoView {
+        move || {
+            self.outcome.get().map(|o| match o {
+                Outcome::Working(name, progress) => working(locale, name, progress).into_any(),
+                Outcome::Ready { pick, expansion, added } => {
+                    ready(self, locale, pick, expansion, added).into_any()
+                }
+                Outcome::TooMany { count, limit, addresses } => {
+                    let offer = (!addresses.is_empty()).then(|| {
+                        let names = addresses.iter().map(|a| a.display_name.clone()).collect::<Vec<_>>().join(", ");
+                        view! {
+                            <button class="primary" on:click=move |_| self.invite_addresses(addresses.clone())>
+                                {locale.text(Text::InviteAddress)}
+                            </button>
+                            <p class="detail">{names}</p>
+                        }
+                    });
+                    view! {
+                        <div class="notice" role="alert">
+                            <p>{count} " " {locale.text(Text::TooManyPeople)} " (" {limit} ")."</p>
+                            {offer}
+                        </div>
+                    }.into_any()
+                }
+                Outcome::AddressesInvited(names) => view! {
+                    <p class="notice-ok" role="status">{names.join(", ")} " " {locale.text(Text::AddressAdded)}</p>
+                }.into_any(),
+                Outcome::Failed(text) => view! { <p class="error" role="alert">{locale.text(text)}</p> }.into_any(),
+            })
+        }
+    }
+}
+
+impl Default for Invitation {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn working(locale: Locale, name: String, progress: Option<Progress>) -> impl IntoView {
+    let figures = progress.map(|p| {
+        view! {
+            <progress max=p.picks value=p.picks_done></progress>
+            <span class="detail progress-figures">
+                <span class="found-people">{p.people}</span> " " {locale.text(Text::PeopleFound)}
+                " · " {p.pages} " " {locale.text(Text::PagesRead)}
+            </span>
+        }
+    });
+    view! {
+        <div class="hint working" role="status">
+            <p>{locale.text(Text::Expanding)} " " {name}</p>
+            {figures}
+        </div>
+    }
+}
+
+fn ready(
+    invitation: Invitation,
+    locale: Locale,
+    pick: Selection,
+    expansion: Expansion,
+    added: bool,
+) -> impl IntoView {
+    let name = pick_name(&pick).to_owned();
+    let count = expansion.people.len();
+    let headline = if added {
+        view! {
+            <p class="notice-ok" role="status">
+                <span class="invited-count">{count}</span> " " {locale.text(Text::PeopleAddedFrom)} " " {name}
+            </p>
+        }
+        .into_any()
+    } else {
+        let chosen = pick.clone();
+        view! {
+            <p role="status"><span class="shown-count">{count}</span> " " {locale.text(Text::PeopleIn)} " " {name}</p>
+            {(count > 0).then(|| view! {
+                <button class="primary invite-shown" on:click=move |_| invitation.start(chosen.clone(), true)>
+                    {locale.text(Text::Invite)}
+                </button>
+            })}
+        }
+        .into_any()
+    };
+    let people = expansion
+        .people
+        .into_iter()
+        .map(|p| {
+            let badge = if p.guest {
+                Some(Text::Guest)
+            } else if p.external {
+                Some(Text::External)
+            } else {
+                None
+            };
+            view! {
+                <li class="invitee">
+                    <span class="person-name">{p.display_name}</span>
+                    {badge.map(|b| view! { " " <span class="badge">{locale.text(b)}</span> })}
+                    <span class="email">{p.email}</span>
+                    {(p.via.len() > 1).then(|| view! { <span class="detail">{locale.text(Text::Via)} " " {p.via.join(", ")}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="outcome">
+            {headline}
+            {left_out(locale, expansion.skipped)}
+            <details open=!added>
+                <summary>{locale.text(Text::WhoIsIn)}</summary>
+                <ul class="invitees">{people}</ul>
+            </details>
+        </div>
+    }
+}
+
+/// "3 left out: 2 disabled, 1 you (the organiser)": only the reasons that occurred.
+fn left_out(locale: Locale, skipped: Skipped) -> Option<impl IntoView> {
+    let reasons = [
+        (skipped.no_mailbox, Text::SkipNoMailbox),
+        (skipped.disabled, Text::SkipDisabled),
+        (skipped.device, Text::SkipDevice),
+        (skipped.service_principal, Text::SkipApp),
+        (skipped.organiser, Text::SkipOrganiser),
+    ];
+    let total: u32 = reasons.iter().map(|(n, _)| n).sum();
+    let parts = reasons
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, text)| format!("{n} {}", locale.text(*text)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    (total > 0).then(|| {
+        view! { <p class="detail left-out">{total} " " {locale.text(Text::LeftOut)} ": " {parts}</p> }
+    })
+}

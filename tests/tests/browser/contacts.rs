@@ -1,0 +1,119 @@
+//! Personal contacts in the pane: the folder tree, everyone in a folder into Required
+//! attendees, a search inside a folder, and the note that Outlook's contact groups cannot be
+//! read through Graph.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use fantoccini::Locator;
+
+use crate::support::{Browser, organiser, spawn_demo};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_of_contacts_is_invited_whole_and_searched_within() {
+    let demo = spawn_demo().await;
+    let browser = Browser::start().await;
+    let page = &browser.client;
+    browser.open_pane(&demo.app_url).await;
+    browser.sign_in().await;
+    let tenant = &demo.tenant.tenant;
+    let mailbox = tenant.mailbox(organiser(tenant));
+
+    browser.click("button.tab-contacts").await;
+    let note = browser.text_of(".contact-groups-note").await;
+    assert!(note.contains("contact groups"), "{note}");
+
+    // The tree: the main folder, then every folder at its depth.
+    page.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(&format!(
+            "select.contact-folder option[value='{}']",
+            mailbox.folders[0].id
+        )))
+        .await
+        .expect("the folders load");
+    let options = page
+        .find_all(Locator::Css("select.contact-folder option"))
+        .await
+        .expect("options");
+    assert_eq!(options.len(), mailbox.folders.len() + 1);
+
+    let customers = mailbox
+        .folders
+        .iter()
+        .find(|f| f.display_name == "Müşteriler")
+        .expect("the folder");
+    page.find(Locator::Css("select.contact-folder"))
+        .await
+        .expect("the folder list")
+        .select_by_value(&customers.id)
+        .await
+        .expect("choose it");
+    browser.click("button.invite-folder").await;
+    let expected: BTreeSet<String> = mailbox
+        .contacts_in(&customers.id)
+        .iter()
+        .filter_map(|c| c.email_addresses.first())
+        .map(|a| a.address.to_lowercase())
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(
+        browser.text_of(".invited-count").await,
+        expected.len().to_string()
+    );
+    assert_eq!(
+        browser.required_attendees().await,
+        expected,
+        "the folder's contacts, each by their first address"
+    );
+
+    // A search within another folder finds its contact by the start of a name.
+    browser.click("button.tab-contacts").await;
+    let family = mailbox
+        .folders
+        .iter()
+        .find(|f| f.display_name == "Aile")
+        .expect("the folder");
+    let relative = mailbox
+        .contacts_in(&family.id)
+        .into_iter()
+        .find(|c| !c.email_addresses.is_empty())
+        .expect("a relative with an address");
+    page.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(&format!(
+            "select.contact-folder option[value='{}']",
+            family.id
+        )))
+        .await
+        .expect("the folders load");
+    page.find(Locator::Css("select.contact-folder"))
+        .await
+        .expect("the folder list")
+        .select_by_value(&family.id)
+        .await
+        .expect("choose it");
+    let prefix: String = relative.given_name.chars().take(3).collect();
+    page.find(Locator::Css("input.contact-search"))
+        .await
+        .expect("the contact search")
+        .send_keys(&prefix)
+        .await
+        .expect("type");
+    browser.text_of("li.contact .email").await;
+    let mut found = Vec::new();
+    for email in page
+        .find_all(Locator::Css("li.contact .email"))
+        .await
+        .expect("results")
+    {
+        found.push(email.text().await.expect("text").to_lowercase());
+    }
+    assert!(
+        found.contains(&relative.email_addresses[0].address.to_lowercase()),
+        "`{prefix}` finds {} in {found:?}",
+        relative.display_name
+    );
+    browser.screenshot("contacts").await;
+    browser.client.clone().close().await.expect("closes");
+}
