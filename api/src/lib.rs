@@ -124,14 +124,20 @@ pub enum Selection {
 pub struct Invitee {
     pub email: String,
     pub display_name: String,
-    /// A guest (B2B) account of the organisation.
-    #[serde(default)]
+    /// A guest (B2B) account of the organisation. Left out when false, as `external` is: an
+    /// expansion lists thousands of people.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub guest: bool,
     /// Outside the organisation: an external contact, or a personal contact's address.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub external: bool,
-    /// The display names of the picks that brought them in, in pick order.
-    pub via: Vec<String>,
+    /// The picks that brought them in, by their position in the selection, in pick order
+    /// (positions rather than names: an expansion lists thousands of people).
+    pub via: Vec<u32>,
+}
+
+fn is_false(flag: &bool) -> bool {
+    !flag
 }
 
 /// Members left out, by reason.

@@ -39,7 +39,11 @@ pub struct FaultRule {
     pub times: usize,
 }
 
-/// Per-request latency: `fixed` plus up to `jitter`, uniformly.
+/// Per-request latency, `fixed` plus up to `jitter` (uniformly): how long the service takes to
+/// answer. An answer leaves that long after its request arrived, or as soon as it is ready if
+/// the emulator itself took longer: the emulator's own work is not the service's latency, so
+/// it is not added to it (a round trip at latency 25 ms takes 25 ms, not 25 ms plus the time
+/// the emulator spent serialising a page of 999).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Latency {
     pub fixed: Duration,
@@ -271,7 +275,8 @@ pub async fn apply(State(controls): State<Controls>, request: Request, next: Nex
         None => caller,
     };
     // Limits are decided as the request arrives; the latency then passes while it holds its
-    // mailbox slot, as a request in progress does.
+    // mailbox slot, as a request in progress does. The answer is made meanwhile.
+    let arrived = tokio::time::Instant::now();
     let delay = if request
         .extensions()
         .get::<crate::graph::BatchItem>()
@@ -280,11 +285,6 @@ pub async fn apply(State(controls): State<Controls>, request: Request, next: Nex
         Duration::ZERO
     } else {
         controls.delay()
-    };
-    let wait = || async {
-        if !delay.is_zero() {
-            tokio::time::sleep(delay).await;
-        }
     };
     let response = match controls.take_fault(&target) {
         Some(Fault::Throttle { retry_after_secs }) => too_many_requests(retry_after_secs),
@@ -315,10 +315,7 @@ pub async fn apply(State(controls): State<Controls>, request: Request, next: Nex
         None => match controls.throttled(&key) {
             Some(retry_after) => too_many_requests(retry_after),
             None if mailbox.is_some() => match controls.enter_mailbox(&key) {
-                Ok(_slot) => {
-                    wait().await;
-                    next.run(request).await
-                }
+                Ok(_slot) => answer_at(next, request, arrived + delay).await,
                 Err(()) => with_retry_after(
                     GraphError::new(
                         StatusCode::TOO_MANY_REQUESTS,
@@ -329,13 +326,17 @@ pub async fn apply(State(controls): State<Controls>, request: Request, next: Nex
                     1,
                 ),
             },
-            None => {
-                wait().await;
-                next.run(request).await
-            }
+            None => answer_at(next, request, arrived + delay).await,
         },
     };
     controls.record(&method, &target, response.status());
+    response
+}
+
+/// Makes the answer, then holds it until `due`.
+async fn answer_at(next: Next, request: Request, due: tokio::time::Instant) -> Response {
+    let response = next.run(request).await;
+    tokio::time::sleep_until(due).await;
     response
 }
 

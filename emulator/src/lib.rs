@@ -47,7 +47,14 @@ pub struct World {
     pub identity_log: identity::IdentityLog,
     /// Each group's transitive members, worked out once: the tenant never changes.
     transitive: std::sync::Mutex<std::collections::HashMap<usize, Arc<Vec<Member>>>>,
+    /// Users as pages show them, per projection (a `$select`, with `@odata.type` or without),
+    /// each written the first time a page holds them: the pages of a large group are then
+    /// copied rather than serialised item by item on every request.
+    projections: std::sync::Mutex<std::collections::HashMap<String, Projection>>,
 }
+
+/// One projection of every user: slot `i` holds user `i`'s JSON once a page has shown them.
+pub type Projection = Arc<Vec<std::sync::OnceLock<Box<[u8]>>>>;
 
 impl World {
     /// A group's members and those of the groups nested in it, each once.
@@ -66,6 +73,21 @@ impl World {
             .unwrap_or_else(|p| p.into_inner())
             .insert(group, members.clone());
         members
+    }
+
+    /// Every user under one projection, named by `key` (the `$select` and whether items carry
+    /// their `@odata.type`); slots fill as pages show their users.
+    pub fn user_projection(&self, key: &str) -> Projection {
+        let mut all = self.projections.lock().unwrap_or_else(|p| p.into_inner());
+        all.entry(key.to_owned())
+            .or_insert_with(|| {
+                Arc::new(
+                    (0..self.tenant.users.len())
+                        .map(|_| std::sync::OnceLock::new())
+                        .collect(),
+                )
+            })
+            .clone()
     }
 }
 
@@ -117,6 +139,7 @@ impl RunningEmulator {
                     graph_controls: controls::Controls::default(),
                     identity_log: identity::IdentityLog::default(),
                     transitive: Default::default(),
+                    projections: Default::default(),
                 })
             })
             .collect();

@@ -261,7 +261,6 @@ fn ready(
                     <span class="person-name">{p.display_name}</span>
                     {badge.map(|b| view! { " " <span class="badge">{locale.text(b)}</span> })}
                     <span class="email">{p.email}</span>
-                    {(p.via.len() > 1).then(|| view! { <span class="detail">{locale.text(Text::Via)} " " {p.via.join(", ")}</span> })}
                 </li>
             }
         })

@@ -269,12 +269,35 @@ fn serve_related(
         };
         (item, odata_type)
     };
+    // A user looks the same under the same `$select` on every page: written once, then copied.
+    let projection = match (&query.select, query.expand.is_empty()) {
+        (Some(select), true) => Some(graph.world.user_projection(&format!(
+            "{}|{}",
+            cast == Cast::Any,
+            select.join(",")
+        ))),
+        _ => None,
+    };
+    let write = |m: Member, out: &mut Vec<u8>| match (m, &projection) {
+        (Member::User(i), Some(users)) => out.extend_from_slice(users[i].get_or_init(|| {
+            let (item, odata_type) = make(m);
+            let mut json = Vec::with_capacity(192);
+            entity.write_projected(&item, &query, odata_type, &mut json);
+            json.into_boxed_slice()
+        })),
+        _ => {
+            let (item, odata_type) = make(m);
+            entity.write_projected(&item, &query, odata_type, out);
+        }
+    };
     let (id, relation) = (related.id, related.relation);
     let path = match related.cast_segment {
         Some(cast) => format!("{owner}/{id}/{relation}/{cast}"),
         None => format!("{owner}/{id}/{relation}"),
     };
-    collection::page_of(graph, &path, context, &entity, &admitted, make, &query)
+    collection::page_of(
+        graph, &path, context, &entity, &admitted, make, write, &query,
+    )
 }
 
 fn segment_error(segment: &str) -> GraphError {

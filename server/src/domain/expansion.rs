@@ -43,7 +43,6 @@ pub enum SkipReason {
 pub struct GroupExpansion {
     limit: u32,
     organiser: String,
-    picks: Vec<String>,
     people: Vec<Invitee>,
     by_address: HashMap<String, usize>,
     skipped_ids: HashSet<String>,
@@ -52,13 +51,11 @@ pub struct GroupExpansion {
 }
 
 impl GroupExpansion {
-    /// `picks` are the display names of the selection, in order; `organiser` the signed-in
-    /// person's object id.
-    pub fn new(limit: u32, organiser: &str, picks: Vec<String>) -> Self {
+    /// `organiser` is the signed-in person's object id.
+    pub fn new(limit: u32, organiser: &str) -> Self {
         Self {
             limit,
             organiser: organiser.to_owned(),
-            picks,
             people: Vec::new(),
             by_address: HashMap::new(),
             skipped_ids: HashSet::new(),
@@ -77,7 +74,7 @@ impl GroupExpansion {
 
     /// A member that pick number `pick` brought in.
     pub fn add(&mut self, pick: usize, member: Member) {
-        let via = self.picks.get(pick).cloned().unwrap_or_default();
+        let via = pick as u32;
         match member {
             Member::Person { id, .. } if id == self.organiser => {
                 if self.skipped_ids.insert(id) {
@@ -93,8 +90,9 @@ impl GroupExpansion {
             } => match self.by_address.get(email.normalised()) {
                 Some(&at) => {
                     let person = &mut self.people[at];
-                    if !person.via.contains(&via) {
-                        person.via.push(via);
+                    // Kept in pick order, whatever order the pages arrive in.
+                    if let Err(at) = person.via.binary_search(&via) {
+                        person.via.insert(at, via);
                     }
                 }
                 None => {
@@ -170,9 +168,9 @@ mod tests {
 
     #[test]
     fn people_are_invited_once_with_every_pick_that_brought_them() {
-        let mut e = GroupExpansion::new(500, "me", vec!["Finans".into(), "Tüm".into()]);
-        e.add(0, person("a", "Ayse@ornek.example"));
-        e.add(1, person("a", "ayse@ORNEK.example"));
+        let mut e = GroupExpansion::new(500, "me");
+        e.add(1, person("a", "Ayse@ornek.example"));
+        e.add(0, person("a", "ayse@ORNEK.example"));
         e.add(1, person("b", "bora@ornek.example"));
         e.add(1, person("me", "me@ornek.example"));
         e.add(
@@ -193,7 +191,7 @@ mod tests {
         let done = e.finish();
         let emails: Vec<_> = done.people.iter().map(|p| p.email.as_str()).collect();
         assert_eq!(emails, ["Ayse@ornek.example", "bora@ornek.example"]);
-        assert_eq!(done.people[0].via, ["Finans", "Tüm"]);
+        assert_eq!(done.people[0].via, [0, 1], "by pick position");
         assert_eq!((done.skipped.device, done.skipped.organiser), (1, 1));
         assert_eq!(
             done.verdict,
@@ -206,14 +204,14 @@ mod tests {
 
     #[test]
     fn over_the_limit_the_verdict_proposes_group_addresses() {
-        let mut e = GroupExpansion::new(1, "me", vec!["x".into()]);
+        let mut e = GroupExpansion::new(1, "me");
         e.add(0, person("a", "a@ornek.example"));
         e.add(0, person("b", "b@ornek.example"));
         assert!(matches!(
             e.finish().verdict,
             RecipientVerdict::TooMany { count: 2, .. }
         ));
-        let mut e = GroupExpansion::new(500, "me", vec!["Tüm".into()]);
+        let mut e = GroupExpansion::new(500, "me");
         e.too_large(GroupAddress {
             id: "g".into(),
             display_name: "Tüm".into(),

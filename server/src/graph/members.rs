@@ -68,9 +68,10 @@ impl Item {
     }
 }
 
+/// A page as it arrives: its links read, its people still text (read once the follow-ups left).
 #[derive(Debug, Deserialize)]
 struct Page {
-    value: Vec<Item>,
+    value: Box<serde_json::value::RawValue>,
     #[serde(rename = "@odata.nextLink")]
     next_link: Option<String>,
     #[serde(rename = "@odata.count")]
@@ -95,6 +96,8 @@ struct Pending {
     url: String,
     attempt: u32,
     not_before: Instant,
+    /// Pages of the group still to read, this one included; `None` before its first page.
+    chain: Option<u32>,
 }
 
 impl GraphClient {
@@ -123,10 +126,13 @@ impl GraphClient {
                 ),
                 attempt: 1,
                 not_before: now,
+                chain: None,
             })
             .collect();
         let mut pages = 0u32;
         let mut in_flight = InFlight::new();
+        // Each group's size, once its first page has told it.
+        let mut totals: Vec<Option<u32>> = vec![None; groups.len()];
         loop {
             self.send_due(&mut queue, &mut in_flight);
             let Some(finished) = in_flight.join_next().await else {
@@ -145,18 +151,21 @@ impl GraphClient {
             let mut read = Vec::new();
             for (asked, answer) in chunk.into_iter().zip(answers?) {
                 match self.settle(asked, answer, groups)? {
-                    Settled::Page(group, mut page) => {
-                        if let Some(total) = page.count
-                            && !read_on(group, total)
-                        {
-                            page.next_link = None;
+                    Settled::Page(group, mut page, chain) => {
+                        if let Some(total) = page.count {
+                            totals[group] = Some(total);
+                            if !read_on(group, total) {
+                                page.next_link = None;
+                            }
                         }
                         if let Some(link) = &page.next_link {
+                            let chain = chain.or(totals[group].map(|t| t.div_ceil(PAGE_SIZE)));
                             queue.push(Pending {
                                 group,
                                 url: self.relative(link)?,
                                 attempt: 1,
                                 not_before: Instant::now(),
+                                chain: chain.map(|c| c.saturating_sub(1)),
                             });
                         }
                         read.push((group, page));
@@ -165,32 +174,60 @@ impl GraphClient {
                 }
             }
             self.send_due(&mut queue, &mut in_flight);
+            // Let the batches just spawned send their requests before this task reads the
+            // people (milliseconds of work): a task spawned here waits until this one yields.
+            tokio::task::yield_now().await;
             for (group, page) in read {
+                let items: Vec<Item> = serde_json::from_str(page.value.get())
+                    .map_err(|e| GraphError::Unavailable(format!("unreadable page: {e}")))?;
                 pages += 1;
                 on_page(GroupPage {
                     group,
                     last: page.next_link.is_none(),
                     total: page.count,
-                    members: page.value.into_iter().map(Item::into_member).collect(),
+                    members: items.into_iter().map(Item::into_member).collect(),
                 });
             }
         }
     }
 
-    /// Sends what is due, in batches of up to 20, while fewer than a few batches are in flight.
+    /// Sends what is due, while fewer than a few batches are in flight. A batch answers when
+    /// its slowest item does, so the page of the group with the longest chain still to read
+    /// (which bounds the wall time) leaves in a batch of its own; the other pages share
+    /// batches of up to 20, spread over the batches allowed (first pages, whose chains are not
+    /// known yet, are spread too).
     fn send_due(&self, queue: &mut Vec<Pending>, in_flight: &mut InFlight) {
         let now = Instant::now();
-        while in_flight.len() < BATCHES_IN_FLIGHT {
-            let Some(first) = queue.iter().position(|p| p.not_before <= now) else {
-                return;
-            };
-            let mut chunk = vec![queue.remove(first)];
-            while chunk.len() < MAX_BATCH {
-                match queue.iter().position(|p| p.not_before <= now) {
-                    Some(next) => chunk.push(queue.remove(next)),
-                    None => break,
-                }
+        let (mut due, later): (Vec<Pending>, Vec<Pending>) =
+            queue.drain(..).partition(|p| p.not_before <= now);
+        *queue = later;
+        due.sort_by_key(|p| std::cmp::Reverse(p.chain.unwrap_or(0)));
+        let longest_alone = match (due.first(), due.get(1)) {
+            (Some(first), next) => first
+                .chain
+                .is_some_and(|c| c > next.and_then(|n| n.chain).unwrap_or(0)),
+            _ => false,
+        };
+        let mut batches: Vec<Vec<Pending>> = Vec::new();
+        let mut free = BATCHES_IN_FLIGHT.saturating_sub(in_flight.len());
+        if longest_alone && free > 0 {
+            batches.push(vec![due.remove(0)]);
+            free -= 1;
+        }
+        if free > 0 && !due.is_empty() {
+            let size = due.len().div_ceil(free).clamp(1, MAX_BATCH);
+            let sent = due.len().min(size * free);
+            let rest = due.split_off(sent);
+            let mut due = due.into_iter().peekable();
+            while due.peek().is_some() {
+                batches.push(due.by_ref().take(size).collect());
             }
+            queue.extend(rest);
+        } else {
+            // No batch free: what is due waits for one.
+            queue.extend(due);
+        }
+        for chunk in batches {
             let client = self.clone();
             in_flight.spawn(async move {
                 let urls: Vec<String> = chunk.iter().map(|p| p.url.clone()).collect();
@@ -211,7 +248,7 @@ impl GraphClient {
                 let body = answer.body.as_ref().map_or("null", |b| b.get());
                 let page: Page = serde_json::from_str(body)
                     .map_err(|e| GraphError::Unavailable(format!("unreadable page: {e}")))?;
-                Ok(Settled::Page(asked.group, page))
+                Ok(Settled::Page(asked.group, page, asked.chain))
             }
             404 => Err(GraphError::NotFound(groups[asked.group].clone())),
             429 | 503 | 504 if asked.attempt < ITEM_ATTEMPTS => {
@@ -237,7 +274,8 @@ impl GraphClient {
 type InFlight = tokio::task::JoinSet<(Vec<Pending>, Result<Vec<Answer>, GraphError>)>;
 
 enum Settled {
-    Page(usize, Page),
+    /// A page of group `.0`, whose chain (pages left, this one included) was `.2`.
+    Page(usize, Page, Option<u32>),
     Retry(Pending),
 }
 

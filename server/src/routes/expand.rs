@@ -32,17 +32,19 @@ pub async fn expand(
     let Json(request) = request.map_err(|e| AppError::InvalidRequest(e.body_text()))?;
     let picks = Picks::parse(request.selection)?;
     let graph = state.graph.acting_for(&signed_in.user.key);
-    let expansion = GroupExpansion::new(
-        state.recipient_limit,
-        signed_in.user.key.user.as_str(),
-        picks.names(),
-    );
+    let expansion = GroupExpansion::new(state.recipient_limit, signed_in.user.key.user.as_str());
     let (events, lines) = mpsc::unbounded_channel::<ExpandEvent>();
     // Dropping the body (the client went away) drops the guard, which aborts the work.
     let guard = AbortOnDrop(tokio::spawn(run(graph, picks, expansion, events)));
     let body = futures_util::stream::unfold((lines, guard), |(mut lines, guard)| async move {
         let event = lines.recv().await?;
-        let mut line = serde_json::to_vec(&event).unwrap_or_default();
+        // The outcome lists every person: room for them at once, not by doubling.
+        let room = match &event {
+            ExpandEvent::Done { expansion } => 128 * expansion.people.len(),
+            _ => 128,
+        };
+        let mut line = Vec::with_capacity(room);
+        let _ = serde_json::to_writer(&mut line, &event);
         line.push(b'\n');
         Some((Ok::<_, Infallible>(Bytes::from(line)), (lines, guard)))
     });
@@ -126,17 +128,6 @@ impl Picks {
             })
             .collect::<Result<_, _>>()
             .map(Self)
-    }
-
-    fn names(&self) -> Vec<String> {
-        self.0
-            .iter()
-            .map(|p| match p {
-                Pick::Group { name, .. }
-                | Pick::ContactFolder { name, .. }
-                | Pick::Person { name, .. } => name.clone(),
-            })
-            .collect()
     }
 }
 
