@@ -104,7 +104,7 @@ async fn the_token_bucket_throttles_a_burst_and_says_when_to_come_back() {
 }
 
 #[tokio::test]
-async fn latency_is_added_to_every_request() {
+async fn no_answer_leaves_sooner_than_the_latency_after_its_request() {
     let s = session().await;
     s.emulator.graph_controls().set_latency(Latency {
         fixed: Duration::from_millis(150),
