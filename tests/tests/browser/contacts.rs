@@ -7,7 +7,25 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 
-use crate::support::{Browser, organiser, spawn_demo};
+use crate::support::{Browser, organiser, spawn_demo, texts};
+
+/// Chooses folder `id` in the folder list, once the folders have loaded.
+async fn choose_folder(browser: &Browser, id: &str) {
+    let page = &browser.client;
+    page.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(&format!(
+            "select.contact-folder option[value='{id}']"
+        )))
+        .await
+        .expect("the folders load");
+    page.find(Locator::Css("select.contact-folder"))
+        .await
+        .expect("the folder list")
+        .select_by_value(id)
+        .await
+        .expect("choose it");
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_folder_of_contacts_is_invited_whole_and_searched_within() {
@@ -43,12 +61,7 @@ async fn a_folder_of_contacts_is_invited_whole_and_searched_within() {
         .iter()
         .find(|f| f.display_name == "Müşteriler")
         .expect("the folder");
-    page.find(Locator::Css("select.contact-folder"))
-        .await
-        .expect("the folder list")
-        .select_by_value(&customers.id)
-        .await
-        .expect("choose it");
+    choose_folder(&browser, &customers.id).await;
     browser.click("button.invite-folder").await;
     let expected: BTreeSet<String> = mailbox
         .contacts_in(&customers.id)
@@ -79,20 +92,7 @@ async fn a_folder_of_contacts_is_invited_whole_and_searched_within() {
         .into_iter()
         .find(|c| !c.email_addresses.is_empty())
         .expect("a relative with an address");
-    page.wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::Css(&format!(
-            "select.contact-folder option[value='{}']",
-            family.id
-        )))
-        .await
-        .expect("the folders load");
-    page.find(Locator::Css("select.contact-folder"))
-        .await
-        .expect("the folder list")
-        .select_by_value(&family.id)
-        .await
-        .expect("choose it");
+    choose_folder(&browser, &family.id).await;
     let prefix: String = relative.given_name.chars().take(3).collect();
     page.find(Locator::Css("input.contact-search"))
         .await
@@ -101,14 +101,11 @@ async fn a_folder_of_contacts_is_invited_whole_and_searched_within() {
         .await
         .expect("type");
     browser.text_of("li.contact .email").await;
-    let mut found = Vec::new();
-    for email in page
-        .find_all(Locator::Css("li.contact .email"))
+    let found: Vec<String> = texts(page, "li.contact .email")
         .await
-        .expect("results")
-    {
-        found.push(email.text().await.expect("text").to_lowercase());
-    }
+        .into_iter()
+        .map(|e| e.to_lowercase())
+        .collect();
     assert!(
         found.contains(&relative.email_addresses[0].address.to_lowercase()),
         "`{prefix}` finds {} in {found:?}",

@@ -9,7 +9,7 @@ use davet_emulator::controls::Latency;
 use davet_emulator::{Member, Tenant};
 use fantoccini::Locator;
 
-use crate::support::{Browser, organiser, spawn_demo};
+use crate::support::{Browser, organiser, spawn_demo, texts};
 
 const TEAM: &str = "Finans Ekibi";
 
@@ -140,17 +140,11 @@ async fn who_shows_progress_then_the_people_and_adds_nobody_until_asked() {
         .expect("progress shows while the directory is read (the answer streams)");
     let shown = browser.text_of(".shown-count").await;
     assert_eq!(shown, expected.len().to_string());
-    let listed: BTreeSet<String> = {
-        let mut all = BTreeSet::new();
-        for email in page
-            .find_all(Locator::Css(".invitees .email"))
-            .await
-            .expect("the list")
-        {
-            all.insert(email.text().await.expect("text").to_lowercase());
-        }
-        all
-    };
+    let listed: BTreeSet<String> = texts(page, ".invitees .email")
+        .await
+        .into_iter()
+        .map(|e| e.to_lowercase())
+        .collect();
     assert_eq!(listed, expected, "the list is the team's people");
     assert!(
         browser.required_attendees().await.is_empty(),

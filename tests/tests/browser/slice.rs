@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::{Browser, spawn_demo};
+use crate::support::{Browser, spawn_demo, texts};
 use fantoccini::Locator;
 
 /// The acceptance bound for type-ahead results to show, from the last keystroke.
@@ -187,12 +187,4 @@ async fn typing_ay_lists_matching_people_and_add_puts_one_in_required_attendees(
         .close()
         .await
         .expect("the browser closes");
-}
-
-async fn texts(page: &fantoccini::Client, css: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for element in page.find_all(Locator::Css(css)).await.expect("elements") {
-        out.push(element.text().await.expect("text"));
-    }
-    out
 }

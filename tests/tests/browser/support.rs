@@ -42,6 +42,15 @@ pub async fn spawn_demo() -> RunningDemo {
     running
 }
 
+/// The texts of everything `css` finds in the current frame.
+pub async fn texts(page: &Client, css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for element in page.find_all(Locator::Css(css)).await.expect("elements") {
+        out.push(element.text().await.expect("text"));
+    }
+    out
+}
+
 /// Who signs in: the sign-in page lists enabled members first, and the tests choose the first.
 pub fn organiser(tenant: &davet_emulator::Tenant) -> usize {
     tenant
