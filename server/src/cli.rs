@@ -4,9 +4,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+#[cfg(feature = "demo")]
 use davet_emulator::{RunningEmulator, TenantSpec};
 
 use crate::config::Settings;
+#[cfg(feature = "demo")]
 use crate::demo::{Demo, DemoOptions, default_pane_dir};
 use crate::startup::Application;
 use crate::vault::{TokenVault, VaultKey};
@@ -25,6 +27,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The whole product on 127.0.0.1 against an emulated demo tenant.
+    #[cfg(feature = "demo")]
     Demo {
         /// Port of the app (the emulators take free ports).
         #[arg(long, default_value_t = 3000)]
@@ -49,12 +52,14 @@ enum Command {
         config: Option<PathBuf>,
     },
     /// The emulated Microsoft services alone, for use with any Graph client.
+    #[cfg(feature = "demo")]
     Emulator {
         #[command(flatten)]
         tenant: TenantArgs,
     },
 }
 
+#[cfg(feature = "demo")]
 #[derive(Debug, clap::Args)]
 struct TenantArgs {
     /// People in the generated tenant.
@@ -65,6 +70,7 @@ struct TenantArgs {
     seed: u64,
 }
 
+#[cfg(feature = "demo")]
 impl TenantArgs {
     fn spec(&self) -> TenantSpec {
         TenantSpec {
@@ -79,6 +85,7 @@ type Failure = Box<dyn std::error::Error + Send + Sync>;
 impl Cli {
     pub async fn run(self) -> Result<(), Failure> {
         match self.command {
+            #[cfg(feature = "demo")]
             Command::Demo {
                 port,
                 tenant,
@@ -122,6 +129,7 @@ impl Cli {
                 vault.close().await;
                 announce(&lines)?;
             }
+            #[cfg(feature = "demo")]
             Command::Emulator { tenant } => {
                 let emulator = RunningEmulator::start(tenant.spec()).await?;
                 let app = emulator.app();

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use url::Url;
 
+use crate::secret::Secret;
+
 use crate::domain::user::DirectoryId;
 use crate::identity::TenantPolicy;
 use crate::vault::{KeyRing, SessionLimits, VaultKey};
@@ -31,8 +33,6 @@ pub struct Settings {
     pub pane_dir: PathBuf,
     /// Where `taskpane.html` loads Office.js from.
     pub office_js_url: String,
-    /// Serve the page that plays Outlook's compose window at `/`.
-    pub demo_host: bool,
     /// `sqlite:<file>` (the default) or `postgres://…`.
     pub database_url: Secret,
     /// The key that seals refresh tokens, and earlier keys that still open them.
@@ -52,26 +52,6 @@ pub struct AppIdentity {
     pub tenant_id: String,
     pub client_id: String,
     pub client_secret: Secret,
-}
-
-/// A secret that never shows in logs or debug output.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(…)")
-    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -201,7 +181,6 @@ impl Settings {
             )?,
             pane_dir: PathBuf::from(or("pane_dir", "pane")),
             office_js_url: or("office_js_url", OFFICE_JS_CDN),
-            demo_host: false,
             database_url: Secret::new(or("database_url", "sqlite:davet.sqlite3")),
             vault_keys,
             tenants,

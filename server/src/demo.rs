@@ -7,17 +7,17 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use axum::Router;
-use axum::http::header;
-use axum::routing::get;
 use davet_emulator::{RunningEmulator, TenantSpec};
 use tokio::net::TcpListener;
 use url::Url;
 
 use std::time::Duration;
 
-use crate::config::{AppIdentity, Secret, Settings};
+use crate::config::{AppIdentity, Settings};
 use crate::domain::user::DirectoryId;
 use crate::identity::TenantPolicy;
+use crate::router::{CSS, HTML, JS, asset};
+use crate::secret::Secret;
 use crate::startup::{Application, StartupError};
 use crate::vault::{KeyRing, SessionLimits};
 
@@ -57,7 +57,6 @@ impl Demo {
         }
         let settings = Settings {
             office_js_url: OFFICE_SHIM_PATH.to_owned(),
-            demo_host: true,
             ..emulated_settings(
                 &emulator,
                 addr,
@@ -66,7 +65,9 @@ impl Demo {
                 &format!("sqlite:{}", database.display()),
             )
         };
-        let app = Application::with_listener(&settings, listener).await?;
+        let app = Application::with_listener(&settings, listener)
+            .await?
+            .merge(host_router());
         Ok(Self {
             app_url,
             emulator,
@@ -104,7 +105,7 @@ pub fn emulated_settings(
         crate::routes::sign_in::CALLBACK_PATH,
         crate::routes::admin::CONSENT_DONE_PATH,
     ] {
-        if let Ok(uri) = public_url.join(path) {
+        if let Ok(uri) = public_url.join(path.trim_start_matches('/')) {
             emulator.world.grants.register_redirect_uri(uri.as_str());
         }
     }
@@ -127,7 +128,6 @@ pub fn emulated_settings(
         login_url: emulator.login_url.clone(),
         pane_dir,
         office_js_url: crate::config::OFFICE_JS_CDN.to_owned(),
-        demo_host: false,
         database_url: Secret::new(database_url),
         vault_keys: KeyRing::ephemeral(),
         tenants: home.unwrap_or(TenantPolicy::Any),
@@ -140,36 +140,12 @@ pub fn emulated_settings(
 }
 
 /// The compose-window page at `/` and its scripts.
-pub fn host_router<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    fn asset<S: Clone + Send + Sync + 'static>(
-        content_type: &'static str,
-        body: &'static str,
-    ) -> axum::routing::MethodRouter<S> {
-        get(move || async move {
-            (
-                [
-                    (header::CONTENT_TYPE, content_type),
-                    (header::CACHE_CONTROL, "no-cache"),
-                ],
-                body,
-            )
-        })
-    }
-    const JS: &str = "text/javascript; charset=utf-8";
+fn host_router() -> Router {
     Router::new()
-        .route(
-            "/",
-            asset(
-                "text/html; charset=utf-8",
-                include_str!("../static/demo/index.html"),
-            ),
-        )
+        .route("/", asset(HTML, include_str!("../static/demo/index.html")))
         .route(
             "/demo/host.css",
-            asset(
-                "text/css; charset=utf-8",
-                include_str!("../static/demo/host.css"),
-            ),
+            asset(CSS, include_str!("../static/demo/host.css")),
         )
         .route(
             "/demo/host.js",

@@ -1,32 +1,38 @@
 //! Error policy, in one place:
 //!
 //! - Every error a client sees is `davet_api::ApiError`: an HTTP status, a machine-readable
-//!   `code`, and an English `message` (the pane shows its own localised text per code).
+//!   `code`, and a human message in English (`message`) and Turkish (`messageTr`).
+//!   [`AppError::public`] is the one table that maps an error to all four; nothing else does.
 //! - Input errors are 400/422 and name what is wrong. Upstream failures are 502 (unreachable or
 //!   failing), 503 (throttled past our retry budget) or 502 with `directory_access_denied`
 //!   (our credentials were refused: an admin's problem, never the organiser's).
 //! - Who is calling: no session or an ended one is 401 `sign_in_required` (the pane signs in
 //!   again); a token offered to sign in that does not hold is 401 `sign_in_failed`, and the log
 //!   names which check it failed. 401s carry `WWW-Authenticate: Bearer`.
+//! - Lower layers (domain, clients, vault) return their own errors; this module converts them.
 //! - Details of upstream failures go to the log, without tokens, addresses or membership.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use davet_api::{ApiError, ErrorCode};
+use davet_api::{ApiError, ErrorCode, PEOPLE_QUERY_MAX_CHARS, PEOPLE_QUERY_MIN_CHARS};
 
-use crate::auth::AccessError;
+use crate::domain::email::NotAnEmailAddress;
+use crate::domain::expansion::PicksError;
 use crate::domain::people::PeopleQueryError;
+use crate::domain::user::{NotAContactFolderId, NotADirectoryId};
 use crate::graph::GraphError;
 use crate::identity::{IdentityError, TokenRejected};
+use crate::tokens::AccessError;
 use crate::vault::VaultError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error(transparent)]
     PeopleQuery(#[from] PeopleQueryError),
-    #[error("{0}")]
-    InvalidRequest(String),
+    /// The request cannot be read, or names something that cannot be.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
     #[error(transparent)]
     Graph(#[from] GraphError),
     /// A picked group or folder disappeared (deleted meanwhile); by its display name.
@@ -47,122 +53,268 @@ pub enum AppError {
     Vault(#[from] VaultError),
 }
 
+/// What is wrong with a request.
+#[derive(Debug, thiserror::Error)]
+pub enum Invalid {
+    /// The framework could not read the body, query or path; its words say why.
+    #[error("{0}")]
+    Malformed(String),
+    #[error("the query parameter `{0}` is required")]
+    MissingParameter(&'static str),
+    #[error(transparent)]
+    DirectoryId(#[from] NotADirectoryId),
+    #[error(transparent)]
+    ContactFolderId(#[from] NotAContactFolderId),
+    #[error(transparent)]
+    Email(#[from] NotAnEmailAddress),
+    #[error(transparent)]
+    Picks(#[from] PicksError),
+    #[error("this sign-in expired or was not started here")]
+    SignInNotOurs,
+    #[error("the callback carries no code")]
+    NoCode,
+    #[error("the identity platform sent no ID token")]
+    NoIdToken,
+}
+
 impl From<IdentityError> for AppError {
     fn from(error: IdentityError) -> Self {
         Self::Access(AccessError::Identity(error))
     }
 }
 
-impl AppError {
-    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
-        match self {
-            Self::PeopleQuery(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::QueryLength),
-            Self::InvalidRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest),
-            Self::Graph(GraphError::Throttled) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::DirectoryThrottled,
-            ),
-            Self::Graph(GraphError::AccessDenied(_)) => {
-                (StatusCode::BAD_GATEWAY, ErrorCode::DirectoryAccessDenied)
+macro_rules! invalid_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for AppError {
+            fn from(error: $t) -> Self {
+                Self::Invalid(error.into())
             }
-            Self::Graph(GraphError::Unavailable(_)) => {
-                (StatusCode::BAD_GATEWAY, ErrorCode::DirectoryUnavailable)
-            }
-            Self::Graph(GraphError::Rejected { .. }) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
-            }
-            Self::Graph(GraphError::NotFound(_)) | Self::PickGone(_) => {
-                (StatusCode::NOT_FOUND, ErrorCode::NotFound)
-            }
-            Self::Graph(GraphError::SignedOut)
-            | Self::SignInRequired(_)
-            | Self::Access(AccessError::SignedOut) => {
-                (StatusCode::UNAUTHORIZED, ErrorCode::SignInRequired)
-            }
-            Self::TokenRejected(TokenRejected::KeysUnavailable)
-            | Self::Access(AccessError::Identity(IdentityError::Unavailable(_))) => {
-                (StatusCode::BAD_GATEWAY, ErrorCode::IdentityUnavailable)
-            }
-            Self::TokenRejected(_) | Self::SignInRefused(_) => {
-                (StatusCode::UNAUTHORIZED, ErrorCode::SignInFailed)
-            }
-            Self::Access(AccessError::Identity(IdentityError::InvalidGrant(_))) => {
-                (StatusCode::UNAUTHORIZED, ErrorCode::SignInFailed)
-            }
-            Self::Access(AccessError::Identity(IdentityError::Refused(_))) => {
-                (StatusCode::BAD_GATEWAY, ErrorCode::SignInFailed)
-            }
-            Self::Access(AccessError::Vault(_)) | Self::Vault(_) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
-            }
+        }
+    )*};
+}
+invalid_from!(
+    NotADirectoryId,
+    NotAContactFolderId,
+    NotAnEmailAddress,
+    PicksError
+);
+
+/// What a client is told of an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Public {
+    pub status: StatusCode,
+    pub code: ErrorCode,
+    pub en: String,
+    pub tr: String,
+}
+
+impl Public {
+    fn new(
+        status: StatusCode,
+        code: ErrorCode,
+        en: impl Into<String>,
+        tr: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            en: en.into(),
+            tr: tr.into(),
         }
     }
 
-    /// The message a client sees: input errors say what is wrong; upstream errors say which
-    /// service failed, not its internals.
-    fn public_message(&self) -> String {
-        match self {
-            Self::PeopleQuery(e) => e.to_string(),
-            Self::InvalidRequest(why) => why.clone(),
-            Self::Graph(GraphError::Throttled) => "Microsoft 365 is busy; try again in a minute".into(),
-            Self::Graph(GraphError::AccessDenied(_)) => {
-                "Microsoft 365 refused Davet's access; ask your administrator to check the app's consent".into()
-            }
-            Self::Graph(GraphError::Unavailable(_)) => "Microsoft 365 cannot be reached right now".into(),
-            Self::Graph(GraphError::Rejected { .. }) => "the directory request failed".into(),
-            Self::Graph(GraphError::NotFound(id)) => {
-                format!("`{id}` is not in the directory: deleted, or never there")
-            }
-            Self::PickGone(name) => {
-                format!("“{name}” is no longer in the directory: it was deleted; pick again")
-            }
-            Self::Graph(GraphError::SignedOut)
-            | Self::SignInRequired(_)
-            | Self::Access(AccessError::SignedOut) => "sign in to Davet to go on".into(),
-            Self::TokenRejected(TokenRejected::KeysUnavailable)
-            | Self::Access(AccessError::Identity(IdentityError::Unavailable(_))) => {
-                "Microsoft sign-in cannot be reached right now".into()
-            }
-            Self::TokenRejected(why) => format!("the sign-in token was refused: {why}"),
-            Self::SignInRefused(_) => "Microsoft sign-in did not let you in, or it was cancelled".into(),
-            Self::Access(AccessError::Identity(IdentityError::InvalidGrant(_))) => {
-                "Microsoft sign-in refused the grant; sign in again".into()
-            }
-            Self::Access(AccessError::Identity(IdentityError::Refused(_))) => {
-                "Microsoft sign-in refused Davet; ask your administrator to check the app's registration and consent".into()
-            }
-            Self::Access(AccessError::Vault(_)) | Self::Vault(_) => "something went wrong on our side".into(),
+    pub fn api_error(&self) -> ApiError {
+        ApiError {
+            code: self.code,
+            message: self.en.clone(),
+            message_tr: self.tr.clone(),
         }
     }
 }
 
 impl AppError {
-    /// Status, code and message, for answers that are not JSON (the sign-in page).
-    pub fn parts(&self) -> (StatusCode, ErrorCode, String) {
-        let (status, code) = self.status_and_code();
-        (status, code, self.public_message())
+    /// The one table: status, code, and the message in English and Turkish. Input errors say
+    /// what is wrong; upstream errors say which service failed, not its internals.
+    pub fn public(&self) -> Public {
+        use ErrorCode as C;
+        use StatusCode as S;
+        match self {
+            Self::PeopleQuery(PeopleQueryError::TooShort) => Public::new(
+                S::UNPROCESSABLE_ENTITY,
+                C::QueryLength,
+                self.to_string(),
+                format!("Aramak için en az {PEOPLE_QUERY_MIN_CHARS} karakter yazın"),
+            ),
+            Self::PeopleQuery(PeopleQueryError::TooLong) => Public::new(
+                S::UNPROCESSABLE_ENTITY,
+                C::QueryLength,
+                self.to_string(),
+                format!("Bir arama en fazla {PEOPLE_QUERY_MAX_CHARS} karakterdir"),
+            ),
+            Self::Invalid(invalid) => Public::new(
+                S::BAD_REQUEST,
+                C::InvalidRequest,
+                invalid.to_string(),
+                invalid.turkish(),
+            ),
+            Self::Graph(GraphError::Throttled) => Public::new(
+                S::SERVICE_UNAVAILABLE,
+                C::DirectoryThrottled,
+                "Microsoft 365 is busy; try again in a minute",
+                "Microsoft 365 şu an yoğun; bir dakika sonra yeniden deneyin",
+            ),
+            Self::Graph(GraphError::AccessDenied(_)) => Public::new(
+                S::BAD_GATEWAY,
+                C::DirectoryAccessDenied,
+                "Microsoft 365 refused Davet's access; ask your administrator to check the app's consent",
+                "Microsoft 365, Davet'in erişimini reddetti; yöneticinizden uygulamanın onayını denetlemesini isteyin",
+            ),
+            Self::Graph(GraphError::Unavailable(_)) => Public::new(
+                S::BAD_GATEWAY,
+                C::DirectoryUnavailable,
+                "Microsoft 365 cannot be reached right now",
+                "Microsoft 365'e şu an ulaşılamıyor",
+            ),
+            Self::Graph(GraphError::Rejected { .. }) => Public::new(
+                S::INTERNAL_SERVER_ERROR,
+                C::Internal,
+                "the directory request failed",
+                "Dizin isteği başarısız oldu",
+            ),
+            Self::Graph(GraphError::NotFound(id)) => Public::new(
+                S::NOT_FOUND,
+                C::NotFound,
+                format!("`{id}` is not in the directory: deleted, or never there"),
+                format!("`{id}` dizinde yok: silinmiş ya da hiç olmamış"),
+            ),
+            Self::PickGone(name) => Public::new(
+                S::NOT_FOUND,
+                C::NotFound,
+                format!("“{name}” is no longer in the directory: it was deleted; pick again"),
+                format!("“{name}” artık dizinde yok: silinmiş; yeniden seçin"),
+            ),
+            Self::Graph(GraphError::SignedOut)
+            | Self::SignInRequired(_)
+            | Self::Access(AccessError::SignedOut) => Public::new(
+                S::UNAUTHORIZED,
+                C::SignInRequired,
+                "sign in to Davet to go on",
+                "Devam etmek için Davet'te oturum açın",
+            ),
+            Self::TokenRejected(TokenRejected::KeysUnavailable)
+            | Self::Access(AccessError::Identity(IdentityError::Unavailable(_))) => Public::new(
+                S::BAD_GATEWAY,
+                C::IdentityUnavailable,
+                "Microsoft sign-in cannot be reached right now",
+                "Microsoft oturum açma hizmetine şu an ulaşılamıyor",
+            ),
+            Self::TokenRejected(why) => Public::new(
+                S::UNAUTHORIZED,
+                C::SignInFailed,
+                format!("the sign-in token was refused: {why}"),
+                "Oturum açma belirteci reddedildi",
+            ),
+            Self::SignInRefused(_) => Public::new(
+                S::UNAUTHORIZED,
+                C::SignInFailed,
+                "Microsoft sign-in did not let you in, or it was cancelled",
+                "Microsoft oturum açma sizi içeri almadı ya da işlem iptal edildi",
+            ),
+            Self::Access(AccessError::Identity(IdentityError::InvalidGrant(_))) => Public::new(
+                S::UNAUTHORIZED,
+                C::SignInFailed,
+                "Microsoft sign-in refused the grant; sign in again",
+                "Microsoft oturum açma izni reddetti; yeniden oturum açın",
+            ),
+            Self::Access(AccessError::Identity(IdentityError::Refused(_))) => Public::new(
+                S::BAD_GATEWAY,
+                C::SignInFailed,
+                "Microsoft sign-in refused Davet; ask your administrator to check the app's registration and consent",
+                "Microsoft oturum açma Davet'i reddetti; yöneticinizden uygulamanın kaydını ve onayını denetlemesini isteyin",
+            ),
+            Self::Access(AccessError::Vault(_)) | Self::Vault(_) => Public::new(
+                S::INTERNAL_SERVER_ERROR,
+                C::Internal,
+                "something went wrong on our side",
+                "Bizim tarafımızda bir sorun oluştu",
+            ),
+        }
+    }
+}
+
+impl Invalid {
+    fn turkish(&self) -> String {
+        match self {
+            Self::Malformed(why) => format!("İstek okunamadı: {why}"),
+            Self::MissingParameter(name) => format!("`{name}` sorgu parametresi gerekli"),
+            Self::DirectoryId(NotADirectoryId(text))
+            | Self::Picks(PicksError::DirectoryId(NotADirectoryId(text))) => {
+                format!("`{text}` bir dizin nesnesi kimliği (GUID) değil")
+            }
+            Self::ContactFolderId(_) | Self::Picks(PicksError::ContactFolderId(_)) => {
+                "Kişi klasörü kimliği `/`, `?` ya da `#` içermeyen opak bir metindir".into()
+            }
+            Self::Email(NotAnEmailAddress(text))
+            | Self::Picks(PicksError::Email(NotAnEmailAddress(text))) => {
+                format!("`{text}` bir e-posta adresi değil")
+            }
+            Self::Picks(PicksError::Empty) => "Davet edilecek birini seçin".into(),
+            Self::Picks(PicksError::TooMany(max)) => {
+                format!("Bir seferde en fazla {max} seçim yapılabilir")
+            }
+            Self::SignInNotOurs => {
+                "Bu oturum açma işleminin süresi doldu ya da burada başlatılmadı".into()
+            }
+            Self::NoCode => "Geri dönüşte kod yok".into(),
+            Self::NoIdToken => "Kimlik platformu kimlik belirteci göndermedi".into(),
+        }
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, code) = self.status_and_code();
-        if status.is_server_error() {
-            tracing::error!(error = %self, ?code, "request failed");
-        } else if status == StatusCode::UNAUTHORIZED {
+        let public = self.public();
+        if public.status.is_server_error() {
+            tracing::error!(error = %self, code = ?public.code, "request failed");
+        } else if public.status == StatusCode::UNAUTHORIZED {
             tracing::info!(error = %self, "refused");
         }
-        let body = ApiError {
-            code,
-            message: self.public_message(),
-        };
-        let mut response = (status, Json(body)).into_response();
-        if status == StatusCode::UNAUTHORIZED {
+        let mut response = (public.status, Json(public.api_error())).into_response();
+        if public.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
                 axum::http::HeaderValue::from_static("Bearer"),
             );
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_error_has_both_languages() {
+        let errors = [
+            AppError::PeopleQuery(PeopleQueryError::TooShort),
+            AppError::Invalid(Invalid::MissingParameter("q")),
+            AppError::Invalid(Invalid::Picks(PicksError::TooMany(50))),
+            AppError::Graph(GraphError::Throttled),
+            AppError::Graph(GraphError::NotFound("x".into())),
+            AppError::PickGone("Satış".into()),
+            AppError::SignInRequired("no session token"),
+            AppError::TokenRejected(TokenRejected::Expired),
+            AppError::Access(AccessError::SignedOut),
+        ];
+        for error in errors {
+            let public = error.public();
+            assert!(!public.en.is_empty() && !public.tr.is_empty(), "{error:?}");
+            assert_ne!(public.en, public.tr, "{error:?} is not translated");
+        }
+        assert_eq!(
+            AppError::Graph(GraphError::Throttled).public().status,
+            StatusCode::SERVICE_UNAVAILABLE
+        );
     }
 }

@@ -6,124 +6,119 @@ use davet_api as api;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{Value, json};
 
-/// Every operation the API serves: method, path, summary, request type, answer.
-struct Operation {
-    method: &'static str,
-    path: &'static str,
+/// One operation of the API, as the router registers it (`crate::router`): the route and its
+/// description come from the same value, so neither can be missing from the other.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub method: Method,
+    pub path: &'static str,
     summary: &'static str,
-    request: Option<fn(&mut SchemaGenerator) -> Value>,
+    request: Option<SchemaFn>,
     answer: Answer,
     params: &'static [&'static str],
+    security: Security,
 }
 
-enum Answer {
-    Json(u16, fn(&mut SchemaGenerator) -> Value),
-    Ndjson(fn(&mut SchemaGenerator) -> Value),
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "get",
+            Self::Post => "post",
+            Self::Delete => "delete",
+        }
+    }
+}
+
+type SchemaFn = fn(&mut SchemaGenerator) -> Value;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Answer {
+    Json(u16, SchemaFn),
+    Ndjson(SchemaFn),
     Image,
     Empty(u16),
+}
+
+/// How the caller proves who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Security {
+    /// The session token Davet issued.
+    Session,
+    /// A token for Davet's API from the identity platform (nested app authentication).
+    ApiToken,
+}
+
+/// A JSON answer of type `T`.
+pub fn json<T: schemars::JsonSchema>(status: u16) -> Answer {
+    Answer::Json(status, schema::<T>)
+}
+
+/// NDJSON lines of type `T`.
+pub fn ndjson<T: schemars::JsonSchema>() -> Answer {
+    Answer::Ndjson(schema::<T>)
 }
 
 fn schema<T: schemars::JsonSchema>(generator: &mut SchemaGenerator) -> Value {
     generator.subschema_for::<T>().to_value()
 }
 
-const OPERATIONS: &[Operation] = &[
-    Operation {
-        method: "post",
-        path: api::SESSION_PATH,
-        summary: "Trade a token for Davet's API (nested app authentication, as Bearer) for a session",
-        request: None,
-        answer: Answer::Json(201, schema::<api::Session>),
-        params: &[],
-    },
-    Operation {
-        method: "get",
-        path: api::SESSION_PATH,
-        summary: "Who the session belongs to",
-        request: None,
-        answer: Answer::Json(200, schema::<api::SessionUser>),
-        params: &[],
-    },
-    Operation {
-        method: "delete",
-        path: api::SESSION_PATH,
-        summary: "Sign out: end every session of the person and forget their tokens",
-        request: None,
-        answer: Answer::Empty(204),
-        params: &[],
-    },
-    Operation {
-        method: "get",
-        path: api::PEOPLE_SEARCH_PATH,
-        summary: "Directory type-ahead",
-        request: None,
-        answer: Answer::Json(200, schema::<api::PeopleSearch>),
-        params: &["q"],
-    },
-    Operation {
-        method: "get",
-        path: "/api/people/{id}",
-        summary: "The people card: profile, phones, office, three levels of managers",
-        request: None,
-        answer: Answer::Json(200, schema::<api::PersonCard>),
-        params: &["id"],
-    },
-    Operation {
-        method: "get",
-        path: "/api/people/{id}/photo",
-        summary: "The person's photo; 404 when there is none",
-        request: None,
-        answer: Answer::Image,
-        params: &["id"],
-    },
-    Operation {
-        method: "get",
-        path: api::GROUPS_PATH,
-        summary: "Groups by name or address, with kind and people count",
-        request: None,
-        answer: Answer::Json(200, schema::<api::GroupList>),
-        params: &["q"],
-    },
-    Operation {
-        method: "get",
-        path: api::MY_GROUPS_PATH,
-        summary: "The organiser's own groups, nesting included",
-        request: None,
-        answer: Answer::Json(200, schema::<api::GroupList>),
-        params: &[],
-    },
-    Operation {
-        method: "get",
-        path: api::CONTACT_FOLDERS_PATH,
-        summary: "The organiser's contact folders, as a tree",
-        request: None,
-        answer: Answer::Json(200, schema::<api::ContactFolders>),
-        params: &[],
-    },
-    Operation {
-        method: "get",
-        path: api::CONTACTS_PATH,
-        summary: "The organiser's contacts with an address, in a folder (or the default), matching `q`",
-        request: None,
-        answer: Answer::Json(200, schema::<api::ContactList>),
-        params: &[],
-    },
-    Operation {
-        method: "post",
-        path: api::EXPAND_PATH,
-        summary: "The distinct people a selection invites, streamed as NDJSON progress then the outcome",
-        request: Some(schema::<api::ExpandRequest>),
-        answer: Answer::Ndjson(schema::<api::ExpandEvent>),
-        params: &[],
-    },
-];
+impl Operation {
+    pub fn new(method: Method, path: &'static str, summary: &'static str, answer: Answer) -> Self {
+        Self {
+            method,
+            path,
+            summary,
+            request: None,
+            answer,
+            params: &[],
+            security: Security::Session,
+        }
+    }
 
-/// The document.
-pub fn document() -> Value {
+    pub fn get(path: &'static str, summary: &'static str, answer: Answer) -> Self {
+        Self::new(Method::Get, path, summary, answer)
+    }
+
+    pub fn post(path: &'static str, summary: &'static str, answer: Answer) -> Self {
+        Self::new(Method::Post, path, summary, answer)
+    }
+
+    pub fn delete(path: &'static str, summary: &'static str, answer: Answer) -> Self {
+        Self::new(Method::Delete, path, summary, answer)
+    }
+
+    /// Its JSON request body.
+    pub fn body<T: schemars::JsonSchema>(mut self) -> Self {
+        self.request = Some(schema::<T>);
+        self
+    }
+
+    /// Its parameters, by name: in the path where the path names them, else in the query.
+    pub fn params(mut self, params: &'static [&'static str]) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// It takes a token for Davet's API rather than a session.
+    pub fn with_api_token(mut self) -> Self {
+        self.security = Security::ApiToken;
+        self
+    }
+}
+
+/// The document describing `operations`.
+pub fn document(operations: &[Operation]) -> Value {
     let mut generator = SchemaSettings::openapi3().into_generator();
     let error = schema::<api::ApiError>(&mut generator);
     let mut paths = serde_json::Map::new();
-    for op in OPERATIONS {
+    for op in operations {
         let mut responses = serde_json::Map::new();
         match &op.answer {
             Answer::Json(status, answer) => {
@@ -154,7 +149,7 @@ pub fn document() -> Value {
         );
         let mut operation = json!({
             "summary": op.summary,
-            "security": [{ "session": [] }],
+            "security": [{ match op.security { Security::Session => "session", Security::ApiToken => "apiToken" }: [] }],
             "responses": responses,
         });
         if let Some(request) = op.request {
@@ -171,7 +166,7 @@ pub fn document() -> Value {
                 .collect();
         }
         let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
-        entry[op.method] = operation;
+        entry[op.method.as_str()] = operation;
     }
     let schemas: serde_json::Map<String, Value> =
         generator.take_definitions(true).into_iter().collect();
@@ -185,12 +180,10 @@ pub fn document() -> Value {
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": { "session": { "type": "http", "scheme": "bearer" } },
+            "securitySchemes": {
+                "session": { "type": "http", "scheme": "bearer", "description": "The session token `POST /api/session` or the sign-in page answered." },
+                "apiToken": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A token for Davet's API (`access_as_user`) from the Microsoft identity platform." },
+            },
         },
     })
-}
-
-/// The paths the document describes, for the test that every API route is described.
-pub fn described() -> Vec<(&'static str, &'static str)> {
-    OPERATIONS.iter().map(|o| (o.method, o.path)).collect()
 }

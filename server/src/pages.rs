@@ -1,78 +1,59 @@
 //! The server's own pages, outside the pane: the end of a sign-in (which hands the outcome to
 //! the pane), the outcome of an admin's consent, and the permissions page. English and Turkish,
 //! by `?lang=` or the browser's `Accept-Language`; no inline script or style (the CSP forbids
-//! both).
+//! both). Written as maud templates: every value is escaped by the template, never by hand.
 
 use axum::http::HeaderMap;
 use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL};
 use axum::response::{Html, IntoResponse, Response};
+use davet_api::Lang;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use crate::auth::sign_in::SignInMode;
+use crate::auth::sign_in::Delivery;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Tr,
+/// `?lang=` first, then the first language of `Accept-Language` we speak, then English.
+pub fn pick_lang(asked: Option<&str>, headers: &HeaderMap) -> Lang {
+    let accept = headers
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    asked
+        .into_iter()
+        .chain(
+            accept
+                .split(',')
+                .map(|tag| tag.split(';').next().unwrap_or_default()),
+        )
+        .find_map(Lang::parse)
+        .unwrap_or_default()
 }
 
-impl Lang {
-    /// `?lang=` first, then the first language of `Accept-Language` we speak, then English.
-    pub fn pick(asked: Option<&str>, headers: &HeaderMap) -> Self {
-        let accept = headers
-            .get(ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        asked
-            .into_iter()
-            .chain(
-                accept
-                    .split(',')
-                    .map(|tag| tag.split(';').next().unwrap_or_default()),
-            )
-            .find_map(
-                |tag| match tag.trim().get(..2).map(str::to_ascii_lowercase).as_deref() {
-                    Some("tr") => Some(Self::Tr),
-                    Some("en") => Some(Self::En),
-                    _ => None,
-                },
-            )
-            .unwrap_or(Self::En)
+/// The English or the Turkish of a text.
+fn pick(lang: Lang, en: &'static str, tr: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Tr => tr,
     }
-
-    fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Tr => "tr",
-        }
-    }
-
-    fn pick_text(self, en: &'static str, tr: &'static str) -> &'static str {
-        match self {
-            Self::En => en,
-            Self::Tr => tr,
-        }
-    }
-}
-
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// A page of ours, never cached (outcomes and tokens must not linger in caches).
-fn page(lang: Lang, title: &str, head: &str, body_attrs: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><link rel=\"stylesheet\" href=\"/pages/pages.css\">{head}</head>\
-         <body{body_attrs}><main>{body}</main></body></html>",
-        lang.code(),
-        escape(title)
-    );
-    ([(CACHE_CONTROL, "no-store")], Html(html)).into_response()
+fn page(lang: Lang, title: &str, head: Markup, mode: Option<&str>, main: Markup) -> Response {
+    let html = html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                link rel="stylesheet" href="/pages/pages.css";
+                (head)
+            }
+            body data-mode=[mode] {
+                main { (main) }
+            }
+        }
+    };
+    ([(CACHE_CONTROL, "no-store")], Html(html.into_string())).into_response()
 }
 
 /// The end of the code flow. The outcome (a session or an error, as JSON) sits in a data block
@@ -80,92 +61,95 @@ fn page(lang: Lang, title: &str, head: &str, body_attrs: &str, body: &str) -> Re
 /// `postMessage` to the opener (our origin only) in a popup.
 pub fn sign_in_complete(
     lang: Lang,
-    mode: SignInMode,
+    delivery: Delivery,
     signed_in: bool,
     outcome_json: &str,
     office_js_url: &str,
 ) -> Response {
     let (title, text) = if signed_in {
         (
-            lang.pick_text("Signed in", "Oturum açıldı"),
-            lang.pick_text(
+            pick(lang, "Signed in", "Oturum açıldı"),
+            pick(
+                lang,
                 "You are signed in to Davet. This window closes by itself; if it does not, close it.",
                 "Davet'te oturumunuz açıldı. Bu pencere kendiliğinden kapanır; kapanmazsa kapatın.",
             ),
         )
     } else {
         (
-            lang.pick_text("Sign-in failed", "Oturum açılamadı"),
-            lang.pick_text(
+            pick(lang, "Sign-in failed", "Oturum açılamadı"),
+            pick(
+                lang,
                 "Davet could not sign you in. Close this window and try again from the pane.",
                 "Davet oturumunuzu açamadı. Bu pencereyi kapatıp bölmeden yeniden deneyin.",
             ),
         )
     };
-    let office = if mode == SignInMode::Dialog {
-        format!("<script src=\"{}\"></script>", escape(office_js_url))
-    } else {
-        String::new()
-    };
-    // `</` cannot appear in JSON we make except inside strings; escape it so the data block
-    // cannot end early.
+    // A script element's text is not HTML-decoded, so the JSON goes in as it is; `</` cannot
+    // appear in JSON we make except inside strings, where `<\/` means the same.
     let data = outcome_json.replace("</", "<\\/");
-    let mode = match mode {
-        SignInMode::Dialog => "dialog",
-        SignInMode::Popup | SignInMode::Consent => "popup",
+    let (mode, head) = match delivery {
+        Delivery::Dialog => (
+            "dialog",
+            html! {
+                script src=(office_js_url) {}
+                script src="/pages/sign-in-complete.js" defer {}
+            },
+        ),
+        Delivery::Popup => (
+            "popup",
+            html! { script src="/pages/sign-in-complete.js" defer {} },
+        ),
     };
     page(
         lang,
         title,
-        &format!("{office}<script src=\"/pages/sign-in-complete.js\" defer></script>"),
-        &format!(" data-mode=\"{mode}\""),
-        &format!(
-            "<h1>{}</h1><p>{}</p><script type=\"application/json\" id=\"davet-outcome\">{data}</script>",
-            escape(title),
-            escape(text)
-        ),
+        head,
+        Some(mode),
+        html! {
+            h1 { (title) }
+            p { (text) }
+            script type="application/json" id="davet-outcome" { (PreEscaped(data)) }
+        },
     )
 }
 
 /// What came of an admin's consent.
 pub fn consent_outcome(lang: Lang, granted: Result<&str, &str>) -> Response {
     let (title, body) = match granted {
-        Ok(tenant) => (
-            lang.pick_text("Consent granted", "Onay verildi"),
-            format!(
-                "<p>{} <code>{}</code>.</p><p><a href=\"/admin/permissions?lang={}\">{}</a></p>",
-                lang.pick_text(
-                    "Davet may now work for the people of your organisation, tenant",
-                    "Davet artık kuruluşunuzun kişileri için çalışabilir; kiracı",
-                ),
-                escape(tenant),
-                lang.code(),
-                lang.pick_text(
-                    "Which feature uses which permission",
-                    "Hangi özellik hangi izni kullanır"
-                ),
-            ),
-        ),
+        Ok(tenant) => {
+            let title = pick(lang, "Consent granted", "Onay verildi");
+            (
+                title,
+                html! {
+                    p {
+                        (pick(lang,
+                            "Davet may now work for the people of your organisation, tenant",
+                            "Davet artık kuruluşunuzun kişileri için çalışabilir; kiracı"))
+                        " " code { (tenant) } "."
+                    }
+                    p {
+                        a href={ "/admin/permissions?lang=" (lang.tag()) } {
+                            (pick(lang, "Which feature uses which permission", "Hangi özellik hangi izni kullanır"))
+                        }
+                    }
+                },
+            )
+        }
         Err(why) => (
-            lang.pick_text("Consent not granted", "Onay verilmedi"),
-            format!(
-                "<p>{}</p><p><code>{}</code></p><p><a href=\"/admin/consent\">{}</a></p>",
-                lang.pick_text(
-                    "The permissions were not granted, so Davet cannot sign anyone in yet.",
-                    "İzinler verilmedi; Davet henüz kimsenin oturumunu açamaz.",
-                ),
-                escape(why),
-                lang.pick_text("Try again", "Yeniden deneyin"),
-            ),
+            pick(lang, "Consent not granted", "Onay verilmedi"),
+            html! {
+                p {
+                    (pick(lang,
+                        "The permissions were not granted, so Davet cannot sign anyone in yet.",
+                        "İzinler verilmedi; Davet henüz kimsenin oturumunu açamaz."))
+                }
+                p { code { (why) } }
+                p { a href="/admin/consent" { (pick(lang, "Try again", "Yeniden deneyin")) } }
+            },
         ),
     };
-    page(
-        lang,
-        title,
-        "",
-        "",
-        &format!("<h1>{}</h1>{body}", escape(title)),
-    )
+    page(lang, title, html! {}, None, html! { h1 { (title) } (body) })
 }
 
 /// One Graph permission: what it reaches and which feature of Davet uses it.
@@ -246,40 +230,45 @@ const PERMISSIONS: &[Permission] = &[
 
 /// The permissions page: which feature needs which permission.
 pub fn permissions(lang: Lang) -> Response {
-    let pick = |pair: (&'static str, &'static str)| lang.pick_text(pair.0, pair.1);
-    let rows: String = PERMISSIONS
-        .iter()
-        .map(|p| {
-            format!(
-                "<tr><th scope=\"row\"><code>{}</code></th><td>{}</td><td>{}</td></tr>",
-                p.name,
-                escape(pick(p.reaches)),
-                escape(pick(p.used_for))
-            )
-        })
-        .collect();
-    let title = lang.pick_text(
+    let title = pick(
+        lang,
         "What Davet asks of Microsoft 365, and why",
         "Davet Microsoft 365'ten ne ister, neden",
     );
-    let other = match lang {
-        Lang::En => "<a href=\"?lang=tr\" hreflang=\"tr\">Türkçe</a>",
-        Lang::Tr => "<a href=\"?lang=en\" hreflang=\"en\">English</a>",
+    let body = html! {
+        nav {
+            @match lang {
+                Lang::En => a href="?lang=tr" hreflang="tr" { "Türkçe" },
+                Lang::Tr => a href="?lang=en" hreflang="en" { "English" },
+            }
+        }
+        h1 { (title) }
+        p {
+            (pick(lang,
+                "Davet acts only for the person signed in (delegated permissions) and asks for these seven, each used by a feature. Group and contact membership is computed per request and never stored.",
+                "Davet yalnızca oturum açan kişi adına çalışır (temsilci izinleri) ve her biri bir özellikçe kullanılan bu yedi izni ister. Grup ve kişi üyelikleri her istekte hesaplanır, hiçbir zaman saklanmaz."))
+        }
+        table {
+            thead {
+                tr {
+                    th { (pick(lang, "Permission", "İzin")) }
+                    th { (pick(lang, "What it reaches", "Neye erişir")) }
+                    th { (pick(lang, "What Davet uses it for", "Davet ne için kullanır")) }
+                }
+            }
+            tbody {
+                @for p in PERMISSIONS {
+                    tr {
+                        th scope="row" { code { (p.name) } }
+                        td { (pick(lang, p.reaches.0, p.reaches.1)) }
+                        td { (pick(lang, p.used_for.0, p.used_for.1)) }
+                    }
+                }
+            }
+        }
+        p { a href="/admin/consent" { (pick(lang, "Grant consent for your organisation", "Kuruluşunuz için onay verin")) } }
     };
-    let body = format!(
-        "<nav>{other}</nav><h1>{}</h1><p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table>\
-         <p><a href=\"/admin/consent\">{}</a></p>",
-        escape(title),
-        escape(lang.pick_text(
-            "Davet acts only for the person signed in (delegated permissions) and asks for these seven, each used by a feature. Group and contact membership is computed per request and never stored.",
-            "Davet yalnızca oturum açan kişi adına çalışır (temsilci izinleri) ve her biri bir özellikçe kullanılan bu yedi izni ister. Grup ve kişi üyelikleri her istekte hesaplanır, hiçbir zaman saklanmaz.",
-        )),
-        lang.pick_text("Permission", "İzin"),
-        lang.pick_text("What it reaches", "Neye erişir"),
-        lang.pick_text("What Davet uses it for", "Davet ne için kullanır"),
-        lang.pick_text("Grant consent for your organisation", "Kuruluşunuz için onay verin"),
-    );
-    page(lang, title, "", "", &body)
+    page(lang, title, html! {}, None, body)
 }
 
 #[cfg(test)]
@@ -290,9 +279,24 @@ mod tests {
     fn language_comes_from_the_query_then_the_browser() {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT_LANGUAGE, "tr-TR,tr;q=0.9,en;q=0.8".parse().unwrap());
-        assert_eq!(Lang::pick(None, &headers), Lang::Tr);
-        assert_eq!(Lang::pick(Some("en"), &headers), Lang::En);
-        assert_eq!(Lang::pick(None, &HeaderMap::new()), Lang::En);
+        assert_eq!(pick_lang(None, &headers), Lang::Tr);
+        assert_eq!(pick_lang(Some("en"), &headers), Lang::En);
+        assert_eq!(pick_lang(Some("xx"), &headers), Lang::Tr);
+        assert_eq!(pick_lang(None, &HeaderMap::new()), Lang::En);
+    }
+
+    #[tokio::test]
+    async fn what_a_page_shows_is_escaped() {
+        let page = consent_outcome(Lang::En, Err("<script>alert(1)</script>"));
+        let body = axum::body::to_bytes(page.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let html = String::from_utf8(body.to_vec()).unwrap();
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(!html.contains("<script>alert"), "{html}");
     }
 
     #[test]

@@ -14,8 +14,6 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use url::Url;
 
-use crate::pages::escape;
-
 /// Where the pane's page names the Office.js URL; `cargo xtask pane` writes it.
 pub const OFFICE_JS_PLACEHOLDER: &str = "__OFFICE_JS_URL__";
 /// Where it names the app's client id and its API scope, for nested app authentication.
@@ -59,9 +57,9 @@ impl Pane {
         Ok(Self {
             dir: dir.to_owned(),
             page: template
-                .replace(OFFICE_JS_PLACEHOLDER, &escape(page.office_js_url))
-                .replace(CLIENT_ID_PLACEHOLDER, &escape(page.client_id))
-                .replace(API_SCOPE_PLACEHOLDER, &escape(&page.api_scope)),
+                .replace(OFFICE_JS_PLACEHOLDER, &escaped(page.office_js_url))
+                .replace(CLIENT_ID_PLACEHOLDER, &escaped(page.client_id))
+                .replace(API_SCOPE_PLACEHOLDER, &escaped(&page.api_scope)),
         })
     }
 
@@ -86,6 +84,11 @@ impl Pane {
             )
             .nest("/pane", assets)
     }
+}
+
+/// A value as HTML text (the placeholders sit in attributes and text alike).
+fn escaped(value: &str) -> String {
+    maud::html! { (value) }.into_string()
 }
 
 /// Strict security headers for every answer. The content security policy allows scripts from

@@ -83,8 +83,8 @@ fn demo_prints_one_line_per_service_and_serves_the_compose_window() {
 
 #[test]
 fn generate_key_then_rotate_key_reseals_what_the_old_key_sealed() {
-    use davet::config::Secret;
     use davet::domain::user::{DirectoryId, UserKey};
+    use davet::secret::Secret;
     use davet::vault::{Claim, KeyRing, TokenVault, VaultKey};
 
     let new_key = |_: ()| {

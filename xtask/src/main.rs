@@ -82,7 +82,16 @@ fn demo(extra: &[String]) -> Result {
     let dist = pane::build(&root)?;
     step("starting the demo (Ctrl-C stops it)");
     run(cargo()
-        .args(["run", "--quiet", "--package", "davet", "--", "demo"])
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "davet",
+            "--features",
+            "demo",
+            "--",
+            "demo",
+        ])
         .args(extra.iter().filter(|a| *a != "--"))
         .env("DAVET_PANE_DIR", dist))
 }
@@ -116,6 +125,8 @@ fn test() -> Result {
         "-D",
         "warnings",
     ]))?;
+
+    admin_build_has_no_emulator()?;
 
     step("manifest: validate manifest.xml against the Office schemas");
     install::apt(&[("xmllint", "libxml2-utils")])?;
@@ -169,6 +180,37 @@ fn test() -> Result {
         .env("DAVET_TEST_POSTGRES_URL", postgres.url())
         .env("DAVET_MANIFEST_SCHEMA", schema(&root)?));
     everything.and(on_postgres)
+}
+
+/// The build an admin deploys (`cargo build --release -p davet`, no features) must not carry
+/// the emulated Microsoft services: an "anyone can sign in" page has no place in production.
+fn admin_build_has_no_emulator() -> Result {
+    step("admin build: `davet` without the demo feature depends on no emulator");
+    let tree = |features: &[&str]| -> Result<String> {
+        let output = cargo()
+            .args(["tree", "--package", "davet", "--edges", "normal,build", "--prefix", "none"])
+            .args(features)
+            .current_dir(root())
+            .output()
+            .map_err(|e| format!("cannot run cargo tree: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "cargo tree failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    let carries = |tree: &str| tree.lines().any(|l| l.starts_with("davet-emulator "));
+    if carries(&tree(&[])?) {
+        return Err("the admin's build of davet depends on davet-emulator".into());
+    }
+    // The check itself could pass on a typo: the demo build must show the emulator.
+    if !carries(&tree(&["--features", "demo"])?) {
+        return Err("cargo tree shows no davet-emulator even with the demo feature".into());
+    }
+    eprintln!("the admin's build carries no emulator; the demo build does");
+    Ok(())
 }
 
 /// The Office manifest schema shipped in `../shared/spec`.

@@ -2,25 +2,20 @@
 //! Office dialog or a popup), sessions, and Graph access on the signed-in person's behalf.
 //!
 //! - [`Auth`] holds what sign-in needs and is shared by the handlers.
-//! - [`SignedIn`] is the extractor every personal endpoint takes: a live session, or 401.
 //! - [`sign_in`]: the code flow's state, sealed so that any replica can finish what another began.
-//! - [`tokens`]: Graph access tokens in memory, refresh tokens in the vault.
+//! - Access tokens on a person's behalf are [`crate::tokens`]' job; the extractor that finds a
+//!   request's session is `crate::extract::SignedIn`.
 
 pub mod sign_in;
-pub mod tokens;
 
-use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
-use axum::http::request::Parts;
 use url::Url;
 
 use crate::domain::user::SignedInUser;
-use crate::error::AppError;
 use crate::identity::{Caller, IdentityClient, TokenSet, TokenValidator};
-use crate::startup::AppState;
-use crate::vault::{KeyRing, SessionLimits, SessionToken, TokenVault};
-pub use tokens::{AccessError, DelegatedTokens};
+use crate::tokens::{AccessError, DelegatedTokens};
+use crate::vault::{KeyRing, SessionLimits, TokenVault};
 
 #[derive(Debug, Clone)]
 pub struct Auth {
@@ -41,7 +36,7 @@ impl Auth {
         &self,
         caller: Caller,
         tokens: TokenSet,
-    ) -> Result<davet_api::Session, AppError> {
+    ) -> Result<davet_api::Session, AccessError> {
         self.tokens.signed_in(&caller.key, tokens).await?;
         let user = SignedInUser {
             key: caller.key,
@@ -60,10 +55,10 @@ impl Auth {
         })
     }
 
-    /// A redirect URI of ours, e.g. `auth/callback`.
+    /// A redirect URI of ours, e.g. `/auth/callback`: under the public URL, its path included.
     pub fn our_url(&self, path: &str) -> String {
         self.public_url
-            .join(path)
+            .join(path.trim_start_matches('/'))
             .map(String::from)
             .unwrap_or_default()
     }
@@ -74,28 +69,4 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-}
-
-/// A request made within a live session: who, and the session's token (to end it).
-#[derive(Debug)]
-pub struct SignedIn {
-    pub user: SignedInUser,
-    pub session: SessionToken,
-}
-
-impl FromRequestParts<AppState> for SignedIn {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let session = bearer(&parts.headers)
-            .and_then(SessionToken::parse)
-            .ok_or(AppError::SignInRequired("no session token"))?;
-        let user = state
-            .auth
-            .vault
-            .session(&session, state.auth.limits)
-            .await?
-            .ok_or(AppError::SignInRequired("the session ended"))?;
-        Ok(Self { user, session })
-    }
 }

@@ -18,11 +18,19 @@ const STATE_PURPOSE: &[u8] = b"davet sign-in state";
 /// How the pane opened the sign-in page, and so how the outcome reaches it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum SignInMode {
+pub enum Delivery {
     /// An Office dialog (`displayDialogAsync`): the page answers with `messageParent`.
     Dialog,
     /// A browser popup: the page answers with `postMessage` to its opener, our origin only.
     Popup,
+}
+
+/// What a code flow was started for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignInMode {
+    /// A person signing in to the pane.
+    Pane(Delivery),
     /// An admin's consent: the page shows the outcome.
     Consent,
 }
@@ -85,11 +93,11 @@ mod tests {
     #[test]
     fn a_state_opens_only_with_our_key_and_untouched() {
         let keys = keys();
-        let sealed = SignInState::new(SignInMode::Popup, "v".into()).seal(&keys);
+        let sealed = SignInState::new(SignInMode::Pane(Delivery::Popup), "v".into()).seal(&keys);
         let opened = SignInState::open(&sealed, &keys).unwrap();
         assert_eq!(
             (opened.mode, opened.verifier.as_str()),
-            (SignInMode::Popup, "v")
+            (SignInMode::Pane(Delivery::Popup), "v")
         );
         assert!(SignInState::open(&sealed, &self::keys()).is_none());
         let mut tampered = sealed.clone().into_bytes();
@@ -102,7 +110,7 @@ mod tests {
     #[test]
     fn an_expired_state_is_refused() {
         let keys = keys();
-        let mut state = SignInState::new(SignInMode::Dialog, "v".into());
+        let mut state = SignInState::new(SignInMode::Pane(Delivery::Dialog), "v".into());
         state.expires = now() - 1;
         assert!(SignInState::open(&state.seal(&keys), &keys).is_none());
     }

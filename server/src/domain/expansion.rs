@@ -6,12 +6,117 @@
 
 use std::collections::{HashMap, HashSet};
 
-use davet_api::{GroupAddress, Invitee, RecipientVerdict, Skipped};
+use davet_api::{GroupAddress, Invitee, RecipientVerdict, Selection, Skipped};
 
 use super::email::EmailAddress;
+use super::user::{ContactFolderId, DirectoryId};
 
 /// Outlook's recipient limit per invitation by default (classic Outlook caps the field at 500).
 pub const DEFAULT_RECIPIENT_LIMIT: u32 = 500;
+
+/// Most picks one expansion takes.
+pub const MAX_PICKS: usize = 50;
+
+/// What the organiser picked, parsed: at least one, at most [`MAX_PICKS`].
+#[derive(Debug, Clone)]
+pub struct Picks(Vec<Pick>);
+
+#[derive(Debug, Clone)]
+pub enum Pick {
+    Group {
+        id: DirectoryId,
+        name: String,
+        mail: Option<EmailAddress>,
+    },
+    ContactFolder {
+        id: ContactFolderId,
+        name: String,
+    },
+    Person {
+        email: EmailAddress,
+        name: String,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PicksError {
+    #[error("pick someone to invite")]
+    Empty,
+    #[error("at most {0} picks at once")]
+    TooMany(usize),
+    #[error(transparent)]
+    DirectoryId(#[from] super::user::NotADirectoryId),
+    #[error(transparent)]
+    ContactFolderId(#[from] super::user::NotAContactFolderId),
+    #[error(transparent)]
+    Email(#[from] super::email::NotAnEmailAddress),
+}
+
+impl Picks {
+    pub fn parse(selection: Vec<Selection>) -> Result<Self, PicksError> {
+        if selection.is_empty() {
+            return Err(PicksError::Empty);
+        }
+        if selection.len() > MAX_PICKS {
+            return Err(PicksError::TooMany(MAX_PICKS));
+        }
+        selection
+            .into_iter()
+            .map(|pick| {
+                Ok(match pick {
+                    Selection::Group {
+                        id,
+                        display_name,
+                        mail,
+                    } => Pick::Group {
+                        id: DirectoryId::parse(&id)?,
+                        name: display_name,
+                        mail: mail.as_deref().map(EmailAddress::parse).transpose()?,
+                    },
+                    Selection::ContactFolder { id, display_name } => Pick::ContactFolder {
+                        id: ContactFolderId::parse(&id)?,
+                        name: display_name,
+                    },
+                    Selection::Person {
+                        email,
+                        display_name,
+                    } => Pick::Person {
+                        email: EmailAddress::parse(&email)?,
+                        name: display_name,
+                    },
+                })
+            })
+            .collect::<Result<_, PicksError>>()
+            .map(Self)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Pick> {
+        self.0.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, index: usize) -> Option<&Pick> {
+        self.0.get(index)
+    }
+}
+
+impl Pick {
+    /// The name the organiser picked it by.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Group { name, .. }
+            | Self::ContactFolder { name, .. }
+            | Self::Person { name, .. } => name,
+        }
+    }
+}
 
 /// A directory member as the expansion needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! Davet's own types. Parsed once at the edge; valid by construction after that.
 
+pub mod contacts;
 pub mod email;
 pub mod expansion;
 pub mod people;

@@ -59,6 +59,42 @@ impl From<DirectoryPerson> for davet_api::Person {
     }
 }
 
+/// The people card: a person, where they sit, how to call them, whom they report to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonCard {
+    pub person: DirectoryPerson,
+    pub office: Option<String>,
+    pub phones: Vec<String>,
+    /// Their manager, the manager's manager, … nearest first.
+    pub managers: Vec<Manager>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manager {
+    pub id: String,
+    pub display_name: String,
+    pub job_title: Option<String>,
+}
+
+impl From<PersonCard> for davet_api::PersonCard {
+    fn from(card: PersonCard) -> Self {
+        Self {
+            person: card.person.into(),
+            office: card.office,
+            phones: card.phones,
+            managers: card
+                .managers
+                .into_iter()
+                .map(|m| davet_api::Manager {
+                    id: m.id,
+                    display_name: m.display_name,
+                    job_title: m.job_title,
+                })
+                .collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,6 +38,29 @@ impl fmt::Display for DirectoryId {
     }
 }
 
+/// A personal contact folder's id: Outlook's opaque text. It goes into a Graph path, so it may
+/// not carry `/`, `?` or `#`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ContactFolderId(String);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("a contact folder id is opaque text without `/`, `?` or `#`")]
+pub struct NotAContactFolderId;
+
+impl ContactFolderId {
+    pub fn parse(text: &str) -> Result<Self, NotAContactFolderId> {
+        if text.is_empty() || text.len() > 512 || text.contains(['/', '?', '#']) {
+            Err(NotAContactFolderId)
+        } else {
+            Ok(Self(text.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A person: their tenant (`tid`) and their object id there (`oid`). Everything the vault keeps
 /// is filed under this pair, so two tenants never meet.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -83,5 +106,18 @@ mod tests {
         ] {
             assert!(DirectoryId::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn contact_folder_ids_stay_inside_their_path_segment() {
+        assert!(ContactFolderId::parse("AAMkAGI2TG93AAA=").is_ok());
+        for bad in ["", "a/b", "a?b", "a#b"] {
+            assert_eq!(
+                ContactFolderId::parse(bad),
+                Err(NotAContactFolderId),
+                "{bad}"
+            );
+        }
+        assert!(ContactFolderId::parse(&"x".repeat(513)).is_err());
     }
 }

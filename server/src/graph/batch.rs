@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
-use super::{GraphClient, GraphError, retry_after_value, to_error};
+use super::{GraphClient, GraphError, to_error};
+use crate::upstream::{Resend, retry_after_value};
 
 /// Graph's limit of requests in one batch.
 pub const MAX_BATCH: usize = 20;
@@ -91,7 +92,7 @@ impl GraphClient {
         let body = serde_json::json!({ "requests": requests });
         let url: Url = self.url("$batch")?;
         let (_, bytes) = self
-            .send_retrying(|http, token| http.post(url.clone()).bearer_auth(token).json(&body))
+            .send(Resend::Safe, |http| http.post(url.clone()).json(&body))
             .await?;
         let mut answers: Answers = serde_json::from_slice(&bytes)
             .map_err(|e| GraphError::Unavailable(format!("unreadable batch: {e}")))?;

@@ -2,9 +2,13 @@
 
 use serde::Deserialize;
 
-use super::{GraphClient, GraphError};
+use futures_util::future::BoxFuture;
+
+use super::{GraphClient, GraphError, segment};
+use crate::domain::contacts::{Contact as DomainContact, ContactFolder};
 use crate::domain::email::EmailAddress;
 use crate::domain::expansion::{Member, SkipReason};
+use crate::domain::user::ContactFolderId;
 
 /// A contact folder holds at most this many contacts worth inviting at once.
 const FOLDER_LIMIT: usize = 10_000;
@@ -29,14 +33,10 @@ impl GraphClient {
     /// contact's first address.
     pub async fn contact_folder_members(
         &self,
-        folder: Option<&str>,
+        folder: Option<&ContactFolderId>,
     ) -> Result<Vec<Member>, GraphError> {
         let path = match folder {
-            Some(folder) => {
-                let encoded: String =
-                    url::form_urlencoded::byte_serialize(folder.as_bytes()).collect();
-                format!("me/contactFolders/{encoded}/contacts")
-            }
+            Some(folder) => format!("me/contactFolders/{}/contacts", segment(folder.as_str())),
             None => "me/contacts".to_owned(),
         };
         let mut url = self.url(&path)?;
@@ -47,9 +47,11 @@ impl GraphClient {
             self.collect(url, FOLDER_LIMIT, false)
                 .await
                 .map_err(|e| match e {
-                    GraphError::NotFound(_) => {
-                        GraphError::NotFound(folder.unwrap_or("contacts").to_owned())
-                    }
+                    GraphError::NotFound(_) => GraphError::NotFound(
+                        folder
+                            .map_or("contacts", ContactFolderId::as_str)
+                            .to_owned(),
+                    ),
                     other => other,
                 })?;
         Ok(contacts.into_iter().map(Contact::into_member).collect())
@@ -95,28 +97,20 @@ const FOLDER_DEPTH: usize = 5;
 
 impl GraphClient {
     /// The person's contact folders, as a tree.
-    pub async fn contact_folders(&self) -> Result<Vec<davet_api::ContactFolder>, GraphError> {
+    pub async fn contact_folders(&self) -> Result<Vec<ContactFolder>, GraphError> {
         self.folders_under(None, 0).await
     }
 
+    /// Recursive, so boxed.
     fn folders_under(
         &self,
-        parent: Option<String>,
+        parent: Option<ContactFolderId>,
         depth: usize,
-    ) -> std::pin::Pin<
-        Box<
-            dyn std::future::Future<Output = Result<Vec<davet_api::ContactFolder>, GraphError>>
-                + Send
-                + '_,
-        >,
-    > {
+    ) -> BoxFuture<'_, Result<Vec<ContactFolder>, GraphError>> {
         Box::pin(async move {
             let path = match &parent {
                 None => "me/contactFolders".to_owned(),
-                Some(id) => {
-                    let id: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
-                    format!("me/contactFolders/{id}/childFolders")
-                }
+                Some(id) => format!("me/contactFolders/{}/childFolders", segment(id.as_str())),
             };
             let mut url = self.url(&path)?;
             url.query_pairs_mut()
@@ -125,15 +119,18 @@ impl GraphClient {
             let found: Vec<Folder> = self.collect(url, 500, false).await?;
             let mut folders = Vec::with_capacity(found.len());
             for folder in found {
+                // A folder whose id could not name it in a path cannot be read or invited.
+                let Ok(id) = ContactFolderId::parse(&folder.id) else {
+                    continue;
+                };
                 let children = if depth + 1 < FOLDER_DEPTH {
-                    self.folders_under(Some(folder.id.clone()), depth + 1)
-                        .await?
+                    self.folders_under(Some(id.clone()), depth + 1).await?
                 } else {
                     Vec::new()
                 };
-                folders.push(davet_api::ContactFolder {
+                folders.push(ContactFolder {
                     display_name: folder.display_name.unwrap_or_else(|| folder.id.clone()),
-                    id: folder.id,
+                    id,
                     children,
                 });
             }
@@ -144,8 +141,8 @@ impl GraphClient {
     /// The person's contacts with an address, in a folder or the default one.
     pub async fn contacts(
         &self,
-        folder: Option<&str>,
-    ) -> Result<Vec<davet_api::Contact>, GraphError> {
+        folder: Option<&ContactFolderId>,
+    ) -> Result<Vec<DomainContact>, GraphError> {
         let members = self.contact_folder_members(folder).await?;
         Ok(members
             .into_iter()
@@ -155,10 +152,10 @@ impl GraphClient {
                     email,
                     display_name,
                     ..
-                } => Some(davet_api::Contact {
+                } => Some(DomainContact {
                     id,
                     display_name,
-                    email: email.as_str().to_owned(),
+                    email,
                 }),
                 _ => None,
             })

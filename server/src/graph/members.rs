@@ -7,14 +7,15 @@
 //! request beyond the minimum number of pages. `$count=true` on the first page tells a group's
 //! size before its people are read, so a group too large to invite is not read further.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::Deserialize;
 
 use super::batch::{Answer, MAX_BATCH};
-use super::{GraphClient, GraphError, MAX_RETRY_AFTER};
+use super::{GraphClient, GraphError, RETRY};
 use crate::domain::email::EmailAddress;
 use crate::domain::expansion::{Member, SkipReason};
+use crate::domain::user::DirectoryId;
 
 /// Batches in flight at once: enough to keep every group's chain moving, few enough to stay
 /// well inside the directory's per-app limits.
@@ -78,6 +79,16 @@ struct Page {
     count: Option<u32>,
 }
 
+/// Why reading the members stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum MembersError {
+    /// A group asked for is not in the directory (deleted meanwhile): by its position.
+    #[error("group {group} is not in the directory")]
+    Gone { group: usize },
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+}
+
 /// What one page of one group brought.
 #[derive(Debug)]
 pub struct GroupPage {
@@ -103,17 +114,17 @@ struct Pending {
 impl GraphClient {
     /// Reads the transitive members of `groups` (ids), calling `on_page` for each page as it
     /// arrives; answers the pages read. A group that does not exist fails the whole read with
-    /// `NotFound(id)`. `read_on(group, total)` is asked when a group's first page tells its
+    /// [`MembersError::Gone`]. `read_on(group, total)` is asked when a group's first page tells its
     /// size: `false` reads no more of it (too large to invite person by person).
     ///
     /// A batch goes out as soon as links are known: the follow-ups a batch brings are sent
     /// before its people are looked at, so reading the people overlaps the next round trip.
     pub async fn transitive_members(
         &self,
-        groups: &[String],
+        groups: &[DirectoryId],
         read_on: impl Fn(usize, u32) -> bool,
         mut on_page: impl FnMut(GroupPage),
-    ) -> Result<u32, GraphError> {
+    ) -> Result<u32, MembersError> {
         let now = Instant::now();
         let mut queue: Vec<Pending> = groups
             .iter()
@@ -122,7 +133,7 @@ impl GraphClient {
                 group,
                 url: format!(
                     "groups/{}/transitiveMembers?$select={SELECT}&$top={PAGE_SIZE}&$count=true",
-                    urlencode(id)
+                    id.as_str()
                 ),
                 attempt: 1,
                 not_before: now,
@@ -150,7 +161,7 @@ impl GraphClient {
             // Read every page first and queue its follow-up, so the next batch can leave now.
             let mut read = Vec::new();
             for (asked, answer) in chunk.into_iter().zip(answers?) {
-                match self.settle(asked, answer, groups)? {
+                match self.settle(asked, answer)? {
                     Settled::Page(group, mut page, chain) => {
                         if let Some(total) = page.count {
                             totals[group] = Some(total);
@@ -237,12 +248,7 @@ impl GraphClient {
         }
     }
 
-    fn settle(
-        &self,
-        asked: Pending,
-        answer: Answer,
-        groups: &[String],
-    ) -> Result<Settled, GraphError> {
+    fn settle(&self, asked: Pending, answer: Answer) -> Result<Settled, MembersError> {
         match answer.status {
             200 => {
                 let body = answer.body.as_ref().map_or("null", |b| b.get());
@@ -250,12 +256,11 @@ impl GraphClient {
                     .map_err(|e| GraphError::Unavailable(format!("unreadable page: {e}")))?;
                 Ok(Settled::Page(asked.group, page, asked.chain))
             }
-            404 => Err(GraphError::NotFound(groups[asked.group].clone())),
+            404 => Err(MembersError::Gone { group: asked.group }),
             429 | 503 | 504 if asked.attempt < ITEM_ATTEMPTS => {
-                let wait = answer.retry_after().unwrap_or(Duration::from_secs(1));
-                if wait > MAX_RETRY_AFTER {
-                    return Err(GraphError::Throttled);
-                }
+                let Some(wait) = RETRY.item_wait(answer.retry_after()) else {
+                    return Err(GraphError::Throttled.into());
+                };
                 tracing::warn!(
                     wait_ms = wait.as_millis() as u64,
                     "a batch item is throttled; retrying it"
@@ -266,7 +271,7 @@ impl GraphClient {
                     ..asked
                 }))
             }
-            _ => Err(answer.error()),
+            _ => Err(answer.error().into()),
         }
     }
 }
@@ -277,10 +282,6 @@ enum Settled {
     /// A page of group `.0`, whose chain (pages left, this one included) was `.2`.
     Page(usize, Page, Option<u32>),
     Retry(Pending),
-}
-
-fn urlencode(id: &str) -> String {
-    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
 #[cfg(test)]

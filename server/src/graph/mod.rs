@@ -14,27 +14,23 @@ mod members;
 
 pub use groups::DirectoryGroup;
 
-pub use members::GroupPage;
+pub use members::{GroupPage, MembersError};
 mod users;
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::auth::{AccessError, DelegatedTokens};
-use crate::config::Settings;
 use crate::domain::user::UserKey;
+use crate::secret::Secret;
+use crate::tokens::{AccessError, DelegatedTokens};
+use crate::upstream::{Credential, Failure, Resend, RetryPolicy, http_client};
 
 /// Longest we wait for one Graph answer.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
-/// Attempts per request, the first included.
-const MAX_ATTEMPTS: u32 = 4;
-/// A `Retry-After` longer than this is not worth holding the organiser's request for.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum GraphError {
@@ -61,6 +57,11 @@ impl From<AccessError> for GraphError {
             other => Self::AccessDenied(other.to_string()),
         }
     }
+}
+
+/// Text as one path segment of a Graph URL (ids are opaque: percent-encode whatever they hold).
+fn segment(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// Graph's error envelope: `{"error":{"code","message","innerError":{…}}}`.
@@ -92,8 +93,8 @@ pub struct GraphService {
 }
 
 impl GraphService {
-    pub fn new(settings: &Settings, tokens: DelegatedTokens) -> Result<Self, reqwest::Error> {
-        let mut root = settings.graph_url.clone();
+    /// `root` is Graph's service root, e.g. `https://graph.microsoft.com/v1.0`.
+    pub fn new(mut root: Url, tokens: DelegatedTokens) -> Result<Self, reqwest::Error> {
         if !root.path().ends_with('/') {
             root.set_path(&format!("{}/", root.path()));
         }
@@ -109,21 +110,12 @@ impl GraphService {
         GraphClient {
             http: self.http.clone(),
             root: self.root.clone(),
-            tokens: self.tokens.clone(),
-            user: user.clone(),
+            acting: Acting {
+                tokens: self.tokens.clone(),
+                user: user.clone(),
+            },
         }
     }
-}
-
-/// The server's HTTP client for Microsoft's services: timeouts, `TCP_NODELAY` (design §5), and
-/// our name in `User-Agent`.
-pub fn http_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
-    reqwest::Client::builder()
-        .timeout(timeout)
-        .connect_timeout(Duration::from_secs(5))
-        .tcp_nodelay(true)
-        .user_agent(concat!("davet/", env!("CARGO_PKG_VERSION")))
-        .build()
 }
 
 /// Graph, as one signed-in person.
@@ -131,8 +123,7 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error>
 pub struct GraphClient {
     http: reqwest::Client,
     root: Url,
-    tokens: DelegatedTokens,
-    user: UserKey,
+    acting: Acting,
 }
 
 impl GraphClient {
@@ -191,8 +182,8 @@ impl GraphClient {
         url: Url,
         eventual: bool,
     ) -> Result<(Option<String>, bytes::Bytes), GraphError> {
-        self.send_retrying(|http, token| {
-            let request = http.get(url.clone()).bearer_auth(token);
+        self.send(Resend::Safe, |http| {
+            let request = http.get(url.clone());
             if eventual {
                 request.header("ConsistencyLevel", "eventual")
             } else {
@@ -202,96 +193,45 @@ impl GraphClient {
         .await
     }
 
-    /// Sends a request (made afresh, with a current token, for every attempt) until it
-    /// succeeds or fails for good: `Retry-After` honoured exactly, backoff with jitter for
-    /// server errors and broken connections, a refused token renewed once. Only for requests
-    /// that are safe to send again (GETs, and `$batch`es of GETs). Answers the content type and
-    /// the whole body.
-    async fn send_retrying(
+    /// Sends a request through the one retry loop ([`crate::upstream`]) as this person, and
+    /// turns a failure into Graph's terms. Answers the content type and the whole body.
+    async fn send(
         &self,
-        request: impl Fn(&reqwest::Client, &str) -> reqwest::RequestBuilder,
+        resend: Resend,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     ) -> Result<(Option<String>, bytes::Bytes), GraphError> {
-        let mut attempt = 1;
-        loop {
-            let token = self.tokens.access_token(&self.user).await?;
-            let outcome = request(&self.http, token.expose()).send().await;
-            let wait = match outcome {
-                Ok(response) if response.status().is_success() => {
-                    let content_type = response
-                        .headers()
-                        .get(reqwest::header::CONTENT_TYPE)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
-                    match response.bytes().await {
-                        Ok(body) => return Ok((content_type, body)),
-                        // The connection broke mid-answer; the request is safe to send again.
-                        Err(e) if attempt < MAX_ATTEMPTS => {
-                            tracing::debug!(error = %e, "Graph answer cut off");
-                            backoff(attempt)
-                        }
-                        Err(e) => return Err(GraphError::Unavailable(e.to_string())),
-                    }
-                }
-                Ok(response) => {
-                    let status = response.status();
-                    let retry_after = retry_after(response.headers());
-                    let error = to_error(status, response.text().await.unwrap_or_default());
-                    if status == StatusCode::UNAUTHORIZED {
-                        self.tokens.forget_access(&self.user).await;
-                    }
-                    match retryable(status, retry_after, attempt) {
-                        Some(wait) => wait,
-                        None => return Err(error),
-                    }
-                }
-                // Transport failures (refused, reset, timed out, cut off): send again.
-                Err(e) if attempt < MAX_ATTEMPTS && !e.is_builder() => backoff(attempt),
-                Err(e) => return Err(GraphError::Unavailable(e.without_url().to_string())),
-            };
-            tracing::warn!(
-                attempt,
-                wait_ms = wait.as_millis() as u64,
-                "retrying a Graph request"
-            );
-            tokio::time::sleep(wait).await;
-            attempt += 1;
-        }
+        let answer = RETRY
+            .send(&self.http, &self.acting, resend, build)
+            .await
+            .map_err(|failure| match failure {
+                Failure::Credential(e) => GraphError::from(e),
+                Failure::Status { status, body, .. } => to_error(status, body),
+                Failure::Transport(why) => GraphError::Unavailable(why),
+            })?;
+        Ok((answer.content_type, answer.body))
     }
 }
 
-/// How long to wait before the next attempt, or `None` when the failure is final.
-fn retryable(status: StatusCode, retry_after: Option<Duration>, attempt: u32) -> Option<Duration> {
-    if attempt >= MAX_ATTEMPTS {
-        return None;
+/// Graph's retry policy: the shared one.
+const RETRY: RetryPolicy = RetryPolicy::STANDARD;
+
+/// Graph's tokens for one person.
+#[derive(Debug, Clone)]
+struct Acting {
+    tokens: DelegatedTokens,
+    user: UserKey,
+}
+
+impl Credential for Acting {
+    type Error = AccessError;
+
+    async fn token(&self) -> Result<Secret, AccessError> {
+        self.tokens.access_token(&self.user).await
     }
-    match status {
-        StatusCode::TOO_MANY_REQUESTS
-        | StatusCode::SERVICE_UNAVAILABLE
-        | StatusCode::GATEWAY_TIMEOUT => match retry_after {
-            Some(wait) if wait > MAX_RETRY_AFTER => None,
-            Some(wait) => Some(wait),
-            None => Some(backoff(attempt)),
-        },
-        StatusCode::INTERNAL_SERVER_ERROR | StatusCode::BAD_GATEWAY => Some(backoff(attempt)),
-        // A token that expired between issue and use: fetch a new one once.
-        StatusCode::UNAUTHORIZED if attempt == 1 => Some(Duration::ZERO),
-        _ => None,
+
+    async fn refused(&self) {
+        self.tokens.forget_access(&self.user).await;
     }
-}
-
-/// Exponential backoff with jitter: 200 ms, 400 ms, 800 ms … plus up to half again.
-fn backoff(attempt: u32) -> Duration {
-    let base = 200u64 << attempt.saturating_sub(1).min(6);
-    Duration::from_millis(base + rand::random_range(0..=base / 2))
-}
-
-/// `Retry-After` in seconds (Graph's form). An HTTP date is not used by Graph.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    retry_after_value(headers.get(RETRY_AFTER)?.to_str().ok()?)
-}
-
-fn retry_after_value(text: &str) -> Option<Duration> {
-    text.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 fn to_error(status: StatusCode, body: String) -> GraphError {
@@ -311,33 +251,6 @@ fn to_error(status: StatusCode, body: String) -> GraphError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_after_is_honoured_exactly_and_long_waits_give_up() {
-        let five = Some(Duration::from_secs(5));
-        assert_eq!(retryable(StatusCode::TOO_MANY_REQUESTS, five, 1), five);
-        assert_eq!(
-            retryable(
-                StatusCode::TOO_MANY_REQUESTS,
-                Some(Duration::from_secs(120)),
-                1
-            ),
-            None
-        );
-        assert_eq!(
-            retryable(StatusCode::TOO_MANY_REQUESTS, five, MAX_ATTEMPTS),
-            None
-        );
-        assert_eq!(retryable(StatusCode::BAD_REQUEST, five, 1), None);
-    }
-
-    #[test]
-    fn backoff_grows_and_stays_bounded() {
-        let first = backoff(1);
-        assert!(first >= Duration::from_millis(200) && first <= Duration::from_millis(300));
-        assert!(backoff(3) >= Duration::from_millis(800));
-        assert!(backoff(50) <= Duration::from_millis(12_800 + 6_400));
-    }
 
     #[test]
     fn graph_envelopes_become_domain_errors() {

@@ -3,7 +3,8 @@
 use serde::Deserialize;
 
 use super::{GraphClient, GraphError};
-use crate::domain::people::{DirectoryPerson, PeopleQuery};
+use crate::domain::people::{DirectoryPerson, Manager, PeopleQuery, PersonCard};
+use crate::domain::user::DirectoryId;
 
 /// How many people one type-ahead answer lists.
 pub const TYPE_AHEAD_SIZE: usize = 25;
@@ -103,10 +104,7 @@ pub struct Photo {
 
 impl GraphClient {
     /// The people card: profile, phones, office, and the manager chain (up to three levels).
-    pub async fn person_card(
-        &self,
-        id: &crate::domain::user::DirectoryId,
-    ) -> Result<davet_api::PersonCard, GraphError> {
+    pub async fn person_card(&self, id: &DirectoryId) -> Result<PersonCard, GraphError> {
         let mut url = self.url(&format!("users/{id}"))?;
         url.query_pairs_mut().append_pair(
             "$select",
@@ -126,7 +124,7 @@ impl GraphClient {
             match self.get::<GraphManager>(url, false).await {
                 Ok(manager) => {
                     of = manager.id.clone();
-                    managers.push(davet_api::Manager {
+                    managers.push(Manager {
                         display_name: manager.display_name.unwrap_or_else(|| manager.id.clone()),
                         id: manager.id,
                         job_title: manager.job_title,
@@ -143,8 +141,8 @@ impl GraphClient {
             .chain(profile.mobile_phone)
             .filter(|p| !p.trim().is_empty())
             .collect();
-        Ok(davet_api::PersonCard {
-            person: person.into(),
+        Ok(PersonCard {
+            person,
             office: profile.office_location.filter(|o| !o.is_empty()),
             phones,
             managers,
@@ -152,10 +150,7 @@ impl GraphClient {
     }
 
     /// A person's photo, or `None` when they have none.
-    pub async fn photo(
-        &self,
-        id: &crate::domain::user::DirectoryId,
-    ) -> Result<Option<Photo>, GraphError> {
+    pub async fn photo(&self, id: &DirectoryId) -> Result<Option<Photo>, GraphError> {
         let url = self.url(&format!("users/{id}/photo/$value"))?;
         match self.get_bytes(url).await {
             Ok((content_type, bytes)) => Ok(Some(Photo {

@@ -11,8 +11,8 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::config::Secret;
 use crate::domain::user::DirectoryId;
+use crate::secret::Secret;
 
 /// What the server asks Graph for on a person's behalf: everything the admin consented to
 /// (design §1), and a refresh token.

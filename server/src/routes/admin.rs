@@ -1,21 +1,21 @@
 //! Admin pages: consent for the organisation, and which feature uses which permission.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{Redirect, Response};
 use serde::Deserialize;
 
+use crate::auth::Auth;
 use crate::auth::sign_in::{SignInMode, SignInState};
 use crate::error::AppError;
-use crate::pages::{self, Lang};
-use crate::startup::AppState;
+use crate::extract::Query;
+use crate::pages;
 
 /// Where the admin-consent page sends the admin back; register it in Entra ID.
-pub const CONSENT_DONE_PATH: &str = "admin/consent/done";
+pub const CONSENT_DONE_PATH: &str = "/admin/consent/done";
 
 /// `GET /admin/consent`: off to the identity platform's admin-consent page.
-pub async fn consent(State(state): State<AppState>) -> Result<Redirect, AppError> {
-    let auth = &state.auth;
+pub async fn consent(State(auth): State<Auth>) -> Result<Redirect, AppError> {
     let sealed = SignInState::new(SignInMode::Consent, String::new()).seal(&auth.keys);
     let url = auth
         .identity
@@ -35,15 +35,15 @@ pub struct ConsentDone {
 
 /// `GET /admin/consent/done`: what the admin decided.
 pub async fn consent_done(
-    State(state): State<AppState>,
+    State(auth): State<Auth>,
     headers: HeaderMap,
     Query(done): Query<ConsentDone>,
 ) -> Response {
-    let lang = Lang::pick(done.lang.as_deref(), &headers);
+    let lang = pages::pick_lang(done.lang.as_deref(), &headers);
     let ours = done
         .state
         .as_deref()
-        .and_then(|s| SignInState::open(s, &state.auth.keys))
+        .and_then(|s| SignInState::open(s, &auth.keys))
         .is_some_and(|s| s.mode == SignInMode::Consent);
     let outcome = match (&done.admin_consent, &done.tenant, &done.error) {
         _ if !ours => Err("this consent was not started here, or it expired"),
@@ -67,5 +67,5 @@ pub struct LangParam {
 
 /// `GET /admin/permissions`.
 pub async fn permissions(headers: HeaderMap, Query(q): Query<LangParam>) -> Response {
-    pages::permissions(Lang::pick(q.lang.as_deref(), &headers))
+    pages::permissions(pages::pick_lang(q.lang.as_deref(), &headers))
 }

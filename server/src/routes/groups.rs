@@ -1,41 +1,28 @@
 //! `GET /api/groups?q=` and `GET /api/groups/mine`: groups with their kind and people count.
 
-use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use davet_api::{GroupList, GroupSummary};
-use serde::Deserialize;
 
-use crate::auth::SignedIn;
-use crate::domain::people::PeopleQuery;
 use crate::error::AppError;
-use crate::graph::{DirectoryGroup, GraphClient};
-use crate::startup::AppState;
-
-#[derive(Debug, Deserialize)]
-pub struct Params {
-    q: Option<String>,
-}
+use crate::extract::{Json, SignedIn};
+use crate::graph::{DirectoryGroup, GraphClient, GraphService};
+use crate::routes::SearchText;
 
 pub async fn search(
-    State(state): State<AppState>,
+    State(graph): State<GraphService>,
     signed_in: SignedIn,
-    params: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
+    SearchText(query): SearchText,
 ) -> Result<Json<GroupList>, AppError> {
-    let Query(params) = params.map_err(|e| AppError::InvalidRequest(e.body_text()))?;
-    let raw = params
-        .q
-        .ok_or_else(|| AppError::InvalidRequest("the query parameter `q` is required".into()))?;
-    let query = PeopleQuery::parse(&raw)?;
-    let graph = state.graph.acting_for(&signed_in.user.key);
+    let graph = graph.acting_for(&signed_in.user.key);
     let groups = graph.search_groups(&query).await?;
     summarise(&graph, groups).await
 }
 
 pub async fn mine(
-    State(state): State<AppState>,
+    State(graph): State<GraphService>,
     signed_in: SignedIn,
 ) -> Result<Json<GroupList>, AppError> {
-    let graph = state.graph.acting_for(&signed_in.user.key);
+    let graph = graph.acting_for(&signed_in.user.key);
     let groups = graph.my_groups().await?;
     summarise(&graph, groups).await
 }

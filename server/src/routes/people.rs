@@ -1,34 +1,23 @@
 //! People: `GET /api/people?q=` (directory type-ahead), `GET /api/people/{id}` (the people
 //! card) and `GET /api/people/{id}/photo`.
 
-use axum::Json;
-use axum::extract::{Query, State};
-use davet_api::PeopleSearch;
-use serde::Deserialize;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use davet_api::{PeopleSearch, PersonCard};
 
-use crate::auth::SignedIn;
-use crate::domain::people::PeopleQuery;
 use crate::domain::user::DirectoryId;
 use crate::error::AppError;
-use crate::startup::AppState;
-
-#[derive(Debug, Deserialize)]
-pub struct Params {
-    q: Option<String>,
-}
+use crate::extract::{Json, Path, SignedIn};
+use crate::graph::{GraphError, GraphService};
+use crate::routes::SearchText;
 
 pub async fn search(
-    State(state): State<AppState>,
+    State(graph): State<GraphService>,
     signed_in: SignedIn,
-    params: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
+    SearchText(query): SearchText,
 ) -> Result<Json<PeopleSearch>, AppError> {
-    let Query(params) = params.map_err(|e| AppError::InvalidRequest(e.body_text()))?;
-    let raw = params
-        .q
-        .ok_or_else(|| AppError::InvalidRequest("the query parameter `q` is required".into()))?;
-    let query = PeopleQuery::parse(&raw)?;
-    let people = state
-        .graph
+    let people = graph
         .acting_for(&signed_in.user.key)
         .search_people(&query)
         .await?;
@@ -41,40 +30,34 @@ pub async fn search(
 
 /// `GET /api/people/{id}`: the people card.
 pub async fn card(
-    State(state): State<AppState>,
+    State(graph): State<GraphService>,
     signed_in: SignedIn,
-    axum::extract::Path(id): axum::extract::Path<String>,
-) -> Result<Json<davet_api::PersonCard>, AppError> {
-    let id = DirectoryId::parse(&id).map_err(|e| AppError::InvalidRequest(e.to_string()))?;
-    let card = state
-        .graph
+    Path(id): Path<String>,
+) -> Result<Json<PersonCard>, AppError> {
+    let id = DirectoryId::parse(&id)?;
+    let card = graph
         .acting_for(&signed_in.user.key)
         .person_card(&id)
         .await?;
-    Ok(Json(card))
+    Ok(Json(card.into()))
 }
 
 /// `GET /api/people/{id}/photo`: the picture, cached by the browser for an hour (it is
 /// personal: private, never in shared caches); 404 `not_found` when there is none, and the
 /// pane shows initials.
 pub async fn photo(
-    State(state): State<AppState>,
+    State(graph): State<GraphService>,
     signed_in: SignedIn,
-    axum::extract::Path(id): axum::extract::Path<String>,
-) -> Result<axum::response::Response, AppError> {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    let id = DirectoryId::parse(&id).map_err(|e| AppError::InvalidRequest(e.to_string()))?;
-    let photo = state
-        .graph
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = DirectoryId::parse(&id)?;
+    let photo = graph
         .acting_for(&signed_in.user.key)
         .photo(&id)
         .await?
-        .ok_or_else(|| crate::graph::GraphError::NotFound(format!("a photo of {id}")))?;
+        .ok_or_else(|| GraphError::NotFound(format!("a photo of {id}")))?;
     if !photo.content_type.starts_with("image/") {
-        return Err(AppError::Graph(crate::graph::GraphError::Unavailable(
-            "a photo that is not an image".into(),
-        )));
+        return Err(GraphError::Unavailable("a photo that is not an image".into()).into());
     }
     Ok((
         [

@@ -1,29 +1,27 @@
 //! `/api/session`: sign in with a token for Davet's API (nested app authentication), see who is
 //! signed in, sign out.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use davet_api::{Session, SessionUser};
 
-use crate::auth::{SignedIn, bearer};
+use crate::auth::{Auth, bearer};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::extract::{Json, SignedIn};
 
 /// `POST`: the pane's API token is validated in full, exchanged on-behalf-of for Graph tokens
 /// (with a refresh token for the vault), and traded for a session.
 pub async fn create(
-    State(state): State<AppState>,
+    State(auth): State<Auth>,
     headers: HeaderMap,
 ) -> Result<(StatusCode, Json<Session>), AppError> {
     let token = bearer(&headers).ok_or(AppError::SignInRequired("no token for Davet's API"))?;
-    let caller = state.auth.validator.api_token(token).await?;
-    let tokens = state
-        .auth
+    let caller = auth.validator.api_token(token).await?;
+    let tokens = auth
         .identity
         .on_behalf_of(&caller.key.tenant, token)
         .await?;
-    let session = state.auth.open_session(caller, tokens).await?;
+    let session = auth.open_session(caller, tokens).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
@@ -37,12 +35,9 @@ pub async fn show(signed_in: SignedIn) -> Json<SessionUser> {
 
 /// `DELETE`: sign-out. The person's refresh token and every session of theirs are forgotten:
 /// without the token no session of theirs could reach Graph anyway.
-pub async fn delete(
-    State(state): State<AppState>,
-    signed_in: SignedIn,
-) -> Result<StatusCode, AppError> {
-    state.auth.vault.end_session(&signed_in.session).await?;
-    state.auth.tokens.sign_out(&signed_in.user.key).await?;
+pub async fn delete(State(auth): State<Auth>, signed_in: SignedIn) -> Result<StatusCode, AppError> {
+    auth.vault.end_session(&signed_in.session).await?;
+    auth.tokens.sign_out(&signed_in.user.key).await?;
     tracing::info!(tenant = %signed_in.user.key.tenant, "signed out");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::{TokenVault, VaultError, ms, now_ms};
-use crate::config::Secret;
 use crate::domain::user::{DirectoryId, SignedInUser, UserKey};
+use crate::secret::Secret;
 
 /// Seen this recently, a session's last-seen time is not written again (one write a minute,
 /// not one per keystroke of the type-ahead).

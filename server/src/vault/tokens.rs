@@ -7,8 +7,8 @@ use sqlx::Row;
 
 use super::cipher::Sealed;
 use super::{TokenVault, VaultError, ms, now_ms};
-use crate::config::Secret;
 use crate::domain::user::{UserKey, owner_bytes};
+use crate::secret::Secret;
 
 /// A refresh token as stored, with the version a refresh must still find to replace it.
 #[derive(Debug)]

@@ -6,9 +6,10 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 
+use davet::app::AppState;
 use davet::config::Settings;
 use davet::demo::emulated_settings;
-use davet::startup::{AppState, Application};
+use davet::startup::Application;
 use davet_emulator::{RunningEmulator, TenantSpec};
 use url::Url;
 

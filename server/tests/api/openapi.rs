@@ -50,8 +50,25 @@ async fn the_openapi_description_covers_every_operation_and_resolves() {
             .unwrap_or_else(|| panic!("{reference} is not a component"));
         assert!(schemas.get(name).is_some(), "{reference} does not resolve");
     }
-    // Every operation described is served: the server does not answer 404 or 405 to it.
-    for (method, path) in davet::openapi::described() {
+    // Every operation described is served: the server does not answer 404 or 405 to it. (The
+    // router and the document come from one registration, so nothing served goes undescribed.)
+    let paths = document["paths"].as_object().expect("paths");
+    let described: Vec<(String, String)> = paths
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .expect("operations")
+                .keys()
+                .map(move |method| (method.clone(), path.clone()))
+        })
+        .collect();
+    assert_eq!(
+        described.len(),
+        davet::router::api().operations().len(),
+        "every registered operation is in the document"
+    );
+    for (method, path) in &described {
+        let (method, path) = (method.as_str(), path.as_str());
         let url = app
             .url
             .join(

@@ -122,7 +122,7 @@ async fn graph_out_of_reach_is_a_clear_bad_gateway() {
 async fn a_refused_client_secret_is_reported_as_an_admin_problem_without_the_secret() {
     let app = spawn_app().await;
     let mut misconfigured = app.settings.clone();
-    misconfigured.identity.client_secret = davet::config::Secret::new("wrong-secret");
+    misconfigured.identity.client_secret = davet::secret::Secret::new("wrong-secret");
     let (replica, _) = start_replica(&misconfigured).await;
     let response = app
         .post_session_to(&replica, &app.emulator.api_token(app.member(1)))

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use davet::config::Secret;
 use davet::domain::user::{DirectoryId, UserKey};
+use davet::secret::Secret;
 use davet::vault::{Claim, KeyRing, TokenVault, VaultError, VaultKey};
 
 use crate::helpers::{TestDatabase, spawn_app};

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
-use crate::config::Secret;
 use crate::domain::user::UserKey;
 use crate::identity::{IdentityClient, IdentityError, TokenSet};
+use crate::secret::Secret;
 use crate::vault::{Claim, TokenVault, VaultError};
 
 /// Renew this long before expiry, so a token never expires in flight.

@@ -1,0 +1,132 @@
+//! Group expansion: what the organiser picked, and the people it invites.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ApiError;
+
+/// Path of the group expansion: `POST` a [`ExpandRequest`]; the answer is NDJSON, one
+/// [`ExpandEvent`] a line, ending with `done` or `failed`.
+pub const EXPAND_PATH: &str = "/api/expand";
+/// The media type of the expansion's answer.
+pub const NDJSON: &str = "application/x-ndjson";
+
+/// What the organiser picked to invite.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ExpandRequest {
+    pub selection: Vec<Selection>,
+}
+
+/// One pick: a group (expanded transitively), a contact folder, or one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Selection {
+    #[serde(rename_all = "camelCase")]
+    Group {
+        id: String,
+        display_name: String,
+        /// The group's own address, when it has one: the proposal when it is too large.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mail: Option<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    ContactFolder { id: String, display_name: String },
+    #[serde(rename_all = "camelCase")]
+    Person { email: String, display_name: String },
+}
+
+/// A person to invite, once, however many picks brought them in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Invitee {
+    pub email: String,
+    pub display_name: String,
+    /// A guest (B2B) account of the organisation. Left out when false, as `external` is: an
+    /// expansion lists thousands of people.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub guest: bool,
+    /// Outside the organisation: an external contact, or a personal contact's address.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub external: bool,
+    /// The picks that brought them in, by their position in the selection, in pick order
+    /// (positions rather than names: an expansion lists thousands of people).
+    pub via: Vec<u32>,
+}
+
+fn is_false(flag: &bool) -> bool {
+    !flag
+}
+
+/// Members left out, by reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Skipped {
+    pub no_mailbox: u32,
+    pub disabled: u32,
+    pub device: u32,
+    pub service_principal: u32,
+    /// The organiser themself (they are the meeting's organiser, not an attendee).
+    pub organiser: u32,
+}
+
+/// Whether the people fit in one invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum RecipientVerdict {
+    #[serde(rename_all = "camelCase")]
+    Fits { count: u32, limit: u32 },
+    /// Too many: invite these groups by their own address instead of their people.
+    #[serde(rename_all = "camelCase")]
+    TooMany {
+        count: u32,
+        limit: u32,
+        invite_group_addresses: Vec<GroupAddress>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct GroupAddress {
+    pub id: String,
+    pub display_name: String,
+    pub mail: String,
+    /// Its people, transitively (as the directory counts them).
+    pub members: u32,
+}
+
+/// The expansion's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Expansion {
+    pub people: Vec<Invitee>,
+    pub skipped: Skipped,
+    pub verdict: RecipientVerdict,
+}
+
+/// One line of the expansion's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum ExpandEvent {
+    /// Work so far: picks finished of all picks, directory pages read, distinct people found.
+    #[serde(rename_all = "camelCase")]
+    Progress {
+        picks_done: u32,
+        picks: u32,
+        pages: u32,
+        people: u32,
+    },
+    Done {
+        expansion: Expansion,
+    },
+    Failed {
+        error: ApiError,
+    },
+}

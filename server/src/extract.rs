@@ -1,0 +1,80 @@
+//! Extractors: what a handler takes from a request, parsed, or an [`AppError`] that says what
+//! is wrong. Handlers never map a rejection themselves.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRef, FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+
+use crate::auth::{Auth, bearer};
+use crate::domain::user::SignedInUser;
+use crate::error::{AppError, Invalid};
+use crate::vault::SessionToken;
+
+/// A request made within a live session: who, and the session's token (to end it). Without
+/// one: 401 `sign_in_required`.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub user: SignedInUser,
+    pub session: SessionToken,
+}
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    Auth: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let auth = Auth::from_ref(state);
+        let session = bearer(&parts.headers)
+            .and_then(SessionToken::parse)
+            .ok_or(AppError::SignInRequired("no session token"))?;
+        let user = auth
+            .vault
+            .session(&session, auth.limits)
+            .await?
+            .ok_or(AppError::SignInRequired("the session ended"))?;
+        Ok(Self { user, session })
+    }
+}
+
+/// The query string, or 400 `invalid_request` naming what is wrong.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct Query<T>(pub T);
+
+/// A path parameter, or 400 `invalid_request`.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct Path<T>(pub T);
+
+/// A JSON body, or 400 `invalid_request`; as an answer, JSON.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::Invalid(Invalid::Malformed(rejection.body_text()))
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::Invalid(Invalid::Malformed(rejection.body_text()))
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        Self::Invalid(Invalid::Malformed(rejection.body_text()))
+    }
+}

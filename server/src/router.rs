@@ -1,0 +1,244 @@
+//! Every route of the server, registered once. An API operation is registered with its
+//! description ([`Operation`]), so the router and `/api/openapi.json` come from one list.
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{MethodRouter, delete, get, post};
+use davet_api as api;
+
+use crate::app::AppState;
+use crate::config::Settings;
+use crate::manifest;
+use crate::openapi::{self, Answer, Method, Operation, json, ndjson};
+use crate::pane::{PageSettings, Pane, PaneMissing};
+use crate::routes;
+
+/// The API: its routes and, for each, its description.
+pub struct Api {
+    router: Router<AppState>,
+    operations: Vec<Operation>,
+}
+
+impl Api {
+    fn new() -> Self {
+        Self {
+            router: Router::new(),
+            operations: Vec::new(),
+        }
+    }
+
+    fn add<H, T>(mut self, operation: Operation, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let method: MethodRouter<AppState> = match operation.method {
+            Method::Get => get(handler),
+            Method::Post => post(handler),
+            Method::Delete => delete(handler),
+        };
+        self.router = self.router.route(operation.path, method);
+        self.operations.push(operation);
+        self
+    }
+
+    /// What the API serves, as `(method, path)`.
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
+    }
+}
+
+/// The API's operations, in the order the description lists them.
+pub fn api() -> Api {
+    use routes::{contacts, expand, groups, people, session};
+    Api::new()
+        .add(
+            Operation::post(
+                api::SESSION_PATH,
+                "Trade a token for Davet's API (nested app authentication, as Bearer) for a session",
+                json::<api::Session>(201),
+            )
+            .with_api_token(),
+            session::create,
+        )
+        .add(
+            Operation::get(
+                api::SESSION_PATH,
+                "Who the session belongs to",
+                json::<api::SessionUser>(200),
+            ),
+            session::show,
+        )
+        .add(
+            Operation::delete(
+                api::SESSION_PATH,
+                "Sign out: end every session of the person and forget their tokens",
+                Answer::Empty(204),
+            ),
+            session::delete,
+        )
+        .add(
+            Operation::get(
+                api::PEOPLE_SEARCH_PATH,
+                "Directory type-ahead",
+                json::<api::PeopleSearch>(200),
+            )
+            .params(&["q"]),
+            people::search,
+        )
+        .add(
+            Operation::get(
+                api::PERSON_CARD_PATH,
+                "The people card: profile, phones, office, three levels of managers",
+                json::<api::PersonCard>(200),
+            )
+            .params(&["id"]),
+            people::card,
+        )
+        .add(
+            Operation::get(
+                api::PERSON_PHOTO_PATH,
+                "The person's photo; 404 when there is none",
+                Answer::Image,
+            )
+            .params(&["id"]),
+            people::photo,
+        )
+        .add(
+            Operation::get(
+                api::GROUPS_PATH,
+                "Groups by name or address, with kind and people count",
+                json::<api::GroupList>(200),
+            )
+            .params(&["q"]),
+            groups::search,
+        )
+        .add(
+            Operation::get(
+                api::MY_GROUPS_PATH,
+                "The organiser's own groups, nesting included",
+                json::<api::GroupList>(200),
+            ),
+            groups::mine,
+        )
+        .add(
+            Operation::get(
+                api::CONTACT_FOLDERS_PATH,
+                "The organiser's contact folders, as a tree",
+                json::<api::ContactFolders>(200),
+            ),
+            contacts::folders,
+        )
+        .add(
+            Operation::get(
+                api::CONTACTS_PATH,
+                "The organiser's contacts with an address, in a folder (or the default), matching `q`",
+                json::<api::ContactList>(200),
+            ),
+            contacts::list,
+        )
+        .add(
+            Operation::post(
+                api::EXPAND_PATH,
+                "The distinct people a selection invites, streamed as NDJSON progress then the outcome",
+                ndjson::<api::ExpandEvent>(),
+            )
+            .body::<api::ExpandRequest>(),
+            expand::expand,
+        )
+}
+
+/// The whole server but its security headers (the caller adds those last, over everything).
+pub fn router(settings: &Settings, state: AppState) -> Result<Router, PaneMissing> {
+    let Api { router, operations } = api();
+    let manifest_xml = manifest::render(&settings.public_url);
+    let pane = Pane::load(
+        &settings.pane_dir,
+        &PageSettings {
+            office_js_url: &settings.office_js_url,
+            client_id: &settings.identity.client_id,
+            api_scope: format!("{}/{}", settings.app_id_uri, crate::identity::API_SCOPE),
+        },
+    )?;
+    // Made once: it describes the binary, not the request.
+    let openapi = openapi::document(&operations);
+    Ok(router
+        .route(
+            "/api/openapi.json",
+            get(move || async move { axum::Json(openapi) }),
+        )
+        .route(api::SIGN_IN_START_PATH, get(routes::sign_in::start))
+        .route(
+            routes::sign_in::CALLBACK_PATH,
+            get(routes::sign_in::callback),
+        )
+        .route("/admin/consent", get(routes::admin::consent))
+        .route(
+            routes::admin::CONSENT_DONE_PATH,
+            get(routes::admin::consent_done),
+        )
+        .route("/admin/permissions", get(routes::admin::permissions))
+        .route(
+            "/pages/pages.css",
+            asset(CSS, include_str!("../static/pages/pages.css")),
+        )
+        .route(
+            "/pages/sign-in-complete.js",
+            asset(JS, include_str!("../static/pages/sign-in-complete.js")),
+        )
+        .route(
+            "/manifest.xml",
+            get(move || async move {
+                (
+                    [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+                    manifest_xml,
+                )
+            }),
+        )
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/assets/{file}", get(icon))
+        .merge(pane.router())
+        .with_state(state))
+}
+
+pub const JS: &str = "text/javascript; charset=utf-8";
+pub const CSS: &str = "text/css; charset=utf-8";
+pub const HTML: &str = "text/html; charset=utf-8";
+
+/// A file compiled into the binary, revalidated on every load (it changes with the binary).
+pub fn asset<S: Clone + Send + Sync + 'static>(
+    content_type: &'static str,
+    body: &'static str,
+) -> MethodRouter<S> {
+    get(move || async move {
+        (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            body,
+        )
+    })
+}
+
+/// The manifest's icons, compiled in.
+async fn icon(axum::extract::Path(file): axum::extract::Path<String>) -> axum::response::Response {
+    let bytes: &'static [u8] = match file.as_str() {
+        "icon-16.png" => include_bytes!("../../assets/icon-16.png"),
+        "icon-32.png" => include_bytes!("../../assets/icon-32.png"),
+        "icon-64.png" => include_bytes!("../../assets/icon-64.png"),
+        "icon-80.png" => include_bytes!("../../assets/icon-80.png"),
+        "icon-128.png" => include_bytes!("../../assets/icon-128.png"),
+        _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
