@@ -9,9 +9,38 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use crate::graph::GraphError;
+/// Marks a request the service sends itself (`/me` resolved to `/users/{id}`): it was counted,
+/// throttled and logged as it arrived.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Internal;
+
+/// Marks an item of a `$batch`: it is answered inside the service, so it pays no network
+/// latency of its own (the batch paid it once); faults, throttling and the log still apply.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BatchItem;
+
+/// What the controls refuse a request with, in the service's own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// 429: over the rate limit (the controls add `Retry-After`).
+    Throttled,
+    /// 503: briefly unavailable (the controls add `Retry-After`).
+    Unavailable,
+    /// 404: the object was deleted meanwhile.
+    Gone,
+    /// 429: too many requests under way at once for one resource.
+    TooManyAtOnce,
+}
+
+/// How one service words the controls' refusals, and what its limits are kept per beside the
+/// caller (Outlook: the mailbox). Each emulated service has one; the controls are the same code.
+#[derive(Debug, Clone, Copy)]
+pub struct Dialect {
+    pub refusal: fn(Refusal) -> Response,
+    pub resource: fn(&str) -> Option<&str>,
+}
 
 /// What can go wrong with one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,19 +118,6 @@ impl Drop for MailboxSlot {
         if let Some(running) = self.controls.state().in_flight.get_mut(&self.key) {
             *running = running.saturating_sub(1);
         }
-    }
-}
-
-/// The mailbox an Outlook resource path belongs to (`/v1.0/users/{id}/events…`), if any.
-fn mailbox_of(path: &str) -> Option<&str> {
-    let mut segments = path.trim_start_matches("/v1.0/").split('/');
-    match (segments.next(), segments.next(), segments.next()) {
-        (
-            Some("users"),
-            Some(user),
-            Some("events" | "calendarView" | "calendar" | "contacts" | "contactFolders"),
-        ) => Some(user),
-        _ => None,
     }
 }
 
@@ -246,13 +262,14 @@ impl Controls {
     }
 }
 
-/// The middleware that applies the controls to every request of a service.
-pub async fn apply(State(controls): State<Controls>, request: Request, next: Next) -> Response {
-    if request
-        .extensions()
-        .get::<crate::graph::Internal>()
-        .is_some()
-    {
+/// The middleware that applies the controls to every request of a service:
+/// `middleware::from_fn_with_state((controls, dialect), controls::apply)`.
+pub async fn apply(
+    State((controls, dialect)): State<(Controls, Dialect)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.extensions().get::<Internal>().is_some() {
         return next.run(request).await;
     }
     let method = request.method().to_string();
@@ -268,8 +285,7 @@ pub async fn apply(State(controls): State<Controls>, request: Request, next: Nex
         .and_then(|v| v.to_str().ok())
         .unwrap_or("anonymous")
         .to_owned();
-    // Outlook resources are limited per app and mailbox; the directory per app.
-    let mailbox = mailbox_of(&path).map(str::to_owned);
+    let mailbox = (dialect.resource)(&path).map(str::to_owned);
     let key = match &mailbox {
         Some(mailbox) => format!("{caller}|{mailbox}"),
         None => caller,
@@ -277,54 +293,35 @@ pub async fn apply(State(controls): State<Controls>, request: Request, next: Nex
     // Limits are decided as the request arrives; the latency then passes while it holds its
     // mailbox slot, as a request in progress does. The answer is made meanwhile.
     let arrived = tokio::time::Instant::now();
-    let delay = if request
-        .extensions()
-        .get::<crate::graph::BatchItem>()
-        .is_some()
-    {
+    let delay = if request.extensions().get::<BatchItem>().is_some() {
         Duration::ZERO
     } else {
         controls.delay()
     };
     let response = match controls.take_fault(&target) {
-        Some(Fault::Throttle { retry_after_secs }) => too_many_requests(retry_after_secs),
-        Some(Fault::Unavailable { retry_after_secs }) => with_retry_after(
-            GraphError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "serviceNotAvailable",
-                "The service is temporarily unavailable.",
-            )
-            .into_response(),
-            retry_after_secs,
-        ),
+        Some(Fault::Throttle { retry_after_secs }) => {
+            with_retry_after((dialect.refusal)(Refusal::Throttled), retry_after_secs)
+        }
+        Some(Fault::Unavailable { retry_after_secs }) => {
+            with_retry_after((dialect.refusal)(Refusal::Unavailable), retry_after_secs)
+        }
         Some(Fault::Stall(stall)) => {
             tokio::time::sleep(stall).await;
             next.run(request).await
         }
-        Some(Fault::Gone) => GraphError::new(
-            StatusCode::NOT_FOUND,
-            "Request_ResourceNotFound",
-            "Resource does not exist or one of its queried reference-property objects are not present.",
-        )
-        .into_response(),
+        Some(Fault::Gone) => (dialect.refusal)(Refusal::Gone),
         Some(Fault::Drop) => dropped(),
         Some(Fault::DropAfterApplied) => {
             let _applied = next.run(request).await;
             dropped()
         }
         None => match controls.throttled(&key) {
-            Some(retry_after) => too_many_requests(retry_after),
+            Some(retry_after) => {
+                with_retry_after((dialect.refusal)(Refusal::Throttled), retry_after)
+            }
             None if mailbox.is_some() => match controls.enter_mailbox(&key) {
                 Ok(_slot) => answer_at(next, request, arrived + delay).await,
-                Err(()) => with_retry_after(
-                    GraphError::new(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        "ApplicationThrottled",
-                        "Application is over its MailboxConcurrency limit.",
-                    )
-                    .into_response(),
-                    1,
-                ),
+                Err(()) => with_retry_after((dialect.refusal)(Refusal::TooManyAtOnce), 1),
             },
             None => answer_at(next, request, arrived + delay).await,
         },
@@ -338,18 +335,6 @@ async fn answer_at(next: Next, request: Request, due: tokio::time::Instant) -> R
     let response = next.run(request).await;
     tokio::time::sleep_until(due).await;
     response
-}
-
-fn too_many_requests(retry_after_secs: u64) -> Response {
-    with_retry_after(
-        GraphError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "TooManyRequests",
-            "Too many requests have been sent. Retry after the time the Retry-After header gives.",
-        )
-        .into_response(),
-        retry_after_secs,
-    )
 }
 
 fn with_retry_after(mut response: Response, secs: u64) -> Response {

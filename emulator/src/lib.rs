@@ -17,6 +17,7 @@ pub mod graph;
 pub mod identity;
 mod tenancy;
 pub mod tenant;
+mod wire;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;

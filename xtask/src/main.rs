@@ -188,7 +188,15 @@ fn admin_build_has_no_emulator() -> Result {
     step("admin build: `davet` without the demo feature depends on no emulator");
     let tree = |features: &[&str]| -> Result<String> {
         let output = cargo()
-            .args(["tree", "--package", "davet", "--edges", "normal,build", "--prefix", "none"])
+            .args([
+                "tree",
+                "--package",
+                "davet",
+                "--edges",
+                "normal,build",
+                "--prefix",
+                "none",
+            ])
             .args(features)
             .current_dir(root())
             .output()

@@ -211,7 +211,7 @@ async fn run(
     let Ok(mut request) = request.body(body) else {
         return item_error(400, "BadRequest", "The request could not be formed.");
     };
-    request.extensions_mut().insert(super::BatchItem);
+    request.extensions_mut().insert(crate::controls::BatchItem);
     let response = send(service, request).await;
     let status = response.status();
     let mut headers = Map::new();

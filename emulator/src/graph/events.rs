@@ -21,8 +21,9 @@ use serde_json::{Map, Value, json};
 
 use super::collection::{self, EntityType};
 use super::odata::Query;
-use super::{Graph, GraphError, csdl, not_found, now_iso, zones};
+use super::{Graph, GraphError, csdl, not_found, zones};
 use crate::tenant::Tenant;
+use crate::wire::now_iso;
 
 /// Graph's limit on attendees of one event.
 pub const MAX_ATTENDEES: usize = 500;

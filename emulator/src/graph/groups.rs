@@ -12,6 +12,7 @@ use super::collection::{self, EntityType};
 use super::odata::{DEFAULT_PAGE, Query, eventual_consistency};
 use super::{Graph, GraphError, csdl, not_found};
 use crate::tenant::Member;
+use crate::wire::is_guid;
 
 pub const GROUP: EntityType = EntityType {
     properties: &[csdl::GROUP],
@@ -306,12 +307,4 @@ fn segment_error(segment: &str) -> GraphError {
         "BadRequest",
         format!("Resource not found for the segment '{segment}'."),
     )
-}
-
-fn is_guid(id: &str) -> bool {
-    id.len() == 36
-        && id.char_indices().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
-        })
 }

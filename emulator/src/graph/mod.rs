@@ -28,6 +28,8 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 use url::Url;
 
+use crate::controls::{self, Dialect, Internal, Refusal};
+use crate::wire::{now_iso, now_secs, request_id};
 use crate::{World, identity};
 
 /// Graph's JSON media type with OData minimal metadata, as the real service labels answers.
@@ -113,8 +115,8 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
         .fallback(unknown_segment)
         .layer(middleware::from_fn_with_state(graph.clone(), authenticate))
         .layer(middleware::from_fn_with_state(
-            controls,
-            crate::controls::apply,
+            (controls, DIALECT),
+            controls::apply,
         ))
         .layer(middleware::from_fn(stamp_request_ids))
         .with_state(graph.clone());
@@ -262,7 +264,7 @@ async fn authenticate(State(graph): State<Graph>, request: Request, next: Next) 
     if audience != identity::GRAPH_AUDIENCE && audience != identity::GRAPH_APP_ID {
         return unauthorized("Access token validation failure. Invalid audience.");
     }
-    let now = identity::now_secs();
+    let now = now_secs();
     let (nbf, exp) = (
         claims["nbf"].as_u64().unwrap_or(u64::MAX),
         claims["exp"].as_u64().unwrap_or(0),
@@ -299,15 +301,51 @@ async fn authenticate(State(graph): State<Graph>, request: Request, next: Next) 
 #[derive(Debug, Clone)]
 struct Caller(Value);
 
-/// Marks a request the service sends itself (`/me` resolved to `/users/{id}`): it was counted,
-/// throttled and logged as it arrived.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Internal;
+/// How Graph words what the controls answer, and what its limits are kept per.
+const DIALECT: Dialect = Dialect {
+    refusal,
+    resource: mailbox_of,
+};
 
-/// Marks an item of a `$batch`: it is answered inside the service, so it pays no network
-/// latency of its own (the batch paid it once); faults, throttling and the log still apply.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BatchItem;
+fn refusal(refusal: Refusal) -> Response {
+    let (status, code, message) = match refusal {
+        Refusal::Throttled => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+            "Too many requests have been sent. Retry after the time the Retry-After header gives.",
+        ),
+        Refusal::Unavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "serviceNotAvailable",
+            "The service is temporarily unavailable.",
+        ),
+        Refusal::Gone => (
+            StatusCode::NOT_FOUND,
+            "Request_ResourceNotFound",
+            "Resource does not exist or one of its queried reference-property objects are not present.",
+        ),
+        Refusal::TooManyAtOnce => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "ApplicationThrottled",
+            "Application is over its MailboxConcurrency limit.",
+        ),
+    };
+    GraphError::new(status, code, message).into_response()
+}
+
+/// The mailbox an Outlook resource path belongs to (`/v1.0/users/{id}/events…`), if any:
+/// Outlook resources are limited per app and mailbox, the directory per app.
+fn mailbox_of(path: &str) -> Option<&str> {
+    let mut segments = path.trim_start_matches("/v1.0/").split('/');
+    match (segments.next(), segments.next(), segments.next()) {
+        (
+            Some("users"),
+            Some(user),
+            Some("events" | "calendarView" | "calendar" | "contacts" | "contactFolders"),
+        ) => Some(user),
+        _ => None,
+    }
+}
 
 /// `/me…` is `/users/{signed-in user}…`, for delegated tokens only.
 async fn me(
@@ -416,35 +454,4 @@ fn unauthorized(message: &str) -> Response {
         ),
     );
     response
-}
-
-/// A fresh GUID-shaped request id.
-pub(crate) fn request_id() -> String {
-    crate::tenant::guid(rand::random(), rand::random())
-}
-
-/// Now as Graph writes `innerError.date`: `2026-11-29T22:41:07`.
-pub(crate) fn now_iso() -> String {
-    iso_datetime(crate::identity::now_secs())
-}
-
-/// `2026-11-29T22:41:07` for seconds since 1970 (UTC).
-pub(crate) fn iso_datetime(secs: u64) -> String {
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil-from-days (Howard Hinnant's algorithm), valid for every date after 1970.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        rem / 3_600,
-        rem % 3_600 / 60,
-        rem % 60
-    )
 }

@@ -258,7 +258,7 @@ impl World {
             "sub": format!("{}-{}", grant.client_id, user.id),
             "tid": self.tenant.id,
             "name": user.display_name,
-            "uti": crate::graph::request_id(),
+            "uti": crate::wire::request_id(),
         });
         let extra = if api {
             json!({

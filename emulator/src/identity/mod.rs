@@ -13,7 +13,7 @@ pub mod keys;
 mod token;
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -25,6 +25,7 @@ use serde_json::json;
 use url::Url;
 
 use crate::World;
+pub(crate) use crate::wire::now_secs;
 
 /// Lifetime of issued access tokens, as the real platform's default (60–90 minutes) rounds.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(3599);
@@ -42,13 +43,6 @@ pub const GRANTED_APP_ROLES: &[&str] = &[
     "Contacts.Read",
     "Calendars.ReadWrite",
 ];
-
-pub(crate) fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
-}
 
 impl World {
     /// An app-only access token for Graph carrying `roles`, as the token endpoint issues them.
@@ -69,7 +63,7 @@ impl World {
             "sub": tenant.app.service_principal_id,
             "roles": roles,
             "tid": tenant.id,
-            "uti": crate::graph::request_id(),
+            "uti": crate::wire::request_id(),
             "ver": "1.0",
         }))
     }
@@ -188,12 +182,12 @@ async fn jwks(State(identity): State<Identity>, Path(tenant): Path<String>) -> R
 }
 
 pub(crate) fn aad_error(status: StatusCode, error: &str, code: u32, description: &str) -> Response {
-    let trace_id = crate::graph::request_id();
+    let trace_id = crate::wire::request_id();
     let body = json!({
         "error": error,
-        "error_description": format!("AADSTS{code}: {description} Trace ID: {trace_id} Correlation ID: {trace_id} Timestamp: {}", crate::graph::now_iso()),
+        "error_description": format!("AADSTS{code}: {description} Trace ID: {trace_id} Correlation ID: {trace_id} Timestamp: {}", crate::wire::now_iso()),
         "error_codes": [code],
-        "timestamp": crate::graph::now_iso(),
+        "timestamp": crate::wire::now_iso(),
         "trace_id": trace_id,
         "correlation_id": trace_id,
     });

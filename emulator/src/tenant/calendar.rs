@@ -12,7 +12,7 @@ impl Tenant {
     pub fn existing_events(&self, owner: usize) -> Vec<Map<String, Value>> {
         let mut rng =
             SplitMix64(self.seed ^ (owner as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xE7E7);
-        let today = crate::identity::now_secs() / SECONDS_PER_DAY * SECONDS_PER_DAY;
+        let today = crate::wire::now_secs() / SECONDS_PER_DAY * SECONDS_PER_DAY;
         let person = &self.users[owner];
         let colleague = |rng: &mut SplitMix64| {
             let other = &self.users[rng.below(self.users.len())];
@@ -72,5 +72,5 @@ impl Tenant {
 
 /// `2026-12-01T09:00:00.0000000` for seconds since 1970, as Outlook writes event times.
 fn iso(secs: u64) -> String {
-    format!("{}.0000000", crate::graph::iso_datetime(secs))
+    format!("{}.0000000", crate::wire::iso_datetime(secs))
 }

@@ -215,20 +215,8 @@ impl SplitMix64 {
     }
 
     fn guid(&mut self) -> String {
-        guid(self.next(), self.next())
+        crate::wire::guid(self.next(), self.next())
     }
-}
-
-/// A version-4-shaped GUID from 128 bits, as directory object and request ids are.
-pub(crate) fn guid(a: u64, b: u64) -> String {
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0x0fff,
-        ((b >> 48) & 0x3fff) | 0x8000,
-        b & 0xffff_ffff_ffff
-    )
 }
 
 #[cfg(test)]
