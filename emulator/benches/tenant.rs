@@ -12,10 +12,7 @@ const SEARCHES: usize = 20;
 
 #[tokio::main]
 async fn main() {
-    let spec = TenantSpec {
-        seed: 1,
-        users: USERS,
-    };
+    let spec = TenantSpec::seeded(1, USERS);
     let started = Instant::now();
     let tenant = Tenant::generate(&spec);
     let generated = started.elapsed();

@@ -26,7 +26,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use url::Url;
 
-pub use tenant::{AppRegistration, Member, Tenant, TenantSpec};
+pub use tenant::{AppRegistration, Member, Named, Tenant, TenantSpec, User};
 
 /// Everything the emulated services share: the tenant and the tokens the identity platform
 /// issued, which Graph checks.

@@ -58,11 +58,8 @@ struct Stand {
 
 impl Stand {
     async fn start(users: usize) -> Result<Self, Failure> {
-        let emulator = RunningEmulator::start(TenantSpec {
-            seed: TenantSpec::DEMO.seed,
-            users,
-        })
-        .await?;
+        let emulator =
+            RunningEmulator::start(TenantSpec::seeded(TenantSpec::DEMO.seed, users)).await?;
         let dir = tempfile::tempdir()?;
         let mut settings = emulated_settings(
             &emulator,

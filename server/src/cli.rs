@@ -73,10 +73,7 @@ struct TenantArgs {
 #[cfg(feature = "demo")]
 impl TenantArgs {
     fn spec(&self) -> TenantSpec {
-        TenantSpec {
-            seed: self.seed,
-            users: self.users,
-        }
+        TenantSpec::seeded(self.seed, self.users)
     }
 }
 

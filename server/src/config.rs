@@ -65,6 +65,14 @@ pub enum ConfigError {
 }
 
 /// Every setting, by its file key; the environment variable is `DAVET_` + the key in capitals.
+///
+/// Kept by hand rather than through `figment` or `config`, for a reason read in figment's
+/// source (0.10.19, `providers/env.rs`): environment values are parsed as TOML-like values
+/// before they are deserialised, so `DAVET_CLIENT_SECRET=12345` or `DAVET_VAULT_KEY=true`
+/// would reach a `String` setting as a number or a boolean and be refused, and type errors name
+/// figment's key path rather than the `DAVET_…` variable this loader promises to name. Merging a
+/// TOML file with the environment is these forty lines; every setting is then parsed once,
+/// with its own message, by the code below.
 struct Source(BTreeMap<String, String>);
 
 impl Source {

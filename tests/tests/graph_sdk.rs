@@ -13,12 +13,9 @@ async fn the_python_graph_sdk_searches_users_pages_a_5000_member_group_and_creat
     let python = std::env::var("DAVET_GRAPH_SDK_PYTHON").expect(
         "DAVET_GRAPH_SDK_PYTHON names the Python with msgraph-sdk (`cargo xtask test` sets it up)",
     );
-    let emulator = RunningEmulator::start(TenantSpec {
-        seed: 5,
-        users: 5_000,
-    })
-    .await
-    .expect("emulator");
+    let emulator = RunningEmulator::start(TenantSpec::seeded(5, 5_000))
+        .await
+        .expect("emulator");
     let tenant = &emulator.world.tenant;
     let all_staff = tenant
         .groups

@@ -65,6 +65,7 @@ pub struct Device {
     pub account_enabled: bool,
 }
 
+#[derive(Default)]
 pub(super) struct Directory {
     pub groups: Vec<Group>,
     pub contacts: Vec<OrgContact>,
@@ -72,7 +73,7 @@ pub(super) struct Directory {
 }
 
 #[derive(Clone, Copy)]
-enum Kind {
+pub(super) enum Kind {
     /// Microsoft 365 group; `team` adds a Team.
     Unified {
         team: bool,
@@ -82,14 +83,20 @@ enum Kind {
     Distribution,
 }
 
-struct Builder<'a> {
-    rng: &'a mut SplitMix64,
-    domain: &'a str,
-    groups: Vec<Group>,
+pub(super) struct Builder<'a> {
+    pub rng: &'a mut SplitMix64,
+    pub domain: &'a str,
+    pub groups: Vec<Group>,
 }
 
 impl Builder<'_> {
-    fn add(&mut self, kind: Kind, name: &str, description: &str, members: Vec<Member>) -> usize {
+    pub fn add(
+        &mut self,
+        kind: Kind,
+        name: &str,
+        description: &str,
+        members: Vec<Member>,
+    ) -> usize {
         let nickname = ascii_fold(name);
         let (mail_enabled, security_enabled, group_types, provisioning) = match kind {
             Kind::Unified { team } => (

@@ -9,28 +9,15 @@
 mod calendar;
 mod contacts;
 mod groups;
+mod spec;
 mod users;
 
 use serde::Serialize;
 
 pub use contacts::{Contact, ContactFolder, EmailAddress, Mailbox};
 pub use groups::{Device, Group, Member, OrgContact};
+pub use spec::{Named, TenantSpec};
 pub use users::User;
-
-/// What to generate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TenantSpec {
-    pub seed: u64,
-    pub users: usize,
-}
-
-impl TenantSpec {
-    /// The friendly size `davet demo` uses.
-    pub const DEMO: Self = Self {
-        seed: 2026,
-        users: 300,
-    };
-}
 
 /// The application registered for the Davet server in this tenant.
 #[derive(Debug, Clone)]
@@ -72,8 +59,13 @@ impl Tenant {
             service_principal_id: rng.guid(),
         };
         let users = users::generate(&mut rng, spec.users, &domain);
-        let directory = groups::generate(&mut rng, &users, &domain);
-        Self {
+        // A tenant of named people alone has no generated groups either.
+        let directory = if users.is_empty() {
+            groups::Directory::default()
+        } else {
+            groups::generate(&mut rng, &users, &domain)
+        };
+        let mut tenant = Self {
             seed: spec.seed,
             id,
             domain,
@@ -82,7 +74,9 @@ impl Tenant {
             contacts: directory.contacts,
             devices: directory.devices,
             app,
-        }
+        };
+        spec::add_named(&mut tenant, &mut rng, &spec.named);
+        tenant
     }
 
     pub fn user(&self, id_or_upn: &str) -> Option<&User> {
@@ -242,10 +236,7 @@ mod tests {
 
     #[test]
     fn addresses_are_unique_ascii() {
-        let t = Tenant::generate(&TenantSpec {
-            seed: 7,
-            users: 2_000,
-        });
+        let t = Tenant::generate(&TenantSpec::seeded(7, 2_000));
         let mut seen = std::collections::HashSet::new();
         let users = t.users.iter().filter_map(|u| u.mail.as_deref());
         let groups = t.groups.iter().filter_map(|g| g.mail.as_deref());

@@ -1,5 +1,7 @@
 //! Validation of the tokens Davet accepts: tokens for its API (from nested app authentication)
-//! and ID tokens (from the code flow). Nothing is trusted before all of these hold:
+//! and ID tokens (from the code flow). The `jsonwebtoken` crate checks the signature, the
+//! algorithm and the lifetime; Davet's policy (which keys, which tenants, issuers, audiences and
+//! scopes) sits on top. Nothing is trusted before all of these hold:
 //!
 //! - `alg` is RS256, exactly (no `none`, no HMAC with a public key as its secret);
 //! - the signature verifies with the platform's published key named by `kid`; keys are cached
@@ -11,16 +13,12 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rsa::pkcs1v15::{Signature, VerifyingKey};
-use rsa::signature::Verifier;
-use rsa::{BigUint, RsaPublicKey};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use serde_json::Value;
-use sha2::Sha256;
 use tokio::sync::{Mutex, RwLock};
 use url::Url;
 
@@ -88,13 +86,6 @@ pub struct Caller {
 }
 
 #[derive(Debug, Deserialize)]
-struct Header {
-    alg: String,
-    kid: Option<String>,
-    typ: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
 struct Jwks {
     keys: Vec<Jwk>,
 }
@@ -109,9 +100,9 @@ struct Jwk {
     e: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct KeyCache {
-    keys: HashMap<String, VerifyingKey<Sha256>>,
+    keys: HashMap<String, DecodingKey>,
     fetched: Option<Instant>,
 }
 
@@ -127,6 +118,17 @@ pub struct TokenValidator {
     tenants: TenantPolicy,
     cache: Arc<RwLock<KeyCache>>,
     fetching: Arc<Mutex<()>>,
+    /// What `jsonwebtoken` checks: RS256 only, `exp` required, `exp`/`nbf` with leeway.
+    rules: Validation,
+}
+
+impl std::fmt::Debug for KeyCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyCache")
+            .field("kids", &self.keys.keys().collect::<Vec<_>>())
+            .field("fetched", &self.fetched)
+            .finish()
+    }
 }
 
 impl TokenValidator {
@@ -157,6 +159,7 @@ impl TokenValidator {
             tenants,
             cache: Arc::default(),
             fetching: Arc::default(),
+            rules: rules(),
         }
     }
 
@@ -187,45 +190,30 @@ impl TokenValidator {
 
     /// Signature, lifetime, tenant and issuer: what every token must pass.
     async fn verified_claims(&self, token: &str) -> Result<Value, TokenRejected> {
-        let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(TokenRejected::Malformed);
-        };
-        let header: Header = decode_json(header)?;
-        if header.alg != "RS256" {
+        let header = jsonwebtoken::decode_header(token).map_err(|e| match e.kind() {
+            // `none`, or a name no JOSE algorithm has.
+            ErrorKind::InvalidAlgorithmName => TokenRejected::Algorithm,
+            _ => TokenRejected::Malformed,
+        })?;
+        if header.alg != Algorithm::RS256 {
             return Err(TokenRejected::Algorithm);
         }
         if header.typ.as_deref().is_some_and(|t| t != "JWT") {
             return Err(TokenRejected::Malformed);
         }
+        // The key comes from the key set we fetch, never from where a token says (`jku`, `x5u`,
+        // an embedded `jwk`): those headers are not followed.
         let kid = header.kid.ok_or(TokenRejected::UnknownKey)?;
         let key = self.key(&kid).await?;
-        let signature = URL_SAFE_NO_PAD
-            .decode(signature)
-            .ok()
-            .and_then(|bytes| Signature::try_from(bytes.as_slice()).ok())
-            .ok_or(TokenRejected::Signature)?;
-        let signed = &token[..header_and_payload_len(token)];
-        key.verify(signed.as_bytes(), &signature)
-            .map_err(|_| TokenRejected::Signature)?;
-        let claims: Value = decode_json(payload)?;
-
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default();
-        let exp = claims["exp"].as_u64().ok_or(TokenRejected::Malformed)?;
-        if now >= exp + LEEWAY.as_secs() {
-            return Err(TokenRejected::Expired);
-        }
-        if claims["nbf"]
-            .as_u64()
-            .is_some_and(|nbf| now + LEEWAY.as_secs() < nbf)
-        {
-            return Err(TokenRejected::NotYetValid);
-        }
+        let claims = jsonwebtoken::decode::<Value>(token, &key, &self.rules)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => TokenRejected::Expired,
+                ErrorKind::ImmatureSignature => TokenRejected::NotYetValid,
+                ErrorKind::InvalidSignature => TokenRejected::Signature,
+                ErrorKind::InvalidAlgorithm => TokenRejected::Algorithm,
+                _ => TokenRejected::Malformed,
+            })?
+            .claims;
         let tenant = claim_str(&claims, "tid")
             .and_then(|t| DirectoryId::parse(t).ok())
             .ok_or(TokenRejected::Tenant)?;
@@ -242,7 +230,7 @@ impl TokenValidator {
     }
 
     /// The verifying key named `kid`, from the cache or a refetch of the key set.
-    async fn key(&self, kid: &str) -> Result<VerifyingKey<Sha256>, TokenRejected> {
+    async fn key(&self, kid: &str) -> Result<DecodingKey, TokenRejected> {
         if let Some(key) = self.cache.read().await.keys.get(kid) {
             return Ok(key.clone());
         }
@@ -271,7 +259,7 @@ impl TokenValidator {
             .ok_or(TokenRejected::UnknownKey)
     }
 
-    async fn fetch_keys(&self) -> Result<HashMap<String, VerifyingKey<Sha256>>, TokenRejected> {
+    async fn fetch_keys(&self) -> Result<HashMap<String, DecodingKey>, TokenRejected> {
         let unavailable = |e: &dyn std::fmt::Display| {
             tracing::warn!(error = %e, "signing keys unavailable");
             TokenRejected::KeysUnavailable
@@ -295,24 +283,23 @@ impl TokenValidator {
             .into_iter()
             .filter(|k| k.kty == "RSA" && k.usage.as_deref().is_none_or(|u| u == "sig"))
             .filter_map(|k| {
-                let n = BigUint::from_bytes_be(&URL_SAFE_NO_PAD.decode(k.n?).ok()?);
-                let e = BigUint::from_bytes_be(&URL_SAFE_NO_PAD.decode(k.e?).ok()?);
-                let key = RsaPublicKey::new(n, e).ok()?;
-                Some((k.kid?, VerifyingKey::<Sha256>::new(key)))
+                let key = DecodingKey::from_rsa_components(&k.n?, &k.e?).ok()?;
+                Some((k.kid?, key))
             })
             .collect())
     }
 }
 
-fn header_and_payload_len(token: &str) -> usize {
-    token.rfind('.').unwrap_or(0)
-}
-
-fn decode_json<T: serde::de::DeserializeOwned>(part: &str) -> Result<T, TokenRejected> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(part)
-        .map_err(|_| TokenRejected::Malformed)?;
-    serde_json::from_slice(&bytes).map_err(|_| TokenRejected::Malformed)
+/// What `jsonwebtoken` checks for Davet: RS256 alone, an `exp`, `exp` and `nbf` with
+/// [`LEEWAY`]. Audience and issuer depend on the token's tenant and kind: checked above.
+fn rules() -> Validation {
+    let mut rules = Validation::new(Algorithm::RS256);
+    rules.leeway = LEEWAY.as_secs();
+    rules.validate_exp = true;
+    rules.validate_nbf = true;
+    rules.validate_aud = false;
+    rules.set_required_spec_claims(&["exp"]);
+    rules
 }
 
 fn claim_str<'a>(claims: &'a Value, name: &str) -> Option<&'a str> {

@@ -80,10 +80,10 @@ async fn my_groups_are_the_ones_i_belong_to_through_any_nesting() {
 #[tokio::test]
 async fn a_people_card_shows_profile_phones_and_three_levels_of_managers() {
     // Large enough for chains deeper than the card shows.
-    let emulator = davet_emulator::RunningEmulator::start(davet_emulator::TenantSpec {
-        seed: davet_emulator::TenantSpec::DEMO.seed,
-        users: 3_000,
-    })
+    let emulator = davet_emulator::RunningEmulator::start(davet_emulator::TenantSpec::seeded(
+        davet_emulator::TenantSpec::DEMO.seed,
+        3_000,
+    ))
     .await
     .expect("emulator");
     let app = spawn_app_on(emulator, |_| {}).await;

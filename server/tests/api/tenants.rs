@@ -10,14 +10,8 @@ use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, spawn_app_on};
 
-const OTHER: TenantSpec = TenantSpec {
-    seed: 77,
-    users: 120,
-};
-const NOT_ALLOWED: TenantSpec = TenantSpec {
-    seed: 78,
-    users: 40,
-};
+const OTHER: TenantSpec = TenantSpec::seeded(77, 120);
+const NOT_ALLOWED: TenantSpec = TenantSpec::seeded(78, 40);
 
 async fn two_tenant_app() -> TestApp {
     let emulator = RunningEmulator::start_tenants(&[TenantSpec::DEMO, OTHER, NOT_ALLOWED])

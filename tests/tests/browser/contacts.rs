@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 
-use crate::support::{Browser, organiser, spawn_demo, texts};
+use crate::support::{Browser, SignedInPane, organiser, texts};
 
 /// Chooses folder `id` in the folder list, once the folders have loaded.
 async fn choose_folder(browser: &Browser, id: &str) {
@@ -29,12 +29,9 @@ async fn choose_folder(browser: &Browser, id: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_folder_of_contacts_is_invited_whole_and_searched_within() {
-    let demo = spawn_demo().await;
-    let browser = Browser::start().await;
-    let page = &browser.client;
-    browser.open_pane(&demo.app_url).await;
-    browser.sign_in().await;
-    let tenant = &demo.tenant.tenant;
+    let browser = SignedInPane::open().await;
+    let page = browser.page();
+    let tenant = browser.tenant();
     let mailbox = tenant.mailbox(organiser(tenant));
 
     browser.click("button.tab-contacts").await;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use davet_emulator::Tenant;
 use fantoccini::Locator;
 
-use crate::support::{Browser, spawn_demo};
+use crate::support::{Browser, SignedInPane};
 
 /// An enabled member with a title, a manager and a department, with a photo or without.
 fn someone(tenant: &Tenant, photo: bool) -> usize {
@@ -58,12 +58,9 @@ async fn open_card(browser: &Browser, tenant: &Tenant, n: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_name_opens_the_card_with_role_manager_chain_and_photo_or_initials() {
-    let demo = spawn_demo().await;
-    let browser = Browser::start().await;
-    let page = &browser.client;
-    browser.open_pane(&demo.app_url).await;
-    browser.sign_in().await;
-    let tenant = &demo.tenant.tenant;
+    let browser = SignedInPane::open().await;
+    let page = browser.page();
+    let tenant = browser.tenant();
 
     let with_photo = someone(tenant, true);
     let user = &tenant.users[with_photo];

@@ -42,6 +42,71 @@ pub async fn spawn_demo() -> RunningDemo {
     running
 }
 
+/// The demo with a browser in its pane, signed in through the Office dialog as a person signs
+/// in (the first member the identity platform's page lists). The browser's calls are its own.
+pub struct SignedInPane {
+    pub demo: RunningDemo,
+    pub browser: Browser,
+    /// The account chosen, as the sign-in page listed it.
+    pub account: String,
+}
+
+impl SignedInPane {
+    pub async fn open() -> Self {
+        let demo = spawn_demo().await;
+        let browser = Browser::start().await;
+        browser.open_pane(&demo.app_url).await;
+        let account = browser.sign_in().await;
+        Self {
+            demo,
+            browser,
+            account,
+        }
+    }
+
+    /// The demo tenant, as the emulator holds it: the truth a test compares the pane with.
+    pub fn tenant(&self) -> &davet_emulator::Tenant {
+        &self.demo.tenant.tenant
+    }
+
+    pub fn page(&self) -> &Client {
+        &self.browser.client
+    }
+
+    /// Types `text` into the people search; answers each listed person's name and address,
+    /// once the list shows.
+    pub async fn search_people(&self, text: &str) -> Vec<(String, String)> {
+        let page = self.page();
+        page.find(Locator::Css("input[type=search]"))
+            .await
+            .expect("the search box")
+            .send_keys(text)
+            .await
+            .expect("typing");
+        page.wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("li.person"))
+            .await
+            .expect("matching people are listed");
+        let names = texts(page, "li.person .person-name").await;
+        let emails = texts(page, "li.person .email").await;
+        assert_eq!(
+            names.len(),
+            emails.len(),
+            "each person shows name and address"
+        );
+        names.into_iter().zip(emails).collect()
+    }
+}
+
+impl std::ops::Deref for SignedInPane {
+    type Target = Browser;
+
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}
+
 /// The texts of everything `css` finds in the current frame.
 pub async fn texts(page: &Client, css: &str) -> Vec<String> {
     let mut out = Vec::new();
