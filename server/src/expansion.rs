@@ -11,7 +11,7 @@ use davet_api::{ExpandEvent, GroupAddress};
 use futures_util::Stream;
 use tokio::sync::mpsc;
 
-use crate::domain::expansion::{GroupExpansion, Member, Pick, Picks};
+use crate::domain::expansion::{GroupExpansion, Member, MemberId, Pick, Picks};
 use crate::error::AppError;
 use crate::graph::{GraphClient, GraphError, MembersError};
 
@@ -107,7 +107,7 @@ impl Run<'_> {
                     self.expansion.add(
                         index,
                         Member::Person {
-                            id: email.normalised().to_owned(),
+                            id: MemberId::Other(email.normalised().to_owned()),
                             email: email.clone(),
                             display_name: name.clone(),
                             guest: false,

@@ -118,18 +118,27 @@ impl Pick {
     }
 }
 
+/// Who a member is, so that someone two picks bring counts once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MemberId {
+    /// A directory object (user, org contact, device …).
+    Directory(DirectoryId),
+    /// A personal contact (Outlook's opaque id), or a person picked by address (the address).
+    Other(String),
+}
+
 /// A directory member as the expansion needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Member {
     Person {
-        id: String,
+        id: MemberId,
         email: EmailAddress,
         display_name: String,
         guest: bool,
         external: bool,
     },
     /// Left out, for a reason; `id` so a member of two picks counts once.
-    Skip { id: String, reason: SkipReason },
+    Skip { id: MemberId, reason: SkipReason },
     /// A nested group: its own members come in the same transitive listing.
     Group,
 }
@@ -147,20 +156,20 @@ pub enum SkipReason {
 #[derive(Debug)]
 pub struct GroupExpansion {
     limit: u32,
-    organiser: String,
+    organiser: MemberId,
     people: Vec<Invitee>,
     by_address: HashMap<String, usize>,
-    skipped_ids: HashSet<String>,
+    skipped_ids: HashSet<MemberId>,
     skipped: Skipped,
     too_large: Vec<GroupAddress>,
 }
 
 impl GroupExpansion {
     /// `organiser` is the signed-in person's object id.
-    pub fn new(limit: u32, organiser: &str) -> Self {
+    pub fn new(limit: u32, organiser: &DirectoryId) -> Self {
         Self {
             limit,
-            organiser: organiser.to_owned(),
+            organiser: MemberId::Directory(organiser.clone()),
             people: Vec::new(),
             by_address: HashMap::new(),
             skipped_ids: HashSet::new(),
@@ -261,11 +270,19 @@ impl GroupExpansion {
 mod tests {
     use super::*;
 
-    fn person(id: &str, email: &str) -> Member {
+    fn id(text: &str) -> MemberId {
+        MemberId::Other(text.into())
+    }
+
+    fn me() -> DirectoryId {
+        DirectoryId::parse("00000000-0000-4000-8000-0000000000ee").unwrap()
+    }
+
+    fn person(name: &str, email: &str) -> Member {
         Member::Person {
-            id: id.into(),
+            id: id(name),
             email: EmailAddress::parse(email).unwrap(),
-            display_name: id.to_uppercase(),
+            display_name: name.to_uppercase(),
             guest: false,
             external: false,
         }
@@ -273,22 +290,31 @@ mod tests {
 
     #[test]
     fn people_are_invited_once_with_every_pick_that_brought_them() {
-        let mut e = GroupExpansion::new(500, "me");
+        let mut e = GroupExpansion::new(500, &me());
         e.add(1, person("a", "Ayse@ornek.example"));
         e.add(0, person("a", "ayse@ORNEK.example"));
         e.add(1, person("b", "bora@ornek.example"));
-        e.add(1, person("me", "me@ornek.example"));
+        e.add(
+            1,
+            Member::Person {
+                id: MemberId::Directory(me()),
+                email: EmailAddress::parse("me@ornek.example").unwrap(),
+                display_name: "Me".into(),
+                guest: false,
+                external: false,
+            },
+        );
         e.add(
             0,
             Member::Skip {
-                id: "d".into(),
+                id: id("d"),
                 reason: SkipReason::Device,
             },
         );
         e.add(
             1,
             Member::Skip {
-                id: "d".into(),
+                id: id("d"),
                 reason: SkipReason::Device,
             },
         );
@@ -309,14 +335,14 @@ mod tests {
 
     #[test]
     fn over_the_limit_the_verdict_proposes_group_addresses() {
-        let mut e = GroupExpansion::new(1, "me");
+        let mut e = GroupExpansion::new(1, &me());
         e.add(0, person("a", "a@ornek.example"));
         e.add(0, person("b", "b@ornek.example"));
         assert!(matches!(
             e.finish().verdict,
             RecipientVerdict::TooMany { count: 2, .. }
         ));
-        let mut e = GroupExpansion::new(500, "me");
+        let mut e = GroupExpansion::new(500, &me());
         e.too_large(GroupAddress {
             id: "g".into(),
             display_name: "Tüm".into(),

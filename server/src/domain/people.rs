@@ -2,6 +2,8 @@
 
 use davet_api::{PEOPLE_QUERY_MAX_CHARS, PEOPLE_QUERY_MIN_CHARS};
 
+use super::user::DirectoryId;
+
 /// A type-ahead query: trimmed, inner white space collapsed, between the minimum and maximum
 /// length in characters, and free of the characters Graph's `$search` syntax reserves (`"` and
 /// `\`), which never occur in names or addresses.
@@ -38,7 +40,7 @@ impl PeopleQuery {
 /// Someone in the directory, as the domain sees them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirectoryPerson {
-    pub id: String,
+    pub id: DirectoryId,
     pub display_name: String,
     pub email: String,
     pub job_title: Option<String>,
@@ -49,7 +51,7 @@ pub struct DirectoryPerson {
 impl From<DirectoryPerson> for davet_api::Person {
     fn from(p: DirectoryPerson) -> Self {
         Self {
-            id: p.id,
+            id: p.id.to_string(),
             display_name: p.display_name,
             email: p.email,
             job_title: p.job_title,
@@ -71,7 +73,7 @@ pub struct PersonCard {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Manager {
-    pub id: String,
+    pub id: DirectoryId,
     pub display_name: String,
     pub job_title: Option<String>,
 }
@@ -86,7 +88,7 @@ impl From<PersonCard> for davet_api::PersonCard {
                 .managers
                 .into_iter()
                 .map(|m| davet_api::Manager {
-                    id: m.id,
+                    id: m.id.to_string(),
                     display_name: m.display_name,
                     job_title: m.job_title,
                 })

@@ -13,17 +13,10 @@ pub struct NotADirectoryId(pub String);
 
 impl DirectoryId {
     pub fn parse(text: &str) -> Result<Self, NotADirectoryId> {
-        let groups: Vec<&str> = text.split('-').collect();
-        let shape = [8, 4, 4, 4, 12];
-        let ok = groups.len() == shape.len()
-            && groups
-                .iter()
-                .zip(shape)
-                .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
-        if ok {
-            Ok(Self(text.to_ascii_lowercase()))
-        } else {
-            Err(NotADirectoryId(text.chars().take(60).collect()))
+        // `uuid` also reads the simple, braced and URN forms; the directory writes only this one.
+        match uuid::Uuid::try_parse(text) {
+            Ok(id) if text.len() == 36 => Ok(Self(id.hyphenated().to_string())),
+            _ => Err(NotADirectoryId(text.chars().take(60).collect())),
         }
     }
 
@@ -103,6 +96,8 @@ mod tests {
             "abc",
             "9a1b2c3d-0000-4000-8000-00000000000",
             "' OR 1=1 --",
+            "9a1b2c3d00004000800000000000000a",
+            "{9a1b2c3d-0000-4000-8000-00000000000a}",
         ] {
             assert!(DirectoryId::parse(bad).is_err(), "{bad}");
         }

@@ -7,7 +7,7 @@ use futures_util::future::BoxFuture;
 use super::{GraphClient, GraphError, segment};
 use crate::domain::contacts::{Contact as DomainContact, ContactFolder};
 use crate::domain::email::EmailAddress;
-use crate::domain::expansion::{Member, SkipReason};
+use crate::domain::expansion::{Member, MemberId, SkipReason};
 use crate::domain::user::ContactFolderId;
 
 /// A contact folder holds at most this many contacts worth inviting at once.
@@ -29,12 +29,11 @@ struct Address {
 }
 
 impl GraphClient {
-    /// The people of one of the person's contact folders (`None`: the default one): each
-    /// contact's first address.
-    pub async fn contact_folder_members(
+    /// The contacts of one of the person's contact folders (`None`: the default one).
+    async fn folder_contacts(
         &self,
         folder: Option<&ContactFolderId>,
-    ) -> Result<Vec<Member>, GraphError> {
+    ) -> Result<Vec<Contact>, GraphError> {
         let path = match folder {
             Some(folder) => format!("me/contactFolders/{}/contacts", segment(folder.as_str())),
             None => "me/contacts".to_owned(),
@@ -43,45 +42,75 @@ impl GraphClient {
         url.query_pairs_mut()
             .append_pair("$select", "id,displayName,emailAddresses")
             .append_pair("$top", "999");
-        let contacts: Vec<Contact> =
-            self.collect(url, FOLDER_LIMIT, false)
-                .await
-                .map_err(|e| match e {
-                    GraphError::NotFound(_) => GraphError::NotFound(
-                        folder
-                            .map_or("contacts", ContactFolderId::as_str)
-                            .to_owned(),
-                    ),
-                    other => other,
-                })?;
-        Ok(contacts.into_iter().map(Contact::into_member).collect())
+        self.collect(url, FOLDER_LIMIT, false)
+            .await
+            .map_err(|e| match e {
+                GraphError::NotFound(_) => GraphError::NotFound(
+                    folder
+                        .map_or("contacts", ContactFolderId::as_str)
+                        .to_owned(),
+                ),
+                other => other,
+            })
+    }
+
+    /// The people of a contact folder, to invite: each contact's first address, or left out
+    /// without one.
+    pub async fn contact_folder_members(
+        &self,
+        folder: Option<&ContactFolderId>,
+    ) -> Result<Vec<Member>, GraphError> {
+        let contacts = self.folder_contacts(folder).await?;
+        Ok(contacts
+            .into_iter()
+            .map(|c| {
+                let id = MemberId::Other(c.id.clone());
+                match c.into_domain() {
+                    Some(contact) => Member::Person {
+                        id,
+                        email: contact.email,
+                        display_name: contact.display_name,
+                        guest: false,
+                        external: true,
+                    },
+                    None => Member::Skip {
+                        id,
+                        reason: SkipReason::NoMailbox,
+                    },
+                }
+            })
+            .collect())
+    }
+
+    /// The person's contacts with an address, in a folder or the default one.
+    pub async fn contacts(
+        &self,
+        folder: Option<&ContactFolderId>,
+    ) -> Result<Vec<DomainContact>, GraphError> {
+        let contacts = self.folder_contacts(folder).await?;
+        Ok(contacts
+            .into_iter()
+            .filter_map(Contact::into_domain)
+            .collect())
     }
 }
 
 impl Contact {
-    /// A contact as an invitee: their first address, or left out without one.
-    fn into_member(self) -> Member {
-        let first = self.email_addresses.into_iter().find_map(|a| {
+    /// A contact with their first address, or `None` without one.
+    fn into_domain(self) -> Option<DomainContact> {
+        let (email, name) = self.email_addresses.into_iter().find_map(|a| {
             let email = EmailAddress::parse(a.address.as_deref()?).ok()?;
             Some((email, a.name))
-        });
-        match first {
-            Some((email, name)) => Member::Person {
-                display_name: self
-                    .display_name
-                    .filter(|n| !n.trim().is_empty())
-                    .or(name)
-                    .unwrap_or_else(|| email.as_str().to_owned()),
-                id: self.id,
-                email,
-                guest: false,
-                external: true,
-            },
-            None => Member::Skip {
-                id: self.id,
-                reason: SkipReason::NoMailbox,
-            },
-        }
+        })?;
+        Some(DomainContact {
+            display_name: self
+                .display_name
+                .filter(|n| !n.trim().is_empty())
+                .or(name)
+                .unwrap_or_else(|| email.as_str().to_owned()),
+            id: self.id,
+            email,
+        })
     }
 }
 
@@ -136,29 +165,5 @@ impl GraphClient {
             }
             Ok(folders)
         })
-    }
-
-    /// The person's contacts with an address, in a folder or the default one.
-    pub async fn contacts(
-        &self,
-        folder: Option<&ContactFolderId>,
-    ) -> Result<Vec<DomainContact>, GraphError> {
-        let members = self.contact_folder_members(folder).await?;
-        Ok(members
-            .into_iter()
-            .filter_map(|m| match m {
-                Member::Person {
-                    id,
-                    email,
-                    display_name,
-                    ..
-                } => Some(DomainContact {
-                    id,
-                    display_name,
-                    email,
-                }),
-                _ => None,
-            })
-            .collect())
     }
 }

@@ -6,6 +6,7 @@ use url::Url;
 
 use super::{GraphClient, GraphError};
 use crate::domain::people::PeopleQuery;
+use crate::domain::user::DirectoryId;
 
 /// How many groups one search answer lists.
 const GROUPS_PER_ANSWER: usize = 25;
@@ -31,14 +32,16 @@ struct GraphGroup {
 /// A group as the domain sees it; `people` filled in by [`GraphClient::people_counts`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirectoryGroup {
-    pub id: String,
+    pub id: DirectoryId,
     pub display_name: String,
     pub mail: Option<String>,
     pub kind: GroupKind,
 }
 
-impl From<GraphGroup> for DirectoryGroup {
-    fn from(g: GraphGroup) -> Self {
+impl GraphGroup {
+    /// The group as the domain sees it; `None` for an id that is not the directory's.
+    fn into_group(self) -> Option<DirectoryGroup> {
+        let g = self;
         let kind = if g.group_types.iter().any(|t| t == "Unified") {
             if g.resource_provisioning_options.iter().any(|o| o == "Team") {
                 GroupKind::Team
@@ -52,12 +55,12 @@ impl From<GraphGroup> for DirectoryGroup {
                 (true, false) => GroupKind::DistributionList,
             }
         };
-        Self {
+        Some(DirectoryGroup {
+            id: DirectoryId::parse(&g.id).ok()?,
             display_name: g.display_name.unwrap_or_else(|| g.id.clone()),
-            id: g.id,
             mail: g.mail.filter(|m| !m.is_empty()),
             kind,
-        }
+        })
     }
 }
 
@@ -92,7 +95,10 @@ impl GraphClient {
         eventual: bool,
     ) -> Result<Vec<DirectoryGroup>, GraphError> {
         let found: Vec<GraphGroup> = self.collect(url, limit, eventual).await?;
-        Ok(found.into_iter().map(Into::into).collect())
+        Ok(found
+            .into_iter()
+            .filter_map(GraphGroup::into_group)
+            .collect())
     }
 
     /// Each group's people (transitive users), counted by the directory, in one or more

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::batch::{Answer, MAX_BATCH};
 use super::{GraphClient, GraphError, RETRY};
 use crate::domain::email::EmailAddress;
-use crate::domain::expansion::{Member, SkipReason};
+use crate::domain::expansion::{Member, MemberId, SkipReason};
 use crate::domain::user::DirectoryId;
 
 /// Batches in flight at once: enough to keep every group's chain moving, few enough to stay
@@ -41,8 +41,12 @@ struct Item {
 impl Item {
     fn into_member(self) -> Member {
         let kind = self.kind.as_deref().unwrap_or("#microsoft.graph.user");
+        let id = match DirectoryId::parse(&self.id) {
+            Ok(id) => MemberId::Directory(id),
+            Err(_) => MemberId::Other(self.id.clone()),
+        };
         let skip = |reason| Member::Skip {
-            id: self.id.clone(),
+            id: id.clone(),
             reason,
         };
         match kind {
@@ -60,7 +64,7 @@ impl Item {
                         .unwrap_or_else(|| email.as_str().to_owned()),
                     guest: self.user_type.as_deref() == Some("Guest"),
                     external: kind == "#microsoft.graph.orgContact",
-                    id: self.id,
+                    id,
                     email,
                 },
                 _ => skip(SkipReason::NoMailbox),

@@ -32,7 +32,7 @@ impl GraphUser {
         let email = self.mail.filter(|m| !m.is_empty())?;
         Some(DirectoryPerson {
             display_name: self.display_name.unwrap_or_else(|| email.clone()),
-            id: self.id,
+            id: DirectoryId::parse(&self.id).ok()?,
             email,
             job_title: self.job_title,
             department: self.department,
@@ -116,17 +116,20 @@ impl GraphClient {
             .into_person()
             .ok_or_else(|| GraphError::NotFound(id.to_string()))?;
         let mut managers = Vec::new();
-        let mut of = id.as_str().to_owned();
+        let mut of = id.clone();
         for _ in 0..MANAGER_LEVELS {
             let mut url = self.url(&format!("users/{of}/manager"))?;
             url.query_pairs_mut()
                 .append_pair("$select", "id,displayName,jobTitle");
             match self.get::<GraphManager>(url, false).await {
                 Ok(manager) => {
-                    of = manager.id.clone();
+                    let Ok(manager_id) = DirectoryId::parse(&manager.id) else {
+                        break;
+                    };
+                    of = manager_id.clone();
                     managers.push(Manager {
                         display_name: manager.display_name.unwrap_or_else(|| manager.id.clone()),
-                        id: manager.id,
+                        id: manager_id,
                         job_title: manager.job_title,
                     });
                 }

@@ -25,7 +25,7 @@ pub async fn expand(
     Json(request): Json<ExpandRequest>,
 ) -> Result<Response, AppError> {
     let picks = Picks::parse(request.selection)?;
-    let expansion = GroupExpansion::new(limit, signed_in.user.key.user.as_str());
+    let expansion = GroupExpansion::new(limit, &signed_in.user.key.user);
     let events = run(graph.acting_for(&signed_in.user.key), picks, expansion);
     let body = events.map(|event| Ok::<_, Infallible>(ndjson_line(&event)));
     Ok(([(header::CONTENT_TYPE, NDJSON)], Body::from_stream(body)).into_response())

@@ -38,7 +38,7 @@ async fn summarise(
             .into_iter()
             .zip(counts)
             .map(|(g, people)| GroupSummary {
-                id: g.id,
+                id: g.id.to_string(),
                 display_name: g.display_name,
                 mail: g.mail,
                 kind: g.kind,
