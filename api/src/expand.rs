@@ -110,19 +110,25 @@ pub struct Expansion {
     pub verdict: RecipientVerdict,
 }
 
+/// How far an expansion has come: picks finished of all picks, directory pages read, distinct
+/// people found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    pub picks_done: u32,
+    pub picks: u32,
+    pub pages: u32,
+    pub people: u32,
+}
+
 /// One line of the expansion's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum ExpandEvent {
-    /// Work so far: picks finished of all picks, directory pages read, distinct people found.
-    #[serde(rename_all = "camelCase")]
-    Progress {
-        picks_done: u32,
-        picks: u32,
-        pages: u32,
-        people: u32,
-    },
+    /// Work so far.
+    Progress(Progress),
     Done {
         expansion: Expansion,
     },

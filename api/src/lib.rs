@@ -53,12 +53,12 @@ mod tests {
 
     #[test]
     fn the_expansion_answer_is_externally_tagged() {
-        let line = serde_json::to_string(&ExpandEvent::Progress {
+        let line = serde_json::to_string(&ExpandEvent::Progress(Progress {
             picks_done: 1,
             picks: 2,
             pages: 3,
             people: 4,
-        })
+        }))
         .unwrap();
         assert_eq!(
             line,

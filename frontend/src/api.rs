@@ -8,7 +8,7 @@ use std::rc::Rc;
 use davet_api::{
     ApiError, CONTACT_FOLDERS_PATH, CONTACTS_PATH, ContactFolders, ContactList, EXPAND_PATH,
     ErrorCode, ExpandEvent, ExpandRequest, Expansion, GROUPS_PATH, GroupList, PEOPLE_SEARCH_PATH,
-    PeopleSearch, PersonCard, SESSION_PATH, Selection, Session, SessionUser,
+    PeopleSearch, PersonCard, Progress, SESSION_PATH, Selection, Session, SessionUser,
 };
 use js_sys::Promise;
 use serde::de::DeserializeOwned;
@@ -129,15 +129,6 @@ pub async fn search_contacts(
     .await
 }
 
-/// How far an expansion has come.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    pub picks_done: u32,
-    pub picks: u32,
-    pub pages: u32,
-    pub people: u32,
-}
-
 /// Expands a selection into the people to invite. The answer streams one event a line;
 /// `progress` sees each progress line as it arrives and answers false to stop (the server
 /// stops with it).
@@ -152,19 +143,7 @@ pub async fn expand(
     let sink = outcome.clone();
     let on_line = Closure::<dyn FnMut(String) -> bool>::new(move |line: String| {
         let end = match serde_json::from_str::<ExpandEvent>(&line) {
-            Ok(ExpandEvent::Progress {
-                picks_done,
-                picks,
-                pages,
-                people,
-            }) => {
-                return progress(Progress {
-                    picks_done,
-                    picks,
-                    pages,
-                    people,
-                });
-            }
+            Ok(ExpandEvent::Progress(now)) => return progress(now),
             Ok(ExpandEvent::Done { expansion }) => Ok(expansion),
             Ok(ExpandEvent::Failed { error }) => Err(CallError::Api(error.code)),
             Err(_) => Err(CallError::Network),

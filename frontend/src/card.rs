@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, CallError};
-use crate::i18n::{Locale, Text, initials};
+use crate::i18n::{Locale, Localised, Text, initials};
 use crate::session::use_auth;
 
 #[component]

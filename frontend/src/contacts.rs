@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::i18n::{Locale, Text};
+use crate::i18n::{Locale, Localised, Text};
 use crate::invite::Invitation;
 use crate::office::{self, AttendeeField, Recipient};
 use crate::session::use_auth;
@@ -62,8 +62,7 @@ pub fn ContactSearch() -> impl IntoView {
             notice.set(
                 match office::add_attendees(AttendeeField::Required, &[recipient]).await {
                     Ok(()) => Some(Text::ContactAdded),
-                    Err(e) if e.name == "NoItem" => Some(Text::NotInOutlook),
-                    Err(_) => Some(Text::AddFailed),
+                    Err(e) => Some(e.adding_text()),
                 },
             );
         });

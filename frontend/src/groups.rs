@@ -5,7 +5,7 @@ use davet_api::{GroupKind, GroupSummary, Selection};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::i18n::{Locale, Text};
+use crate::i18n::{Locale, Localised, Text};
 use crate::invite::Invitation;
 use crate::type_ahead::{self, Results};
 

@@ -3,29 +3,9 @@
 
 use davet_api::ErrorCode;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Locale {
-    En,
-    Tr,
-}
-
-impl Locale {
-    /// From Office's `displayLanguage` (`tr-TR`, `en-US`, …); English unless Turkish.
-    pub fn from_tag(tag: &str) -> Self {
-        if tag.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("tr")) {
-            Self::Tr
-        } else {
-            Self::En
-        }
-    }
-
-    pub fn tag(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Tr => "tr",
-        }
-    }
-}
+/// The organiser's language: the contract's, read from Office's `displayLanguage` (`tr-TR`,
+/// `en-US`, …) with `Locale::from_tag`; English unless Turkish.
+pub use davet_api::Lang as Locale;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Text {
@@ -92,8 +72,13 @@ pub enum Text {
     ReportsTo,
 }
 
-impl Locale {
-    pub fn text(self, text: Text) -> &'static str {
+/// Every [`Text`] in the organiser's language.
+pub trait Localised {
+    fn text(self, text: Text) -> &'static str;
+}
+
+impl Localised for Locale {
+    fn text(self, text: Text) -> &'static str {
         use Locale::{En, Tr};
         match (text, self) {
             (Text::Title, En) => "Invite people",

@@ -3,13 +3,13 @@
 //! organiser only asked to see them, are listed with an offer to invite them. A pick too large
 //! for one invitation is offered by its own address instead.
 
-use davet_api::{Expansion, GroupAddress, RecipientVerdict, Selection, Skipped};
+use davet_api::{Expansion, GroupAddress, Progress, RecipientVerdict, Selection, Skipped};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, CallError, Progress};
-use crate::i18n::{Locale, Text};
-use crate::office::{self, AttendeeField, Recipient};
+use crate::api::{self, CallError};
+use crate::i18n::{Locale, Localised, Text};
+use crate::office::{self, AttendeeField, OfficeError, Recipient};
 use crate::session::{Auth, use_auth};
 
 /// Where an invitation stands.
@@ -65,13 +65,7 @@ async fn add_required(people: Vec<(String, String)>) -> Result<(), Text> {
         .collect();
     office::add_attendees(AttendeeField::Required, &recipients)
         .await
-        .map_err(|e| {
-            if e.name == "NoItem" {
-                Text::NotInOutlook
-            } else {
-                Text::AddFailed
-            }
-        })
+        .map_err(OfficeError::adding_text)
 }
 
 impl Invitation {

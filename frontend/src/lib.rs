@@ -24,7 +24,7 @@ pub mod type_ahead;
 
 use leptos::prelude::*;
 
-use crate::i18n::{Locale, Text};
+use crate::i18n::{Locale, Localised, Text};
 
 /// Waits for Office, then mounts the pane into `#app`.
 pub fn mount() {

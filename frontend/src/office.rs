@@ -4,6 +4,8 @@ use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::i18n::Text;
+
 #[wasm_bindgen(module = "/src/office.js")]
 extern "C" {
     #[wasm_bindgen(js_name = officeReady)]
@@ -50,11 +52,27 @@ impl AttendeeField {
     }
 }
 
-/// An Office error, by its `name`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OfficeError {
-    pub name: String,
-    pub message: String,
+/// What went wrong in Office (by the `name` of its error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficeError {
+    /// No item is being composed: the pane runs outside a compose window.
+    NoItem,
+    /// The person closed the sign-in dialog or popup.
+    Cancelled,
+    /// The browser or Office would not open the dialog or popup.
+    Blocked,
+    /// Anything else Office refused.
+    Failed,
+}
+
+impl OfficeError {
+    /// What the organiser reads when adding attendees failed.
+    pub fn adding_text(self) -> Text {
+        match self {
+            Self::NoItem => Text::NotInOutlook,
+            _ => Text::AddFailed,
+        }
+    }
 }
 
 pub struct Recipient<'a> {
@@ -99,9 +117,11 @@ pub async fn naa_api_token() -> Result<String, OfficeError> {
 }
 
 fn office_error(e: &JsValue) -> OfficeError {
-    OfficeError {
-        name: string_field(e, "name").unwrap_or_else(|| "Unknown".into()),
-        message: string_field(e, "message").unwrap_or_default(),
+    match string_field(e, "name").as_deref() {
+        Some("NoItem") => OfficeError::NoItem,
+        Some("Cancelled") => OfficeError::Cancelled,
+        Some("PopupBlocked" | "DialogBlocked") => OfficeError::Blocked,
+        _ => OfficeError::Failed,
     }
 }
 

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::card::Card;
-use crate::i18n::{Locale, Text, initials};
+use crate::i18n::{Locale, Localised, Text, initials};
 use crate::office::{self, AttendeeField, Recipient};
 use crate::type_ahead::{self, Results};
 
@@ -34,8 +34,7 @@ pub fn PeopleSearch() -> impl IntoView {
             };
             match office::add_attendees(AttendeeField::Required, &[recipient]).await {
                 Ok(()) => added.update(|list| list.push(person.email.clone())),
-                Err(error) if error.name == "NoItem" => notice.set(Some(Text::NotInOutlook)),
-                Err(_) => notice.set(Some(Text::AddFailed)),
+                Err(error) => notice.set(Some(error.adding_text())),
             }
         });
     };

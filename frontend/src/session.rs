@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, CallError};
-use crate::i18n::{Locale, Text};
-use crate::office;
+use crate::i18n::{Locale, Localised, Text};
+use crate::office::{self, OfficeError};
 
 /// The pane's session, shared through context.
 #[derive(Debug, Clone, Copy)]
@@ -112,10 +112,8 @@ pub fn SignIn() -> impl IntoView {
                     problem.set(Some(Text::Error(error.code)));
                 }
                 Ok(Err(_)) => problem.set(Some(Text::Error(ErrorCode::SignInFailed))),
-                Err(e) if e.name == "Cancelled" => problem.set(Some(Text::SignInCancelled)),
-                Err(e) if e.name == "PopupBlocked" || e.name == "DialogBlocked" => {
-                    problem.set(Some(Text::PopupBlocked));
-                }
+                Err(OfficeError::Cancelled) => problem.set(Some(Text::SignInCancelled)),
+                Err(OfficeError::Blocked) => problem.set(Some(Text::PopupBlocked)),
                 Err(_) => problem.set(Some(Text::Error(ErrorCode::SignInFailed))),
             }
         });

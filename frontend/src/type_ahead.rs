@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::CallError;
-use crate::i18n::{Locale, Text};
+use crate::i18n::{Locale, Localised, Text};
 use crate::session::use_auth;
 
 /// Wait this long after the last keystroke before asking the server.

@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use davet_api::{ExpandEvent, GroupAddress};
+use davet_api::{ExpandEvent, GroupAddress, Progress};
 use futures_util::Stream;
 use tokio::sync::mpsc;
 
@@ -89,12 +89,12 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn progress(&self) {
-        let _ = self.events.send(ExpandEvent::Progress {
+        let _ = self.events.send(ExpandEvent::Progress(Progress {
             picks_done: self.done,
             picks: self.picks.len() as u32,
             pages: self.pages,
             people: self.expansion.people(),
-        });
+        }));
     }
 
     /// Reads every pick into the expansion: people at once, contact folders one by one, and

@@ -115,7 +115,7 @@ async fn nested_and_overlapping_groups_give_each_person_once_with_the_groups_tha
         .await;
 
     assert!(
-        matches!(events.first(), Some(ExpandEvent::Progress { .. })),
+        matches!(events.first(), Some(ExpandEvent::Progress(_))),
         "progress comes before the outcome"
     );
     let expansion = done(&events);
