@@ -44,6 +44,8 @@ pub struct World {
     pub calendars: graph::events::Calendars,
     /// Latency, faults, throttling and the request log of the Graph service.
     pub graph_controls: controls::Controls,
+    /// The same controls for the identity platform (its token endpoint, keys and pages).
+    pub identity_controls: controls::Controls,
     /// What the identity platform was asked: key-set fetches and token grants, by kind.
     pub identity_log: identity::IdentityLog,
     /// Each group's transitive members, worked out once: the tenant never changes.
@@ -138,6 +140,7 @@ impl RunningEmulator {
                     grants: identity::grants::Grants::default(),
                     calendars: graph::events::Calendars::default(),
                     graph_controls: controls::Controls::default(),
+                    identity_controls: controls::Controls::default(),
                     identity_log: identity::IdentityLog::default(),
                     transitive: Default::default(),
                     projections: Default::default(),
@@ -172,6 +175,11 @@ impl RunningEmulator {
     /// Test controls of the Graph service.
     pub fn graph_controls(&self) -> &controls::Controls {
         &self.world.graph_controls
+    }
+
+    /// Test controls of the identity platform.
+    pub fn identity_controls(&self) -> &controls::Controls {
+        &self.world.identity_controls
     }
 
     /// The application registered in the demo tenant for the Davet server.

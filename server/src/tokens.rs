@@ -7,6 +7,7 @@
 //! spending the same refresh token, which the platform would refuse.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as SyncMutex};
 use std::time::{Duration, Instant};
 
@@ -42,6 +43,8 @@ pub struct DelegatedTokens {
     identity: IdentityClient,
     vault: TokenVault,
     slots: Arc<SyncMutex<HashMap<UserKey, Slot>>>,
+    /// How often this replica found another holding a person's refresh and waited for it.
+    lease_waits: Arc<AtomicU64>,
 }
 
 impl DelegatedTokens {
@@ -50,7 +53,14 @@ impl DelegatedTokens {
             identity,
             vault,
             slots: Arc::default(),
+            lease_waits: Arc::default(),
         }
+    }
+
+    /// How often this replica waited on another's refresh lease (a count, for tests and
+    /// monitoring).
+    pub fn lease_waits(&self) -> u64 {
+        self.lease_waits.load(Ordering::Relaxed)
     }
 
     fn slot(&self, user: &UserKey) -> Slot {
@@ -85,6 +95,7 @@ impl DelegatedTokens {
             match self.vault.claim_refresh(user, REFRESH_LEASE).await? {
                 Claim::Missing => return Err(AccessError::SignedOut),
                 Claim::Busy if started.elapsed() < REFRESH_LEASE + LEASE_POLL => {
+                    self.lease_waits.fetch_add(1, Ordering::Relaxed);
                     tokio::time::sleep(LEASE_POLL).await;
                 }
                 Claim::Busy => {

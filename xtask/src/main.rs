@@ -154,27 +154,12 @@ fn test() -> Result {
         .env("DAVET_PANE_DIR", &dist)
         .env("DAVET_MANIFEST_SCHEMA", schema(&root)?)
         .env("DAVET_GRAPH_SDK_PYTHON", graph_sdk_python));
-    step("tests: the server's API suite again, on PostgreSQL");
+    step("tests: the server's API suite and privacy proofs again, on PostgreSQL");
     let mut again = cargo();
     if install::has("cargo-nextest") {
-        again.args([
-            "nextest",
-            "run",
-            "--package",
-            "davet",
-            "--test",
-            "api",
-            "--no-fail-fast",
-        ]);
+        again.args(["nextest", "run"]).args(ON_POSTGRES);
     } else {
-        again.args([
-            "test",
-            "--package",
-            "davet",
-            "--test",
-            "api",
-            "--no-fail-fast",
-        ]);
+        again.arg("test").args(ON_POSTGRES);
     }
     let on_postgres = run(again
         .env("DAVET_TEST_POSTGRES_URL", postgres.url())
@@ -220,6 +205,20 @@ fn admin_build_has_no_emulator() -> Result {
     eprintln!("the admin's build carries no emulator; the demo build does");
     Ok(())
 }
+
+/// What runs a second time on PostgreSQL: the server's API suite and the privacy proofs, which
+/// read the database.
+const ON_POSTGRES: &[&str] = &[
+    "--package",
+    "davet",
+    "--test",
+    "api",
+    "--test",
+    "membership_never_kept",
+    "--test",
+    "secrets_in_logs",
+    "--no-fail-fast",
+];
 
 /// The Office manifest schema shipped in `../shared/spec`.
 fn schema(root: &Path) -> Result<PathBuf> {

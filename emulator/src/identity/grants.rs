@@ -53,6 +53,25 @@ struct Store {
     codes: HashMap<String, PendingCode>,
     refresh: HashMap<String, Grant>,
     redirect_uris: Vec<String>,
+    /// The latest refresh tokens used up and access tokens issued, for tests that look for
+    /// them where they must not be; bounded, so a demo that runs for days does not grow.
+    spent: Recent,
+    issued: Recent,
+}
+
+/// The last [`Recent::KEPT`] values, oldest first.
+#[derive(Debug, Default)]
+struct Recent(std::collections::VecDeque<String>);
+
+impl Recent {
+    const KEPT: usize = 256;
+
+    fn push(&mut self, value: String) {
+        if self.0.len() == Self::KEPT {
+            self.0.pop_front();
+        }
+        self.0.push_back(value);
+    }
 }
 
 /// The platform's memory of codes and refresh tokens, and the app's registered redirect URIs.
@@ -170,11 +189,13 @@ impl Grants {
 
     /// Uses a refresh token up: it is revoked, and the caller issues the next one.
     pub fn take_refresh(&self, token: &str, client_id: &str) -> Result<Grant, Refusal> {
-        let grant = self
-            .store()
-            .refresh
-            .remove(token)
-            .ok_or_else(|| refuse("invalid_grant", 70000, "The provided value for the input parameter 'refresh_token' is not valid. The refresh token was revoked or already used."))?;
+        let mut store = self.store();
+        let grant = store.refresh.remove(token);
+        if grant.is_some() {
+            store.spent.push(token.to_owned());
+        }
+        drop(store);
+        let grant = grant.ok_or_else(|| refuse("invalid_grant", 70000, "The provided value for the input parameter 'refresh_token' is not valid. The refresh token was revoked or already used."))?;
         if grant.client_id != client_id {
             return Err(refuse(
                 "invalid_grant",
@@ -188,6 +209,21 @@ impl Grants {
     /// The refresh tokens now good, so tests can look for them where they must not be.
     pub fn live_refresh_tokens(&self) -> Vec<String> {
         self.store().refresh.keys().cloned().collect()
+    }
+
+    /// Refresh tokens used up lately (each good once, then revoked).
+    pub fn spent_refresh_tokens(&self) -> Vec<String> {
+        self.store().spent.0.iter().cloned().collect()
+    }
+
+    /// Keeps an access token the platform issued, for [`Grants::issued_access_tokens`].
+    pub(crate) fn record_access(&self, token: &str) {
+        self.store().issued.push(token.to_owned());
+    }
+
+    /// Access tokens the platform issued lately (for Graph or for the API).
+    pub fn issued_access_tokens(&self) -> Vec<String> {
+        self.store().issued.0.iter().cloned().collect()
     }
 
     /// Forgets every refresh token of a person (a sign-out everywhere, or an admin's revocation).

@@ -25,6 +25,7 @@ use serde_json::json;
 use url::Url;
 
 use crate::World;
+use crate::controls::{Dialect, Refusal};
 pub(crate) use crate::wire::now_secs;
 
 /// Lifetime of issued access tokens, as the real platform's default (60–90 minutes) rounds.
@@ -102,7 +103,34 @@ pub(crate) struct Identity {
     root: Url,
 }
 
+/// How the identity platform words what the controls answer: AADSTS error bodies. Its limits
+/// are kept per caller alone.
+const DIALECT: Dialect = Dialect {
+    refusal: |refusal| match refusal {
+        Refusal::Throttled | Refusal::TooManyAtOnce => aad_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "temporarily_unavailable",
+            90055,
+            "TenantThrottlingError - There are too many incoming requests. This exception is thrown for blocked tenants.",
+        ),
+        Refusal::Unavailable => aad_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            90033,
+            "A transient error has occurred. Please try again.",
+        ),
+        Refusal::Gone => aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            70000,
+            "The provided value for the input parameter 'refresh_token' is not valid.",
+        ),
+    },
+    resource: |_| None,
+};
+
 pub fn router(world: Arc<World>, root: Url) -> Router {
+    let controls = world.identity_controls.clone();
     Router::new()
         .route(
             "/{tenant}/v2.0/.well-known/openid-configuration",
@@ -118,6 +146,10 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
             "/{tenant}/adminconsent",
             get(authorize::admin_consent_page).post(authorize::admin_consent_decision),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            (controls, DIALECT),
+            crate::controls::apply,
+        ))
         .with_state(Identity { world, root })
 }
 

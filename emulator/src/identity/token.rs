@@ -80,11 +80,13 @@ fn grant(identity: &Identity, request: &TokenRequest) -> Result<Value, grants::R
                     "The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.",
                 ));
             }
+            let token = world.app_token(GRANTED_APP_ROLES);
+            world.grants.record_access(&token);
             Ok(json!({
                 "token_type": "Bearer",
                 "expires_in": TOKEN_LIFETIME.as_secs(),
                 "ext_expires_in": TOKEN_LIFETIME.as_secs(),
-                "access_token": world.app_token(GRANTED_APP_ROLES),
+                "access_token": token,
             }))
         }
         Some("authorization_code") => {
@@ -205,12 +207,14 @@ fn tokens(
     let offline = refreshable && grant.scopes.iter().any(|s| s == "offline_access");
     let openid = grant.scopes.iter().any(|s| s == "openid");
     let scope = grant.scopes.join(" ");
+    let access_token = world.delegated_token(issuer, &grant, api);
+    world.grants.record_access(&access_token);
     let mut body = json!({
         "token_type": "Bearer",
         "scope": scope,
         "expires_in": TOKEN_LIFETIME.as_secs(),
         "ext_expires_in": TOKEN_LIFETIME.as_secs(),
-        "access_token": world.delegated_token(issuer, &grant, api),
+        "access_token": access_token,
     });
     if openid {
         body["id_token"] = world.id_token(issuer, &grant, nonce).into();

@@ -125,8 +125,16 @@ async fn a_picked_contact_folder_invites_its_contacts_as_external() {
         .iter()
         .map(|p| p.email.to_lowercase())
         .collect();
+    assert!(
+        !expected.is_empty(),
+        "the folder holds contacts with addresses"
+    );
     assert_eq!(found, expected);
     assert!(expansion.people.iter().all(|p| p.via == [0]));
+    assert!(
+        expansion.people.iter().all(|p| p.external && !p.guest),
+        "personal contacts are invited as external people"
+    );
     let no_address = mailbox
         .contacts
         .iter()

@@ -9,36 +9,7 @@ use davet_emulator::controls::{Fault, FaultRule};
 use davet_emulator::{Member, RunningEmulator, TenantSpec, World};
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_on};
-
-impl TestApp {
-    /// Posts an expansion and reads every NDJSON line of the answer.
-    pub async fn expand(&self, selection: Vec<Selection>) -> Vec<ExpandEvent> {
-        let response = self
-            .http
-            .post(self.url.join("api/expand").expect("url"))
-            .bearer_auth(&self.session)
-            .json(&davet_api::ExpandRequest { selection })
-            .send()
-            .await
-            .expect("the server answers");
-        assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(
-            response
-                .headers()
-                .get("content-type")
-                .map(|v| v.to_str().ok()),
-            Some(Some(davet_api::NDJSON))
-        );
-        response
-            .text()
-            .await
-            .expect("body")
-            .lines()
-            .map(|line| serde_json::from_str(line).expect("an event a line"))
-            .collect()
-    }
-}
+use crate::helpers::{spawn_app, spawn_app_on};
 
 fn done(events: &[ExpandEvent]) -> &Expansion {
     match events.last() {

@@ -102,7 +102,8 @@ impl TestDatabase {
     }
 
     /// Everything the database holds, as bytes: the SQLite files (WAL included), or
-    /// `pg_dump`'s output.
+    /// `pg_dump`'s output with every `BYTEA` value (written `\x…` in hex) decoded beside it, so
+    /// that a search finds bytes stored in a binary column too.
     pub fn dump(&self) -> Vec<u8> {
         match &self.dir {
             Some(dir) => std::fs::read_dir(dir.path())
@@ -120,10 +121,38 @@ impl TestDatabase {
                     "{}",
                     String::from_utf8_lossy(&output.stderr)
                 );
-                output.stdout
+                let mut dump = output.stdout;
+                let decoded = decode_bytea(&dump);
+                assert!(
+                    !decoded.is_empty(),
+                    "the dump holds BYTEA values (the sealed tokens) and they decode"
+                );
+                dump.extend(decoded);
+                dump
             }
         }
     }
+}
+
+/// The bytes of every `\x<hex>` run in `pg_dump`'s text (how it writes `BYTEA`), one after
+/// another.
+fn decode_bytea(dump: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut rest = dump;
+    while let Some(at) = rest.windows(2).position(|w| w == b"\\x") {
+        let hex: Vec<u8> = rest[at + 2..]
+            .iter()
+            .copied()
+            .take_while(u8::is_ascii_hexdigit)
+            .collect();
+        let even = hex.len() / 2 * 2;
+        if let Ok(bytes) = hex::decode(&hex[..even]) {
+            out.extend(bytes);
+            out.push(b'\n');
+        }
+        rest = &rest[at + 2 + hex.len()..];
+    }
+    out
 }
 
 fn pg_dump() -> std::path::PathBuf {
@@ -327,4 +356,36 @@ pub fn manifest_schema() -> Option<std::path::PathBuf> {
                 .join("../../shared/spec/office-manifest-xsd/OfficeAppManifestV1_1.xsd")
         });
     path.is_file().then_some(path)
+}
+
+impl TestApp {
+    /// Posts an expansion and reads every NDJSON line of the answer.
+    pub async fn expand(
+        &self,
+        selection: Vec<davet_api::Selection>,
+    ) -> Vec<davet_api::ExpandEvent> {
+        let response = self
+            .http
+            .post(self.url.join("api/expand").expect("url"))
+            .bearer_auth(&self.session)
+            .json(&davet_api::ExpandRequest { selection })
+            .send()
+            .await
+            .expect("the server answers");
+        assert_eq!(response.status(), reqwest::StatusCode::OK);
+        assert_eq!(
+            response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().ok()),
+            Some(Some(davet_api::NDJSON))
+        );
+        response
+            .text()
+            .await
+            .expect("body")
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("an event a line"))
+            .collect()
+    }
 }

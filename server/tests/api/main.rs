@@ -6,7 +6,6 @@ mod contacts;
 mod expand;
 mod groups;
 mod helpers;
-mod logs;
 mod manifest;
 mod openapi;
 mod pane;

@@ -1,7 +1,10 @@
 //! Signing in (nested app authentication's token, the code flow in a dialog or popup), the
 //! session's life, sign-out, and refreshes that collapse into one.
 
+use std::time::Duration;
+
 use davet_api::{ApiError, ErrorCode, PeopleSearch, SessionUser, SignInOutcome};
+use davet_emulator::controls::Latency;
 use reqwest::StatusCode;
 use url::Url;
 
@@ -292,17 +295,30 @@ async fn concurrent_requests_share_one_refresh() {
 #[tokio::test]
 async fn replicas_sharing_the_database_never_spend_a_refresh_token_twice() {
     let app = spawn_app().await;
-    let (second, _) = start_replica(&app.settings).await;
-    let (third, _) = start_replica(&app.settings).await;
+    let (second, second_state) = start_replica(&app.settings).await;
+    let (third, third_state) = start_replica(&app.settings).await;
     let refreshes = app.emulator.world.identity_log.count("refresh_token");
+    // The token endpoint takes a second to answer, so the replica that claimed the refresh
+    // still holds it when the other asks: the race is certain, not a matter of luck.
+    app.emulator.identity_controls().set_latency(Latency {
+        fixed: Duration::from_secs(1),
+        jitter: Duration::ZERO,
+    });
     // Neither new replica has an access token: each must refresh, and they race for it.
     let (a, b) = tokio::join!(
         futures_join(&app, &second, 6),
         futures_join(&app, &third, 6)
     );
+    app.emulator
+        .identity_controls()
+        .set_latency(Latency::default());
     assert!(
         a.iter().chain(&b).all(|s| *s == StatusCode::OK),
         "{a:?} {b:?}"
+    );
+    assert!(
+        second_state.auth.tokens.lease_waits() + third_state.auth.tokens.lease_waits() > 0,
+        "one replica waited on the other's lease"
     );
     assert_eq!(
         app.emulator.world.identity_log.count("refresh_token"),
@@ -310,6 +326,41 @@ async fn replicas_sharing_the_database_never_spend_a_refresh_token_twice() {
         "one refresh per replica, one after the other"
     );
     assert_eq!(app.database.rows("refresh_tokens").await, 1);
+    // What the vault keeps is the platform's one live token for the person: a replica that has
+    // never seen them refreshes with it.
+    assert_eq!(
+        app.emulator.world.grants.live_refresh_tokens(),
+        vec![stored_refresh_token(&app).await],
+        "the stored refresh token is the live one"
+    );
+    let (fresh, _) = start_replica(&app.settings).await;
+    assert_eq!(futures_join(&app, &fresh, 1).await, [StatusCode::OK]);
+    assert_eq!(
+        app.emulator.world.identity_log.count("refresh_token"),
+        refreshes + 3
+    );
+}
+
+/// The refresh token the vault holds for the test's person, opened.
+async fn stored_refresh_token(app: &TestApp) -> String {
+    use davet::vault::Claim;
+    let vault = &app.state.auth.vault;
+    let person = app.user_key(app.member(0));
+    match vault
+        .claim_refresh(&person, Duration::from_secs(30))
+        .await
+        .expect("claim")
+    {
+        Claim::Granted(stored) => {
+            let token = stored.token.expose().to_owned();
+            vault
+                .release_refresh(&person, &stored)
+                .await
+                .expect("release");
+            token
+        }
+        other => panic!("the vault holds no free refresh token: {other:?}"),
+    }
 }
 
 #[tokio::test]

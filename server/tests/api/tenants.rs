@@ -68,6 +68,10 @@ async fn people_of_two_tenants_never_reach_each_others_sessions_tokens_or_direct
             .json()
             .await
             .expect("json");
+        assert!(
+            !found.people.is_empty(),
+            "`{query}` finds someone in the searcher's own directory"
+        );
         for person in &found.people {
             assert!(
                 world.tenant.users.iter().any(|u| u.id == person.id),

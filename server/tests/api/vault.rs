@@ -53,15 +53,31 @@ async fn after_sign_ins_and_refreshes_the_database_holds_no_token_in_plaintext()
         "a refresh"
     );
     let api_token = app.emulator.api_token(app.member(4));
-    assert_eq!(app.post_session(&api_token).await.status(), 201);
+    let third = app.post_session(&api_token).await;
+    assert_eq!(third.status(), 201);
+    let third: davet_api::Session = third.json().await.expect("a session");
 
     let dump = app.database.dump();
     assert!(!dump.is_empty());
-    let live = app.emulator.world.grants.live_refresh_tokens();
+    let grants = &app.emulator.world.grants;
+    let live = grants.live_refresh_tokens();
     assert_eq!(live.len(), 3, "three people hold refresh tokens");
+    let spent = grants.spent_refresh_tokens();
+    assert_eq!(spent.len(), 1, "the forced refresh spent one");
+    let access = grants.issued_access_tokens();
+    assert!(
+        access.len() >= 4,
+        "Graph access tokens were issued: {}",
+        access.len()
+    );
+    let client_secret = app.settings.identity.client_secret.expose().to_owned();
+    let sessions = [app.session.clone(), second, third.session_token];
     let secrets = live
         .iter()
-        .chain([&app.session, &second, &api_token])
+        .chain(&spent)
+        .chain(&access)
+        .chain(&sessions)
+        .chain([&api_token, &client_secret])
         .collect::<Vec<_>>();
     for secret in secrets {
         assert!(

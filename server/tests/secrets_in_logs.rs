@@ -1,0 +1,66 @@
+//! The logs, read for what must never be in them: tokens of any kind and the app's secret.
+//! Everything is logged at `trace`, the most a debugging admin could switch on.
+//!
+//! A test binary of its own with one test: the logger it installs is the process's only one,
+//! under `cargo test` and `cargo nextest` alike, so the test can never pass without reading.
+
+#[allow(dead_code)]
+#[path = "api/helpers.rs"]
+mod helpers;
+
+use helpers::spawn_app;
+
+#[tokio::test]
+async fn no_token_or_secret_reaches_the_logs_even_at_trace() {
+    let logs = davet::telemetry::capture()
+        .expect("this test's process has no other logger: it installs the only one");
+    let app = spawn_app().await;
+    let api_token = app.emulator.api_token(app.member(3));
+    let second = app.post_session(&api_token).await;
+    assert_eq!(second.status(), 201);
+    let second: davet_api::Session = second.json().await.expect("session");
+    app.state
+        .auth
+        .tokens
+        .forget_access(&app.user_key(app.member(3)))
+        .await;
+    assert_eq!(
+        app.get_as(&second.session_token, "api/people?q=ay")
+            .await
+            .status(),
+        200,
+        "a refresh"
+    );
+    let mut forged = api_token.clone();
+    forged.push('x');
+    assert_eq!(app.post_session(&forged).await.status(), 401);
+
+    let logged = String::from_utf8(logs.lock().expect("logs").clone()).expect("utf-8");
+    assert!(logged.contains("signed in"), "the capture works: {logged}");
+    let grants = &app.emulator.world.grants;
+    let mut secrets = grants.live_refresh_tokens();
+    let spent = grants.spent_refresh_tokens();
+    assert!(
+        !spent.is_empty(),
+        "the forced refresh spent a refresh token"
+    );
+    let access = grants.issued_access_tokens();
+    assert!(!access.is_empty(), "Graph access tokens were issued");
+    secrets.extend(spent);
+    secrets.extend(access);
+    secrets.extend([
+        api_token,
+        app.session.clone(),
+        second.session_token,
+        app.settings.identity.client_secret.expose().to_owned(),
+    ]);
+    for secret in &secrets {
+        assert!(!logged.contains(secret.as_str()), "a secret is in the logs");
+    }
+    // Signatures are where a JWT is most recognisable: none of any token appears.
+    for secret in &secrets {
+        if let Some(signature) = secret.rsplit('.').next().filter(|s| s.len() > 40) {
+            assert!(!logged.contains(signature));
+        }
+    }
+}
