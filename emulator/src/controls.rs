@@ -138,6 +138,8 @@ struct State_ {
     buckets: HashMap<String, Bucket>,
     /// Requests under way per caller and mailbox (Outlook allows four at once).
     in_flight: HashMap<String, usize>,
+    /// Requests being answered now, of any caller.
+    answering: usize,
     log: Vec<LoggedRequest>,
 }
 
@@ -165,6 +167,12 @@ impl Controls {
         let mut state = self.state();
         state.throttle = limit;
         state.buckets.clear();
+    }
+
+    /// Requests the service is answering now: none means every request that arrived has been
+    /// answered (or dropped) and logged.
+    pub fn answering(&self) -> usize {
+        self.state().answering
     }
 
     /// Every request so far, in the order they arrived.
@@ -272,6 +280,7 @@ pub async fn apply(
     if request.extensions().get::<Internal>().is_some() {
         return next.run(request).await;
     }
+    let _answering = Answering::enter(&controls);
     let method = request.method().to_string();
     let target = request
         .uri()
@@ -328,6 +337,23 @@ pub async fn apply(
     };
     controls.record(&method, &target, response.status());
     response
+}
+
+/// A request being answered, counted until it is logged (or its connection drops).
+struct Answering(Controls);
+
+impl Answering {
+    fn enter(controls: &Controls) -> Self {
+        controls.state().answering += 1;
+        Self(controls.clone())
+    }
+}
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        let mut state = self.0.state();
+        state.answering = state.answering.saturating_sub(1);
+    }
 }
 
 /// Makes the answer, then holds it until `due`.

@@ -1,5 +1,6 @@
 //! Benchmark: group expansion and type-ahead, against the emulator over real HTTP. Prints
-//! figures; asserts nothing (the figures are read against the targets by people).
+//! figures; the targets are read against them by people. It fails on a wrong answer: Davet's
+//! people must be the tenant's truth, and the peer's count must agree.
 //!
 //! `cargo xtask bench` installs what it needs (wrk, the Python Graph SDK) and runs this.
 //!
@@ -120,6 +121,10 @@ async fn expansion() -> Result<(), Failure> {
     let mut max_pages = 0;
     let mut min_pages = 0;
     let mut distinct = std::collections::HashSet::new();
+    // The truth: the addresses the picks invite (enabled people and contacts with an
+    // address), the organiser left out.
+    let mut truth = std::collections::BTreeSet::new();
+    let mut organiser_picked = false;
     println!("groups (transitive members, pages of {PAGE}):");
     for name in GROUPS {
         let index = tenant
@@ -130,8 +135,24 @@ async fn expansion() -> Result<(), Failure> {
         let group = &tenant.groups[index];
         let members = tenant.transitive_members(index);
         for member in &members {
-            if let davet_emulator::Member::User(u) = member {
-                distinct.insert(*u);
+            match *member {
+                davet_emulator::Member::User(u) => {
+                    distinct.insert(u);
+                    let user = &tenant.users[u];
+                    if u == stand.organiser {
+                        organiser_picked = true;
+                    } else if user.account_enabled
+                        && let Some(mail) = &user.mail
+                    {
+                        truth.insert(mail.to_lowercase());
+                    }
+                }
+                davet_emulator::Member::Contact(c) => {
+                    if let Some(mail) = &tenant.contacts[c].mail {
+                        truth.insert(mail.to_lowercase());
+                    }
+                }
+                _ => {}
             }
         }
         let pages = members.len().div_ceil(PAGE).max(1);
@@ -183,7 +204,25 @@ async fn expansion() -> Result<(), Failure> {
         let wall = started.elapsed();
         let last = text.lines().last().ok_or("an empty answer")?;
         match serde_json::from_str::<ExpandEvent>(last)? {
-            ExpandEvent::Done { expansion } => people = expansion.people.len(),
+            ExpandEvent::Done { expansion } => {
+                people = expansion.people.len();
+                let invited: std::collections::BTreeSet<String> = expansion
+                    .people
+                    .iter()
+                    .map(|p| p.email.to_lowercase())
+                    .collect();
+                if invited.len() != people {
+                    return Err(format!("run {run}: someone is invited twice").into());
+                }
+                if invited != truth {
+                    let missing = truth.difference(&invited).count();
+                    let extra = invited.difference(&truth).count();
+                    return Err(format!(
+                        "run {run}: a wrong answer: {missing} people missing, {extra} who are not in the picks"
+                    )
+                    .into());
+                }
+            }
             other => return Err(format!("the expansion failed: {other:?}").into()),
         }
         if run > 0 {
@@ -202,7 +241,7 @@ async fn expansion() -> Result<(), Failure> {
         LATENCY.as_millis()
     );
     println!("  wall time            {:>8.1} ms", ms(median));
-    println!("  people invited       {people:>8}");
+    println!("  people invited       {people:>8}   (the tenant's truth, every run)");
     println!(
         "  Graph pages read     {inner:>8}   (minimum: {min_pages}) in {outer} $batch requests"
     );
@@ -254,6 +293,15 @@ async fn expansion() -> Result<(), Failure> {
             }
             let peer: serde_json::Value = serde_json::from_slice(&output.stdout)?;
             let peer_ms = peer["ms"].as_f64().unwrap_or_default();
+            // The peer keeps the organiser; Davet leaves them out.
+            let agreed = truth.len() + usize::from(organiser_picked);
+            if peer["people"].as_u64() != Some(agreed as u64) {
+                return Err(format!(
+                    "the peer found {} people where the tenant holds {agreed}",
+                    peer["people"]
+                )
+                .into());
+            }
             println!(
                 "  msgraph-sdk (Python) {peer_ms:>8.1} ms   ({} people, {} requests, group by group)",
                 peer["people"],

@@ -1,6 +1,8 @@
 //! What the handlers share ([`AppState`]), made from settings. Handlers and extractors take
 //! only the part they need through `FromRef` (`State<Auth>`, `State<GraphService>`).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::extract::FromRef;
@@ -23,6 +25,33 @@ pub struct AppState {
     pub pages: PageContext,
     /// Most people one invitation may hold.
     pub recipient_limit: RecipientLimit,
+    pub expansions: Expansions,
+}
+
+/// How many expansions this replica is running now (a gauge: tests wait on it, monitoring
+/// reads it).
+#[derive(Debug, Clone, Default)]
+pub struct Expansions(Arc<AtomicUsize>);
+
+impl Expansions {
+    pub fn running(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// Counts one expansion as running until the guard drops (it finished, or was aborted).
+    pub fn start(&self) -> RunningExpansion {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        RunningExpansion(self.0.clone())
+    }
+}
+
+#[derive(Debug)]
+pub struct RunningExpansion(Arc<AtomicUsize>);
+
+impl Drop for RunningExpansion {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// What our own HTML pages need to know of the deployment.
@@ -80,6 +109,7 @@ impl AppState {
                 office_js_url: settings.office_js_url.clone(),
             },
             recipient_limit: RecipientLimit(settings.recipient_limit),
+            expansions: Expansions::default(),
         })
     }
 }

@@ -11,19 +11,25 @@ use davet_api::{ExpandEvent, GroupAddress, Progress};
 use futures_util::Stream;
 use tokio::sync::mpsc;
 
+use crate::app::RunningExpansion;
 use crate::domain::expansion::{GroupExpansion, Member, MemberId, Pick, Picks};
 use crate::error::AppError;
 use crate::graph::{GraphClient, GraphError, MembersError};
 
 /// The expansion of `picks` as `graph`'s person sees the directory.
+/// `running` counts it while the work lasts.
 pub fn expand(
     graph: GraphClient,
     picks: Picks,
     expansion: GroupExpansion,
+    running: RunningExpansion,
 ) -> impl Stream<Item = ExpandEvent> + Send + 'static {
     let (events, lines) = mpsc::unbounded_channel::<ExpandEvent>();
-    // Dropping the stream drops the guard, which aborts the work.
-    let guard = AbortOnDrop(tokio::spawn(run(graph, picks, expansion, events)));
+    // Dropping the stream drops the guard, which aborts the work (and with it `running`).
+    let guard = AbortOnDrop(tokio::spawn(async move {
+        let _running = running;
+        run(graph, picks, expansion, events).await;
+    }));
     futures_util::stream::unfold((lines, guard), |(mut lines, guard)| async move {
         let event = lines.recv().await?;
         Some((event, (lines, guard)))

@@ -72,6 +72,21 @@ impl SigningKeys {
         sign_with(&current.private, &current.kid, claims)
     }
 
+    /// A token signed with this key set's current key under a header of the caller's making
+    /// (`extra` fields added to, or replacing, `typ`, `alg`, `kid`): how tests forge tokens
+    /// that name another key or point elsewhere for one (`jku`, `x5u`, `jwk`).
+    pub fn sign_with_header(&self, extra: &Value, claims: &Value) -> String {
+        let current = self.keys()[0].clone();
+        let mut header = json!({ "typ": "JWT", "alg": "RS256", "kid": current.kid });
+        if let (Some(header), Some(extra)) = (header.as_object_mut(), extra.as_object()) {
+            header.extend(extra.clone());
+        }
+        let encode = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        let signed = format!("{}.{}", encode(&header), encode(claims));
+        let signature = SigningKey::<Sha256>::new(current.private.clone()).sign(signed.as_bytes());
+        format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+    }
+
     /// The claims of a token signed by one of our keys, or why not.
     pub fn verify(&self, token: &str) -> Result<Value, &'static str> {
         let remembered = self

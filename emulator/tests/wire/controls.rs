@@ -159,8 +159,10 @@ async fn outlook_limits_are_per_mailbox_and_four_requests_at_once() {
     );
 
     controls.set_throttle(Some(ThrottleLimit::outlook(1.0)));
+    // Each answer takes long enough that the six requests are all under way at once, however
+    // busy the machine.
     controls.set_latency(Latency {
-        fixed: Duration::from_millis(400),
+        fixed: Duration::from_secs(3),
         jitter: Duration::ZERO,
     });
     let url = events(members[0]);

@@ -9,7 +9,8 @@
 //! - `exp` and `nbf` hold, with [`LEEWAY`] for clock skew;
 //! - `tid` is a tenant the deployment allows, and `iss` is that tenant's v1 or v2 issuer;
 //! - `aud` is this app (its client id or its application id URI);
-//! - for API tokens, `scp` includes `access_as_user`; for ID tokens, `nonce` is the one sent.
+//! - for API tokens, `scp` includes `access_as_user` and the client that asked for it (`azp`,
+//!   or `appid` in v1 tokens) is this app; for ID tokens, `nonce` is the one sent.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -55,6 +56,8 @@ pub enum TokenRejected {
     Audience,
     #[error("without the access_as_user scope")]
     Scope,
+    #[error("issued to another client application")]
+    Client,
     #[error("with a nonce other than the one sent")]
     Nonce,
     #[error("the platform's signing keys cannot be fetched")]
@@ -173,6 +176,12 @@ impl TokenValidator {
         if !scopes.split(' ').any(|s| s == API_SCOPE) {
             return Err(TokenRejected::Scope);
         }
+        // Our own pane asked for it (through Outlook's broker): `azp` in v2 tokens, `appid` in
+        // v1 ones. A token another app obtained for our API does not open a session.
+        let client = claim_str(&claims, "azp").or_else(|| claim_str(&claims, "appid"));
+        if client != Some(self.client_id.as_str()) {
+            return Err(TokenRejected::Client);
+        }
         caller(&claims)
     }
 
@@ -190,8 +199,12 @@ impl TokenValidator {
 
     /// Signature, lifetime, tenant and issuer: what every token must pass.
     async fn verified_claims(&self, token: &str) -> Result<Value, TokenRejected> {
+        // `jsonwebtoken` cannot read a header naming `none` (no algorithm of its own), so the
+        // declared algorithm is looked at first: a refusal says what was wrong.
+        if declared_algorithm(token).is_some_and(|alg| alg != "RS256") {
+            return Err(TokenRejected::Algorithm);
+        }
         let header = jsonwebtoken::decode_header(token).map_err(|e| match e.kind() {
-            // `none`, or a name no JOSE algorithm has.
             ErrorKind::InvalidAlgorithmName => TokenRejected::Algorithm,
             _ => TokenRejected::Malformed,
         })?;
@@ -288,6 +301,17 @@ impl TokenValidator {
             })
             .collect())
     }
+}
+
+/// The `alg` a token's header declares, if the header reads as JSON.
+fn declared_algorithm(token: &str) -> Option<String> {
+    use base64::Engine;
+    let header = token.split('.').next()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header)
+        .ok()?;
+    let header: Value = serde_json::from_slice(&bytes).ok()?;
+    header["alg"].as_str().map(str::to_owned)
 }
 
 /// What `jsonwebtoken` checks for Davet: RS256 alone, an `exp`, `exp` and `nbf` with

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use davet_api::{ExpandEvent, ExpandRequest, NDJSON};
 use futures_util::StreamExt;
 
-use crate::app::RecipientLimit;
+use crate::app::{Expansions, RecipientLimit};
 use crate::domain::expansion::{GroupExpansion, Picks};
 use crate::error::AppError;
 use crate::expansion::expand as run;
@@ -21,12 +21,18 @@ use crate::graph::GraphService;
 pub async fn expand(
     State(graph): State<GraphService>,
     State(RecipientLimit(limit)): State<RecipientLimit>,
+    State(expansions): State<Expansions>,
     signed_in: SignedIn,
     Json(request): Json<ExpandRequest>,
 ) -> Result<Response, AppError> {
     let picks = Picks::parse(request.selection)?;
     let expansion = GroupExpansion::new(limit, &signed_in.user.key.user);
-    let events = run(graph.acting_for(&signed_in.user.key), picks, expansion);
+    let events = run(
+        graph.acting_for(&signed_in.user.key),
+        picks,
+        expansion,
+        expansions.start(),
+    );
     let body = events.map(|event| Ok::<_, Infallible>(ndjson_line(&event)));
     Ok(([(header::CONTENT_TYPE, NDJSON)], Body::from_stream(body)).into_response())
 }

@@ -8,6 +8,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use davet::identity::TokenRejected;
+use davet_emulator::identity::keys::SigningKeys;
+
 use crate::helpers::{TestApp, spawn_app};
 
 const OBO: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -40,8 +43,8 @@ fn unsigned(header: &Value, claims: &Value) -> String {
     )
 }
 
-/// Every attack of the issue, by name, with its token.
-fn catalog(app: &TestApp, user: usize) -> Vec<(&'static str, String)> {
+/// Every attack, by name, with its token and the check that must refuse it.
+fn catalog(app: &TestApp, user: usize) -> Vec<(&'static str, String, TokenRejected)> {
     let good = app.emulator.api_token(user);
     let claims = TestApp::claims_of(&good);
     let kid = app.emulator.world.keys.current_kid();
@@ -62,7 +65,7 @@ fn catalog(app: &TestApp, user: usize) -> Vec<(&'static str, String)> {
         "{hs_signed}.{}",
         b64(&hmac_sha256(&public, hs_signed.as_bytes()))
     );
-    let foreign_key = davet_emulator::identity::keys::SigningKeys::new(0xbad).sign(&claims);
+    let foreign_key = SigningKeys::new(0xbad).sign(&claims);
     let mut tampered_claims = claims.clone();
     tampered_claims["oid"] = app.emulator.world.tenant.users[user + 1].id.clone().into();
     let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
@@ -71,11 +74,57 @@ fn catalog(app: &TestApp, user: usize) -> Vec<(&'static str, String)> {
     let graph_token = app
         .emulator
         .graph_token_in(&app.emulator.world, user, &["User.Read.All"]);
+    let attacker = SigningKeys::new(0xbad);
+    // The platform's own kid, over a signature by another key.
+    let known_kid_other_key = attacker.sign_with_header(&json!({ "kid": kid }), &claims);
+    // Headers that point elsewhere for the key: never followed.
+    let attacker_kid = attacker.current_kid();
+    let jku = attacker.sign_with_header(
+        &json!({ "kid": attacker_kid, "jku": "https://keys.attacker.example/jwks.json" }),
+        &claims,
+    );
+    let x5u = attacker.sign_with_header(
+        &json!({ "kid": attacker_kid, "x5u": "https://keys.attacker.example/cert.pem" }),
+        &claims,
+    );
+    let attacker_jwks = attacker.jwks("issuer");
+    let embedded_jwk = attacker.sign_with_header(
+        &json!({ "kid": attacker_kid, "jwk": attacker_jwks["keys"][0] }),
+        &claims,
+    );
 
+    use TokenRejected as R;
     vec![
-        ("alg none", none),
-        ("HS256 signed with the public key", hs256),
-        ("unknown kid", foreign_key),
+        ("alg none", none, R::Algorithm),
+        ("HS256 signed with the public key", hs256, R::Algorithm),
+        ("unknown kid", foreign_key, R::UnknownKey),
+        (
+            "the platform's kid, another key",
+            known_kid_other_key,
+            R::Signature,
+        ),
+        (
+            "a jku header naming the attacker's keys",
+            jku,
+            R::UnknownKey,
+        ),
+        (
+            "an x5u header naming the attacker's certificate",
+            x5u,
+            R::UnknownKey,
+        ),
+        (
+            "the attacker's key embedded as jwk",
+            embedded_jwk,
+            R::UnknownKey,
+        ),
+        (
+            "issued to another client",
+            app.api_token_with(user, |c| {
+                c["azp"] = "0badc0de-0000-4000-8000-0000000000c1".into();
+            }),
+            R::Client,
+        ),
         (
             "expired",
             app.api_token_with(user, |c| {
@@ -83,6 +132,7 @@ fn catalog(app: &TestApp, user: usize) -> Vec<(&'static str, String)> {
                 c["nbf"] = (t - 7200).into();
                 c["exp"] = (t - 3600).into();
             }),
+            R::Expired,
         ),
         (
             "not yet valid",
@@ -90,12 +140,14 @@ fn catalog(app: &TestApp, user: usize) -> Vec<(&'static str, String)> {
                 c["nbf"] = (t + 3600).into();
                 c["exp"] = (t + 7200).into();
             }),
+            R::NotYetValid,
         ),
         (
             "wrong aud",
             app.api_token_with(user, |c| {
                 c["aud"] = "api://elsewhere.example/other-app".into()
             }),
+            R::Audience,
         ),
         (
             "wrong iss",
@@ -103,6 +155,7 @@ fn catalog(app: &TestApp, user: usize) -> Vec<(&'static str, String)> {
                 let tid = c["tid"].as_str().expect("tid").to_owned();
                 c["iss"] = format!("https://login.attacker.example/{tid}/v2.0").into();
             }),
+            R::Issuer,
         ),
         (
             "tenant not allowed",
@@ -112,14 +165,20 @@ fn catalog(app: &TestApp, user: usize) -> Vec<(&'static str, String)> {
                 c["iss"] = iss.replace(&tid, other_tenant).into();
                 c["tid"] = other_tenant.into();
             }),
+            R::Tenant,
         ),
         (
             "missing scope",
             app.api_token_with(user, |c| c["scp"] = "User.Read".into()),
+            R::Scope,
         ),
-        ("tampered payload", tampered),
-        ("a Graph token instead of one for our API", graph_token),
-        ("not a JWT", "eyJhbGciOiJSUzI1NiJ9.e30".into()),
+        ("tampered payload", tampered, R::Signature),
+        (
+            "a Graph token instead of one for our API",
+            graph_token,
+            R::Audience,
+        ),
+        ("not a JWT", "eyJhbGciOiJSUzI1NiJ9.e30".into(), R::Malformed),
     ]
 }
 
@@ -131,8 +190,14 @@ async fn every_attack_of_the_catalog_is_refused_with_401_and_leaves_no_trace() {
     let tokens = app.database.rows("refresh_tokens").await;
     let exchanges = app.emulator.world.identity_log.count(OBO);
     let attacks = catalog(&app, user);
-    assert_eq!(attacks.len(), 12);
-    for (attack, token) in attacks {
+    assert_eq!(attacks.len(), 17);
+    for (attack, token, reason) in attacks {
+        // Refused by the check meant to refuse it, not by luck further on.
+        assert_eq!(
+            app.state.auth.validator.api_token(&token).await,
+            Err(reason),
+            "{attack}"
+        );
         let response = app.post_session(&token).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{attack}");
         let error: ApiError = response.json().await.expect("an ApiError");

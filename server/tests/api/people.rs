@@ -160,7 +160,7 @@ async fn the_graph_client_follows_next_links_across_pages() {
 }
 
 #[tokio::test]
-async fn throttling_is_waited_out_exactly_as_retry_after_says() {
+async fn throttling_is_waited_out_never_sooner_than_retry_after_says() {
     use davet_emulator::controls::{Fault, FaultRule};
     let app = spawn_app().await;
     let controls = app.emulator.graph_controls();

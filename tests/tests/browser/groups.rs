@@ -134,7 +134,7 @@ async fn who_shows_progress_then_the_people_and_adds_nobody_until_asked() {
     .await
     .expect("click");
     page.wait()
-        .at_most(Duration::from_secs(2))
+        .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(".working .progress-figures"))
         .await
         .expect("progress shows while the directory is read (the answer streams)");
