@@ -9,9 +9,10 @@ use davet_emulator::controls::Latency;
 use davet_emulator::{Member, Tenant};
 use fantoccini::Locator;
 
-use crate::support::{Browser, organiser, spawn_demo, texts};
+use crate::support::{Browser, SignedInPane, organiser, spawn_demo, texts};
 
 const TEAM: &str = "Finans Ekibi";
+const ALL_STAFF: &str = "Tüm Çalışanlar";
 
 /// The team's people as the directory holds them: enabled, with a mailbox, not the organiser.
 fn invitable(tenant: &Tenant, group: usize) -> BTreeSet<String> {
@@ -40,25 +41,67 @@ fn team(tenant: &Tenant) -> usize {
 /// Signed in, on the Groups tab, with the team listed; answers its row's XPath.
 async fn find_team(browser: &Browser) -> String {
     browser.sign_in().await;
+    find_group(browser, "Finans", TEAM).await
+}
+
+/// On the Groups tab (signed in), searches `typed` until the group `name` is listed; answers
+/// its row's XPath.
+async fn find_group(browser: &Browser, typed: &str, name: &str) -> String {
     browser.click("button.tab-groups").await;
     browser
         .client
         .find(Locator::Css("input.group-search"))
         .await
         .expect("the group search")
-        .send_keys("Finans")
+        .send_keys(typed)
         .await
         .expect("type");
     let row =
-        format!("//li[contains(@class,'group')][.//span[@class='group-name' and text()='{TEAM}']]");
+        format!("//li[contains(@class,'group')][.//span[@class='group-name' and text()='{name}']]");
     browser
         .client
         .wait()
         .at_most(Duration::from_secs(5))
         .for_element(Locator::XPath(&row))
         .await
-        .expect("the team is listed");
+        .unwrap_or_else(|_| panic!("{name} is listed"));
     row
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inviting_all_staff_adds_hundreds_in_calls_of_at_most_a_hundred() {
+    let pane = SignedInPane::open().await;
+    let tenant = pane.tenant();
+    let all = tenant
+        .groups
+        .iter()
+        .position(|g| g.display_name == ALL_STAFF)
+        .expect("all staff");
+    let expected = invitable(tenant, all);
+    assert!(
+        expected.len() > 200,
+        "more than two calls' worth: {}",
+        expected.len()
+    );
+    let row = find_group(&pane, "Tüm", ALL_STAFF).await;
+    pane.page()
+        .find(Locator::XPath(&format!(
+            "{row}//button[contains(@class,'add')]"
+        )))
+        .await
+        .expect("Invite all")
+        .click()
+        .await
+        .expect("click");
+    assert_eq!(
+        pane.text_of(".invited-count").await,
+        expected.len().to_string()
+    );
+    assert_eq!(
+        pane.required_attendees().await,
+        expected,
+        "every one of them, once (the shim refuses a call of more than 100)"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
