@@ -140,8 +140,12 @@ struct State_ {
     in_flight: HashMap<String, usize>,
     /// Requests being answered now, of any caller.
     answering: usize,
-    log: Vec<LoggedRequest>,
+    log: std::collections::VecDeque<LoggedRequest>,
 }
+
+/// Requests the log keeps, the latest: enough for any test's look at what a feature asked,
+/// and a bound for a demo that answers requests for days.
+pub const LOG_KEPT: usize = 10_000;
 
 /// The controls of one emulated service. Cheap to clone; clones share state.
 #[derive(Debug, Clone, Default)]
@@ -175,9 +179,9 @@ impl Controls {
         self.state().answering
     }
 
-    /// Every request so far, in the order they arrived.
+    /// The requests so far (the latest [`LOG_KEPT`]), in the order they were answered.
     pub fn log(&self) -> Vec<LoggedRequest> {
-        self.state().log.clone()
+        self.state().log.iter().cloned().collect()
     }
 
     /// How many requests had a path (without the query) containing `fragment`.
@@ -251,7 +255,11 @@ impl Controls {
     }
 
     fn record(&self, method: &str, target: &str, status: StatusCode) {
-        self.state().log.push(LoggedRequest {
+        let mut state = self.state();
+        if state.log.len() == LOG_KEPT {
+            state.log.pop_front();
+        }
+        state.log.push_back(LoggedRequest {
             method: method.to_owned(),
             target: target.to_owned(),
             status: status.as_u16(),
@@ -381,4 +389,24 @@ fn dropped() -> Response {
         .headers_mut()
         .insert("content-length", HeaderValue::from_static("64"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_log_keeps_the_latest_and_never_grows_past_its_bound() {
+        let controls = Controls::default();
+        for n in 0..LOG_KEPT + 5 {
+            controls.record("GET", &format!("/v1.0/users/{n}"), StatusCode::OK);
+        }
+        let log = controls.log();
+        assert_eq!(log.len(), LOG_KEPT);
+        assert_eq!(log[0].target, "/v1.0/users/5", "the oldest went first");
+        assert_eq!(
+            log[LOG_KEPT - 1].target,
+            format!("/v1.0/users/{}", LOG_KEPT + 4)
+        );
+    }
 }
