@@ -47,8 +47,11 @@ pub enum AppError {
     /// A token offered to sign in was refused.
     #[error("token refused: {0}")]
     TokenRejected(#[from] TokenRejected),
+    /// The person's Microsoft tokens are gone (revoked, expired): they sign in again.
+    #[error("the person must sign in again")]
+    SignedOut,
     #[error(transparent)]
-    Access(#[from] AccessError),
+    Identity(#[from] IdentityError),
     #[error(transparent)]
     Vault(#[from] VaultError),
 }
@@ -77,9 +80,13 @@ pub enum Invalid {
     NoIdToken,
 }
 
-impl From<IdentityError> for AppError {
-    fn from(error: IdentityError) -> Self {
-        Self::Access(AccessError::Identity(error))
+impl From<AccessError> for AppError {
+    fn from(error: AccessError) -> Self {
+        match error {
+            AccessError::SignedOut => Self::SignedOut,
+            AccessError::Identity(e) => Self::Identity(e),
+            AccessError::Vault(e) => Self::Vault(e),
+        }
     }
 }
 
@@ -193,16 +200,16 @@ impl AppError {
                 format!("“{name}” is no longer in the directory: it was deleted; pick again"),
                 format!("“{name}” artık dizinde yok: silinmiş; yeniden seçin"),
             ),
-            Self::Graph(GraphError::SignedOut)
-            | Self::SignInRequired(_)
-            | Self::Access(AccessError::SignedOut) => Public::new(
-                S::UNAUTHORIZED,
-                C::SignInRequired,
-                "sign in to Davet to go on",
-                "Devam etmek için Davet'te oturum açın",
-            ),
+            Self::Graph(GraphError::SignedOut) | Self::SignInRequired(_) | Self::SignedOut => {
+                Public::new(
+                    S::UNAUTHORIZED,
+                    C::SignInRequired,
+                    "sign in to Davet to go on",
+                    "Devam etmek için Davet'te oturum açın",
+                )
+            }
             Self::TokenRejected(TokenRejected::KeysUnavailable)
-            | Self::Access(AccessError::Identity(IdentityError::Unavailable(_))) => Public::new(
+            | Self::Identity(IdentityError::Unavailable(_)) => Public::new(
                 S::BAD_GATEWAY,
                 C::IdentityUnavailable,
                 "Microsoft sign-in cannot be reached right now",
@@ -220,19 +227,19 @@ impl AppError {
                 "Microsoft sign-in did not let you in, or it was cancelled",
                 "Microsoft oturum açma sizi içeri almadı ya da işlem iptal edildi",
             ),
-            Self::Access(AccessError::Identity(IdentityError::InvalidGrant(_))) => Public::new(
+            Self::Identity(IdentityError::InvalidGrant(_)) => Public::new(
                 S::UNAUTHORIZED,
                 C::SignInFailed,
                 "Microsoft sign-in refused the grant; sign in again",
                 "Microsoft oturum açma izni reddetti; yeniden oturum açın",
             ),
-            Self::Access(AccessError::Identity(IdentityError::Refused(_))) => Public::new(
+            Self::Identity(IdentityError::Refused(_)) => Public::new(
                 S::BAD_GATEWAY,
                 C::SignInFailed,
                 "Microsoft sign-in refused Davet; ask your administrator to check the app's registration and consent",
                 "Microsoft oturum açma Davet'i reddetti; yöneticinizden uygulamanın kaydını ve onayını denetlemesini isteyin",
             ),
-            Self::Access(AccessError::Vault(_)) | Self::Vault(_) => Public::new(
+            Self::Vault(_) => Public::new(
                 S::INTERNAL_SERVER_ERROR,
                 C::Internal,
                 "something went wrong on our side",
@@ -305,7 +312,7 @@ mod tests {
             AppError::PickGone("Satış".into()),
             AppError::SignInRequired("no session token"),
             AppError::TokenRejected(TokenRejected::Expired),
-            AppError::Access(AccessError::SignedOut),
+            AppError::from(AccessError::SignedOut),
         ];
         for error in errors {
             let public = error.public();
