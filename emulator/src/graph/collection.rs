@@ -188,6 +188,38 @@ impl EntityType {
     }
 }
 
+/// `GET /{collection}/$count`: how many items the query admits, as `text/plain`. Like `$count`
+/// on any directory collection it needs `ConsistencyLevel: eventual`.
+pub fn count<'a>(
+    entity: &EntityType,
+    items: impl IntoIterator<Item = &'a Value>,
+    query: &Query,
+    headers: &axum::http::HeaderMap,
+) -> Result<Response, GraphError> {
+    if !super::odata::eventual_consistency(headers) {
+        return Err(GraphError::bad_request(
+            "Request_BadRequest",
+            "Count is not currently supported without the ConsistencyLevel header set to eventual.",
+        ));
+    }
+    entity.check(query)?;
+    let n = items
+        .into_iter()
+        .filter(|item| query.filter.as_ref().is_none_or(|f| f.matches(item)))
+        .filter(|item| {
+            query
+                .search
+                .as_ref()
+                .is_none_or(|s| s.matches(|c| entity.clause_matches(item, c)))
+        })
+        .count();
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "text/plain")],
+        n.to_string(),
+    )
+        .into_response())
+}
+
 /// One page of a collection. `path` is relative to the service root (`users`,
 /// `groups/{id}/transitiveMembers`); `context` names the entity set for `@odata.context`.
 pub fn page<'a>(

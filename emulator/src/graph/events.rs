@@ -96,29 +96,18 @@ fn outlook_id(kind: &str) -> String {
     format!("AAMkAG{kind}{:032x}", rand::random::<u128>())
 }
 
-/// Seconds since 1970 of an ISO 8601 `dateTime` (fractions and a trailing `Z` allowed).
+/// Seconds since 1970 of an ISO 8601 date and time: with an offset (`…-08:00`, `…Z`), or
+/// without one (read as UTC, as Graph reads a `calendarView` window), fractions allowed.
 pub fn epoch_seconds(text: &str) -> Option<i64> {
-    let text = text.trim_end_matches('Z');
-    let (date, time) = text.split_once('T')?;
-    let mut d = date.split('-').map(|p| p.parse::<i64>());
-    let (y, m, day) = (d.next()?.ok()?, d.next()?.ok()?, d.next()?.ok()?);
-    let mut t = time.split(':');
-    let (h, min) = (
-        t.next()?.parse::<i64>().ok()?,
-        t.next()?.parse::<i64>().ok()?,
-    );
-    let sec = t.next().map_or(Some(0.0), |s| s.parse::<f64>().ok())? as i64;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || sec > 60 {
-        return None;
+    use chrono::{DateTime, NaiveDateTime};
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.timestamp());
     }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3_600 + min * 60 + sec)
+    let naive = text.strip_suffix('Z').unwrap_or(text);
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(naive, format).ok())
+        .map(|at| at.and_utc().timestamp())
 }
 
 pub(super) fn time_of(event: &Value, field: &str) -> Option<i64> {
@@ -440,12 +429,13 @@ pub(super) async fn calendar_view(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, GraphError> {
+    // Function parameters are read without regard to case (`startdatetime`, `StartDateTime`).
     let params: HashMap<String, String> =
         url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
-            .into_owned()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
             .collect();
     let window = |name: &str| params.get(name).and_then(|v| epoch_seconds(v));
-    let (Some(from), Some(to)) = (window("startDateTime"), window("endDateTime")) else {
+    let (Some(from), Some(to)) = (window("startdatetime"), window("enddatetime")) else {
         return Err(GraphError::bad_request(
             "ErrorInvalidParameter",
             "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
@@ -574,5 +564,14 @@ mod tests {
         assert_eq!(epoch_seconds("2024-02-29T00:00:00"), Some(1_709_164_800));
         assert_eq!(epoch_seconds("2026-13-01T00:00:00"), None);
         assert_eq!(epoch_seconds("yesterday"), None);
+        // Any offset, as the calendarView reference writes its window.
+        assert_eq!(
+            epoch_seconds("2017-01-01T19:00:00-08:00"),
+            epoch_seconds("2017-01-02T03:00:00Z")
+        );
+        assert_eq!(
+            epoch_seconds("2017-01-02T06:00:00+03:00"),
+            epoch_seconds("2017-01-02T03:00:00")
+        );
     }
 }

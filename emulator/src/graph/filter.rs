@@ -1,6 +1,7 @@
-//! `$filter` as the directory supports it: `eq`, `ne`, `startsWith`, `in`, `any` on string
-//! collections (`groupTypes/any(c:c eq 'Unified')`), joined by `and`, `or`, `not` and
-//! parentheses. Strings compare as the directory does: without regard to case.
+//! `$filter` as the directory supports it: `eq`, `ne`, `startsWith`, `endsWith`, `in`, `any` on
+//! string collections (`groupTypes/any(c:c eq 'Unified')`), joined by `and`, `or`, `not` and
+//! parentheses. Strings compare as the directory does: without regard to case. `ne`, `not`,
+//! `endsWith` and comparisons with `null` are advanced queries.
 
 use serde_json::Value;
 
@@ -12,6 +13,7 @@ pub enum Filter {
     Eq(String, Literal),
     Ne(String, Literal),
     StartsWith(String, String),
+    EndsWith(String, String),
     In(String, Vec<Literal>),
     /// `collection/any(x: …)`: some element meets every condition, each `x eq v` (no member)
     /// or `x/member eq v`.
@@ -53,10 +55,11 @@ impl Filter {
     }
 
     /// Whether the filter needs Graph's advanced query capabilities (`ConsistencyLevel:
-    /// eventual`): `ne` and `not` do.
+    /// eventual` and `$count=true`): `ne`, `not`, `endsWith` and `eq null` do.
     pub fn is_advanced(&self) -> bool {
         match self {
-            Filter::Ne(..) | Filter::Not(_) => true,
+            Filter::Ne(..) | Filter::Not(_) | Filter::EndsWith(..) => true,
+            Filter::Eq(_, Literal::Null) => true,
             Filter::And(a, b) | Filter::Or(a, b) => a.is_advanced() || b.is_advanced(),
             _ => false,
         }
@@ -68,6 +71,7 @@ impl Filter {
             Filter::Eq(p, _)
             | Filter::Ne(p, _)
             | Filter::StartsWith(p, _)
+            | Filter::EndsWith(p, _)
             | Filter::In(p, _)
             | Filter::Any(p, _) => {
                 vec![p.as_str()]
@@ -85,6 +89,9 @@ impl Filter {
             Filter::StartsWith(p, prefix) => get(p)
                 .as_str()
                 .is_some_and(|s| fold(s).starts_with(&fold(prefix))),
+            Filter::EndsWith(p, suffix) => get(p)
+                .as_str()
+                .is_some_and(|s| fold(s).ends_with(&fold(suffix))),
             Filter::In(p, literals) => literals.iter().any(|l| l.matches(get(p))),
             Filter::Any(p, conditions) => get(p).as_array().is_some_and(|values| {
                 values.iter().any(|v| {
@@ -181,6 +188,12 @@ impl Parser<'_> {
         }
     }
 
+    /// Whether the next word is the operator `op`, in any case (the advanced-query reference
+    /// writes `NOT groupTypes/any(…)`).
+    fn peek_operator(&self, op: &str) -> bool {
+        self.peek_word().is_some_and(|w| w.eq_ignore_ascii_case(op))
+    }
+
     fn next(&mut self) -> Option<Token> {
         let token = self.tokens.get(self.at).cloned();
         self.at += 1;
@@ -197,7 +210,7 @@ impl Parser<'_> {
 
     fn or(&mut self) -> Result<Filter, GraphError> {
         let mut left = self.and()?;
-        while self.peek_word() == Some("or") {
+        while self.peek_operator("or") {
             self.at += 1;
             left = Filter::Or(Box::new(left), Box::new(self.and()?));
         }
@@ -206,7 +219,7 @@ impl Parser<'_> {
 
     fn and(&mut self) -> Result<Filter, GraphError> {
         let mut left = self.unary()?;
-        while self.peek_word() == Some("and") {
+        while self.peek_operator("and") {
             self.at += 1;
             left = Filter::And(Box::new(left), Box::new(self.unary()?));
         }
@@ -214,7 +227,7 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<Filter, GraphError> {
-        if self.peek_word() == Some("not") {
+        if self.peek_operator("not") {
             self.at += 1;
             return Ok(Filter::Not(Box::new(self.unary()?)));
         }
@@ -258,7 +271,7 @@ impl Parser<'_> {
         } else {
             None
         };
-        if self.peek_word() != Some("eq") {
+        if !self.peek_operator("eq") {
             return Err(self.error(usage));
         }
         self.at += 1;
@@ -269,17 +282,22 @@ impl Parser<'_> {
         let Some(Token::Word(first)) = self.next() else {
             return Err(self.error("a property is missing"));
         };
-        if first.eq_ignore_ascii_case("startswith") {
+        let starts = first.eq_ignore_ascii_case("startswith");
+        if starts || first.eq_ignore_ascii_case("endswith") {
             self.expect(Token::Open)?;
             let Some(Token::Word(property)) = self.next() else {
-                return Err(self.error("startsWith needs a property"));
+                return Err(self.error(&format!("{first} needs a property")));
             };
             self.expect(Token::Comma)?;
-            let Literal::Text(prefix) = self.literal()? else {
-                return Err(self.error("startsWith needs a string"));
+            let Literal::Text(text) = self.literal()? else {
+                return Err(self.error(&format!("{first} needs a string")));
             };
             self.expect(Token::Close)?;
-            return Ok(Filter::StartsWith(property, prefix));
+            return Ok(if starts {
+                Filter::StartsWith(property, text)
+            } else {
+                Filter::EndsWith(property, text)
+            });
         }
         if self.tokens.get(self.at) == Some(&Token::Slash) {
             // `groupTypes/any(c:c eq 'Unified')`,
@@ -298,7 +316,7 @@ impl Parser<'_> {
             };
             self.expect(Token::Colon)?;
             let mut conditions = vec![self.any_condition(&var)?];
-            while self.peek_word() == Some("and") {
+            while self.peek_operator("and") {
                 self.at += 1;
                 conditions.push(self.any_condition(&var)?);
             }
@@ -306,9 +324,13 @@ impl Parser<'_> {
             return Ok(Filter::Any(first, conditions));
         }
         match self.next() {
-            Some(Token::Word(op)) if op == "eq" => Ok(Filter::Eq(first, self.literal()?)),
-            Some(Token::Word(op)) if op == "ne" => Ok(Filter::Ne(first, self.literal()?)),
-            Some(Token::Word(op)) if op == "in" => {
+            Some(Token::Word(op)) if op.eq_ignore_ascii_case("eq") => {
+                Ok(Filter::Eq(first, self.literal()?))
+            }
+            Some(Token::Word(op)) if op.eq_ignore_ascii_case("ne") => {
+                Ok(Filter::Ne(first, self.literal()?))
+            }
+            Some(Token::Word(op)) if op.eq_ignore_ascii_case("in") => {
                 self.expect(Token::Open)?;
                 let mut values = vec![self.literal()?];
                 while self.tokens.get(self.at) == Some(&Token::Comma) {

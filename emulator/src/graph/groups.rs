@@ -41,14 +41,27 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Response, GraphError> {
     let query = Query::parse(raw.as_deref(), &headers)?;
-    let items: Vec<Value> = graph
+    collection::page(&graph, "groups", "groups", &GROUP, &all(&graph), &query)
+}
+
+/// `GET /groups/$count`.
+pub async fn count(
+    State(graph): State<Graph>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    collection::count(&GROUP, &all(&graph), &query, &headers)
+}
+
+fn all(graph: &Graph) -> Vec<Value> {
+    graph
         .world
         .tenant
         .groups
         .iter()
         .map(|g| serde_json::to_value(g).unwrap_or_default())
-        .collect();
-    collection::page(&graph, "groups", "groups", &GROUP, &items, &query)
+        .collect()
 }
 
 fn find(graph: &Graph, id: &str) -> Result<usize, GraphError> {

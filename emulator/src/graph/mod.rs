@@ -70,6 +70,7 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
         .route("/v1.0/me", get(me))
         .route("/v1.0/me/{*rest}", get(me))
         .route("/v1.0/users", get(users::list))
+        .route("/v1.0/users/$count", get(users::count))
         .route("/v1.0/users/{id}", get(users::get))
         .route("/v1.0/users/{id}/manager", get(users::manager))
         .route("/v1.0/users/{id}/photo/$value", get(users::photo))
@@ -105,6 +106,7 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
             get(groups::member_of),
         )
         .route("/v1.0/groups", get(groups::list))
+        .route("/v1.0/groups/$count", get(groups::count))
         .route("/v1.0/groups/{id}", get(groups::get))
         .route("/v1.0/groups/{id}/{relation}", get(groups::members))
         .route("/v1.0/groups/{id}/{relation}/{cast}", get(groups::members))
@@ -120,9 +122,76 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
         ))
         .layer(middleware::from_fn(stamp_request_ids))
         .with_state(graph.clone());
+    // Case is settled before routing: Graph matches path segments without regard to case.
+    let service = Router::new().fallback_service(
+        tower::ServiceBuilder::new()
+            .map_request(canonical_case)
+            .service(service),
+    );
     // Only this function sets it, once: the cell is new.
     let _ = graph.service.set(service.clone());
     service
+}
+
+/// The path segments Graph names, as its reference spells them. Graph matches them without
+/// regard to case (`/groups/{id}/transitivemembers`, `/Users`), so a request's segments are put
+/// in this spelling before routing; ids and other values are left as they are.
+const SEGMENTS: &[&str] = &[
+    "v1.0",
+    "$batch",
+    "$count",
+    "$value",
+    "me",
+    "users",
+    "groups",
+    "manager",
+    "photo",
+    "events",
+    "calendarView",
+    "calendar",
+    "getSchedule",
+    "contacts",
+    "contactFolders",
+    "childFolders",
+    "members",
+    "transitiveMembers",
+    "memberOf",
+    "transitiveMemberOf",
+    "microsoft.graph.user",
+    "microsoft.graph.group",
+    "microsoft.graph.orgContact",
+    "microsoft.graph.device",
+    "microsoft.graph.servicePrincipal",
+    "graph.user",
+    "graph.group",
+    "graph.orgContact",
+    "graph.device",
+    "graph.servicePrincipal",
+];
+
+fn canonical_case(mut request: Request) -> Request {
+    let path = request.uri().path();
+    let canonical: Vec<&str> = path
+        .split('/')
+        .map(|segment| {
+            SEGMENTS
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(segment))
+                .copied()
+                .unwrap_or(segment)
+        })
+        .collect();
+    let canonical = canonical.join("/");
+    if canonical != path {
+        let target = match request.uri().query() {
+            Some(query) => format!("{canonical}?{query}"),
+            None => canonical,
+        };
+        if let Ok(uri) = target.parse() {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
 }
 
 /// A Graph error: status, Graph's `code`, and a message, rendered in Graph's envelope.

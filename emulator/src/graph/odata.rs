@@ -36,7 +36,8 @@ impl Query {
     pub fn parse(raw: Option<&str>, headers: &HeaderMap) -> Result<Self, GraphError> {
         let mut query = Query::default();
         for (key, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
-            match key.as_ref() {
+            // Graph reads query option names without regard to case (`$orderBy`, `$Select`).
+            match key.to_ascii_lowercase().as_str() {
                 "$select" => {
                     query.select = Some(value.split(',').map(|p| p.trim().to_owned()).collect())
                 }
@@ -86,11 +87,12 @@ impl Query {
                 _ => {}
             }
         }
+        // Advanced queries need both advanced query parameters: the header and `$count=true`.
         let advanced = query.filter.as_ref().is_some_and(Filter::is_advanced);
-        if advanced && !eventual_consistency(headers) {
+        if advanced && !(eventual_consistency(headers) && query.count) {
             return Err(GraphError::bad_request(
                 "Request_UnsupportedQuery",
-                "Unsupported or invalid query filter clause: 'ne' and 'not' need the ConsistencyLevel header set to eventual and $count=true.",
+                "Unsupported Query.",
             ));
         }
         if (query.search.is_some() || query.count) && !eventual_consistency(headers) {

@@ -62,6 +62,16 @@ pub async fn list(
     )
 }
 
+/// `GET /users/$count`.
+pub async fn count(
+    State(graph): State<Graph>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let query = Query::parse(raw.as_deref(), &headers)?;
+    collection::count(&USER, &graph.world.users_json, &query, &headers)
+}
+
 fn find<'a>(graph: &'a Graph, id: &str) -> Result<&'a User, GraphError> {
     graph.world.tenant.user(id).ok_or_else(|| not_found(id))
 }

@@ -8,6 +8,7 @@ mod csdl;
 mod events;
 mod groups;
 mod identity;
+mod spelling;
 mod users;
 
 use davet_emulator::{RunningEmulator, TenantSpec};
