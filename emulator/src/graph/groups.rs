@@ -16,13 +16,47 @@ use crate::wire::is_guid;
 
 pub const GROUP: EntityType = EntityType {
     properties: &[csdl::GROUP],
-    defaults: None,
+    defaults: Some(GROUP_DEFAULTS),
     searchable: &["displayName", "description", "mail", "mailNickname"],
     tokenized: &["displayName", "description"],
     sortable: &["displayName"],
     default_page: DEFAULT_PAGE,
     expandable: &[],
 };
+
+/// What a group answers without `$select`: the properties the v1.0 group reference marks
+/// "Returned by default", as its List groups example shows them (the rest only on `$select`).
+pub const GROUP_DEFAULTS: &[&str] = &[
+    "id",
+    "deletedDateTime",
+    "classification",
+    "createdDateTime",
+    "description",
+    "displayName",
+    "expirationDateTime",
+    "groupTypes",
+    "isAssignableToRole",
+    "mail",
+    "mailEnabled",
+    "mailNickname",
+    "membershipRule",
+    "membershipRuleProcessingState",
+    "onPremisesLastSyncDateTime",
+    "onPremisesProvisioningErrors",
+    "onPremisesSamAccountName",
+    "onPremisesSecurityIdentifier",
+    "onPremisesSyncEnabled",
+    "preferredDataLocation",
+    "preferredLanguage",
+    "proxyAddresses",
+    "renewedDateTime",
+    "resourceBehaviorOptions",
+    "resourceProvisioningOptions",
+    "securityEnabled",
+    "securityIdentifier",
+    "theme",
+    "visibility",
+];
 
 /// Members may be of any directory type: `$select` may name the properties of any of them.
 const DIRECTORY_OBJECT: EntityType = EntityType {

@@ -15,7 +15,8 @@ mod schedule;
 mod users;
 mod zones;
 
-pub use users::json as user_json;
+pub use groups::GROUP_DEFAULTS;
+pub use users::{USER_DEFAULTS, json as user_json};
 
 use std::sync::Arc;
 

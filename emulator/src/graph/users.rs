@@ -11,21 +11,24 @@ use super::odata::{DEFAULT_PAGE, Query};
 use super::{Graph, GraphError, csdl, not_found};
 use crate::tenant::User;
 
+/// What a user answers without `$select`: the v1.0 user reference's default set.
+pub const USER_DEFAULTS: &[&str] = &[
+    "businessPhones",
+    "displayName",
+    "givenName",
+    "jobTitle",
+    "mail",
+    "mobilePhone",
+    "officeLocation",
+    "preferredLanguage",
+    "surname",
+    "userPrincipalName",
+    "id",
+];
+
 pub const USER: EntityType = EntityType {
     properties: &[csdl::USER],
-    defaults: Some(&[
-        "businessPhones",
-        "displayName",
-        "givenName",
-        "jobTitle",
-        "mail",
-        "mobilePhone",
-        "officeLocation",
-        "preferredLanguage",
-        "surname",
-        "userPrincipalName",
-        "id",
-    ]),
+    defaults: Some(USER_DEFAULTS),
     searchable: &[
         "displayName",
         "givenName",

@@ -37,6 +37,12 @@ pub struct Group {
     pub resource_provisioning_options: Vec<String>,
     pub visibility: Option<String>,
     pub proxy_addresses: Vec<String>,
+    pub created_date_time: String,
+    pub renewed_date_time: String,
+    pub security_identifier: String,
+    /// Collections are `[]` when empty, never absent.
+    pub resource_behavior_options: Vec<String>,
+    pub on_premises_provisioning_errors: Vec<serde_json::Value>,
     #[serde(skip)]
     pub members: Vec<Member>,
 }
@@ -110,8 +116,17 @@ impl Builder<'_> {
             Kind::Distribution => (true, false, vec![], None),
         };
         let mail = mail_enabled.then(|| format!("{nickname}@{}", self.domain));
+        let id = self.rng.guid();
+        // Created on some day of 2025, renewed on the same day (as a group that never expired).
+        let day = self.groups.len() % 365;
+        let created = crate::wire::iso_datetime(1_735_689_600 + day as u64 * 86_400 + 9 * 3_600);
         self.groups.push(Group {
-            id: self.rng.guid(),
+            created_date_time: format!("{created}Z"),
+            renewed_date_time: format!("{created}Z"),
+            security_identifier: security_identifier(&id),
+            resource_behavior_options: Vec::new(),
+            on_premises_provisioning_errors: Vec::new(),
+            id,
             display_name: name.to_owned(),
             description: Some(description.to_owned()),
             proxy_addresses: mail.iter().map(|m| format!("SMTP:{m}")).collect(),
@@ -126,6 +141,22 @@ impl Builder<'_> {
         });
         self.groups.len() - 1
     }
+}
+
+/// The Windows security identifier Entra ID gives a cloud group: `S-1-12-1-` and the object id
+/// as four 32-bit numbers.
+fn security_identifier(id: &str) -> String {
+    let hex: String = id.chars().filter(char::is_ascii_hexdigit).collect();
+    let parts: Vec<String> = (0..4)
+        .map(|i| {
+            let word = hex.get(i * 8..i * 8 + 8).unwrap_or("0");
+            u32::from_str_radix(word, 16)
+                .unwrap_or(0)
+                .swap_bytes()
+                .to_string()
+        })
+        .collect();
+    format!("S-1-12-1-{}", parts.join("-"))
 }
 
 const COMPANIES: &[&str] = &[

@@ -94,3 +94,20 @@ fn every_property_the_tenant_serialises_is_declared() {
         "device",
     );
 }
+
+#[test]
+fn every_default_property_set_is_the_csdls() {
+    let xml = metadata();
+    for (name, defaults) in [
+        ("user", davet_emulator::graph::USER_DEFAULTS),
+        ("group", davet_emulator::graph::GROUP_DEFAULTS),
+    ] {
+        let declared = properties(&xml, name);
+        for property in defaults {
+            assert!(
+                declared.iter().any(|p| p == property),
+                "{name}'s default {property} is not in the CSDL"
+            );
+        }
+    }
+}

@@ -319,3 +319,59 @@ async fn advanced_queries_need_both_advanced_parameters_and_answer_like_the_dire
     assert_eq!(status("1"), Some(json!(200)), "{body}");
     assert_eq!(status("2"), Some(json!(400)), "{body}");
 }
+
+/// Without `$select`, a group answers its reference's default set: each property, with `null`
+/// for what the tenant has no value for and `[]` for an empty collection.
+#[tokio::test]
+async fn a_group_without_select_answers_its_default_property_set() {
+    let s = session().await;
+    let graph = &s.emulator.graph_url;
+    let group = &s.emulator.world.tenant.groups[0];
+    for url in [
+        format!("{graph}/groups/{}", group.id),
+        format!("{graph}/groups?$top=1"),
+    ] {
+        let body: Value = s.get(&url, false).await.json().await.expect("json");
+        let item = if body.get("value").is_some() {
+            body["value"][0].clone()
+        } else {
+            body.clone()
+        };
+        let mut keys: Vec<&str> = item
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !k.starts_with('@'))
+            .collect();
+        keys.sort_unstable();
+        let mut expected = davet_emulator::graph::GROUP_DEFAULTS.to_vec();
+        expected.sort_unstable();
+        assert_eq!(keys, expected, "{url}");
+        for collection in [
+            "groupTypes",
+            "proxyAddresses",
+            "resourceBehaviorOptions",
+            "resourceProvisioningOptions",
+            "onPremisesProvisioningErrors",
+        ] {
+            assert!(
+                item[collection].is_array(),
+                "{collection} is a collection: {item}"
+            );
+        }
+        assert!(item["classification"].is_null() && item["theme"].is_null());
+        assert!(
+            item["createdDateTime"]
+                .as_str()
+                .is_some_and(|t| t.ends_with('Z') && t.len() == 20),
+            "{item}"
+        );
+        assert!(
+            item["securityIdentifier"]
+                .as_str()
+                .is_some_and(|sid| sid.starts_with("S-1-12-1-")),
+            "{item}"
+        );
+    }
+}
