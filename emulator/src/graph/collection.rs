@@ -25,6 +25,9 @@ pub struct EntityType {
     pub default_page: usize,
     /// Navigation properties kept on items (to filter by) but shown only when `$expand`ed.
     pub expandable: &'static [&'static str],
+    /// An Outlook item (event, contact, contact folder): its `id` is answered even when
+    /// `$select` leaves it out, and `@odata.etag` (`W/"changeKey"`) when it has a change key.
+    pub outlook: bool,
 }
 
 impl EntityType {
@@ -182,6 +185,12 @@ impl EntityType {
         for expanded in &query.expand {
             if self.expandable.contains(&expanded.as_str()) {
                 put(expanded);
+            }
+        }
+        if self.outlook {
+            put("id");
+            if let Some(change_key) = item.get("changeKey").and_then(Value::as_str) {
+                out.insert("@odata.etag".into(), format!("W/\"{change_key}\"").into());
             }
         }
         Value::Object(out)

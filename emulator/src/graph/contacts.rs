@@ -24,6 +24,7 @@ const CONTACT: EntityType = EntityType {
     sortable: &["displayName"],
     default_page: OUTLOOK_PAGE,
     expandable: &[],
+    outlook: true,
 };
 
 const FOLDER: EntityType = EntityType {
@@ -34,6 +35,7 @@ const FOLDER: EntityType = EntityType {
     sortable: &["displayName"],
     default_page: OUTLOOK_PAGE,
     expandable: &[],
+    outlook: true,
 };
 
 fn mailbox(graph: &Graph, user: &str) -> Result<Mailbox, GraphError> {
@@ -64,6 +66,49 @@ fn json<T: serde::Serialize>(items: &[&T]) -> Vec<Value> {
         .collect()
 }
 
+/// Contacts as Outlook answers them: every property of the contact type, the ones the mailbox
+/// has no value for as `null`, empty collections as `[]`, empty addresses as `{}`; a change key
+/// and creation times of their own.
+fn contact_json(items: &[&crate::tenant::Contact]) -> Vec<Value> {
+    const COLLECTIONS: &[&str] = &[
+        "categories",
+        "emailAddresses",
+        "imAddresses",
+        "homePhones",
+        "businessPhones",
+        "children",
+    ];
+    const ADDRESSES: &[&str] = &["homeAddress", "businessAddress", "otherAddress"];
+    json(items)
+        .into_iter()
+        .map(|mut contact| {
+            if let Some(map) = contact.as_object_mut() {
+                let id = map
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let tail = &id[id.len().saturating_sub(16)..];
+                map.insert("changeKey".into(), format!("EQAAABYAAAD{tail}").into());
+                for stamp in ["createdDateTime", "lastModifiedDateTime"] {
+                    map.insert(stamp.into(), "2025-06-02T08:30:00Z".into());
+                }
+                for property in csdl::CONTACT {
+                    let empty = if COLLECTIONS.contains(property) {
+                        Value::Array(Vec::new())
+                    } else if ADDRESSES.contains(property) {
+                        Value::Object(serde_json::Map::new())
+                    } else {
+                        Value::Null
+                    };
+                    map.entry(*property).or_insert(empty);
+                }
+            }
+            contact
+        })
+        .collect()
+}
+
 /// `GET /users/{id}/contacts`: the default Contacts folder.
 pub async fn contacts(
     State(graph): State<Graph>,
@@ -73,7 +118,7 @@ pub async fn contacts(
 ) -> Result<Response, GraphError> {
     let query = Query::parse(raw.as_deref(), &headers)?;
     let mailbox = mailbox(&graph, &user)?;
-    let items = json(&mailbox.contacts_in(&mailbox.root.id));
+    let items = contact_json(&mailbox.contacts_in(&mailbox.root.id));
     collection::page(
         &graph,
         &format!("users/{user}/contacts"),
@@ -154,7 +199,7 @@ pub async fn folder_items(
             &path,
             &context,
             &CONTACT,
-            &json(&mailbox.contacts_in(&folder_id)),
+            &contact_json(&mailbox.contacts_in(&folder_id)),
             &query,
         ),
         other => Err(GraphError::bad_request(

@@ -22,6 +22,7 @@ pub const GROUP: EntityType = EntityType {
     sortable: &["displayName"],
     default_page: DEFAULT_PAGE,
     expandable: &[],
+    outlook: false,
 };
 
 /// What a group answers without `$select`: the properties the v1.0 group reference marks
@@ -67,6 +68,7 @@ const DIRECTORY_OBJECT: EntityType = EntityType {
     sortable: &["displayName"],
     default_page: DEFAULT_PAGE,
     expandable: &[],
+    outlook: false,
 };
 
 pub async fn list(

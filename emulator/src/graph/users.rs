@@ -43,6 +43,7 @@ pub const USER: EntityType = EntityType {
     sortable: &["displayName", "userPrincipalName"],
     default_page: DEFAULT_PAGE,
     expandable: &[],
+    outlook: false,
 };
 
 pub fn json(user: &User) -> Value {

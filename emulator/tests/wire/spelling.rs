@@ -375,3 +375,91 @@ async fn a_group_without_select_answers_its_default_property_set() {
         );
     }
 }
+
+/// Outlook items carry `@odata.etag` (the change key, weakly) and their `id` whatever
+/// `$select` says; without `$select` every property of their type, empty collections as `[]`;
+/// an event whose meeting is not a Teams meeting is not "online" to Graph.
+#[tokio::test]
+async fn outlook_items_carry_their_etag_and_id_and_every_property() {
+    let s = session().await;
+    let graph = &s.emulator.graph_url;
+    let tenant = &s.emulator.world.tenant;
+    let member = tenant
+        .users
+        .iter()
+        .position(|u| u.user_type == "Member" && u.account_enabled)
+        .expect("a member");
+    let user = &tenant.users[member].id;
+
+    let events: Value = s
+        .get(&format!("{graph}/users/{user}/events"), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let event = &events["value"][0];
+    for property in davet_emulator::graph::csdl::EVENT {
+        assert!(
+            event.get(*property).is_some(),
+            "an event answers {property}"
+        );
+    }
+    for collection in [
+        "categories",
+        "attendees",
+        "locations",
+        "cancelledOccurrences",
+    ] {
+        assert!(event[collection].is_array(), "{collection}: {event}");
+    }
+    assert_eq!(event["isOnlineMeeting"], false);
+    assert_eq!(event["onlineMeetingProvider"], "unknown");
+    assert!(event["onlineMeeting"].is_null());
+    assert_eq!(event["reminderMinutesBeforeStart"], 15);
+    let change_key = event["changeKey"].as_str().expect("a change key");
+    assert_eq!(event["@odata.etag"], format!("W/\"{change_key}\""));
+
+    let selected: Value = s
+        .get(
+            &format!("{graph}/users/{user}/events?$select=subject"),
+            false,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let first = &selected["value"][0];
+    assert_eq!(first["id"], event["id"], "the id though not selected");
+    assert_eq!(first["@odata.etag"], event["@odata.etag"]);
+    assert!(first.get("changeKey").is_none(), "only what was selected");
+
+    let contacts: Value = s
+        .get(&format!("{graph}/users/{user}/contacts?$top=1"), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let contact = &contacts["value"][0];
+    for property in davet_emulator::graph::csdl::CONTACT {
+        assert!(
+            contact.get(*property).is_some(),
+            "a contact answers {property}"
+        );
+    }
+    for collection in ["categories", "imAddresses", "homePhones", "children"] {
+        assert!(contact[collection].is_array(), "{collection}: {contact}");
+    }
+    assert!(contact["homeAddress"].is_object());
+    let change_key = contact["changeKey"].as_str().expect("a change key");
+    assert_eq!(contact["@odata.etag"], format!("W/\"{change_key}\""));
+    let selected: Value = s
+        .get(
+            &format!("{graph}/users/{user}/contacts?$top=1&$select=displayName"),
+            false,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(selected["value"][0]["id"], contact["id"]);
+}
