@@ -32,7 +32,80 @@ pub struct Query {
     raw_expand: Option<String>,
 }
 
+/// One `$expand` item: a navigation property and its own options, e.g.
+/// `manager($levels=max;$select=id,displayName)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expansion {
+    pub property: String,
+    /// `$levels`: `None` for one level; `Some(None)` for `max`; `Some(Some(n))` for `n`.
+    pub levels: Option<Option<usize>>,
+    pub select: Option<Vec<String>>,
+}
+
 impl Query {
+    /// Each `$expand` item with its nested options (`;`-separated, names in any case).
+    pub fn expansions(&self) -> Result<Vec<Expansion>, GraphError> {
+        let Some(raw) = &self.raw_expand else {
+            return Ok(Vec::new());
+        };
+        let mut items = Vec::new();
+        let mut depth = 0usize;
+        let mut start = 0;
+        for (i, c) in raw.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                ',' if depth == 0 => {
+                    items.push(&raw[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        items.push(&raw[start..]);
+        items
+            .into_iter()
+            .map(|item| {
+                let item = item.trim();
+                let (property, options) = match item.split_once('(') {
+                    Some((p, rest)) => (p.trim(), rest.strip_suffix(')').unwrap_or(rest)),
+                    None => (item, ""),
+                };
+                let mut expansion = Expansion {
+                    property: property.to_owned(),
+                    ..Expansion::default()
+                };
+                for option in options.split(';').filter(|o| !o.trim().is_empty()) {
+                    let (name, value) = option.split_once('=').unwrap_or((option, ""));
+                    match name.trim().to_ascii_lowercase().as_str() {
+                        "$levels" => {
+                            expansion.levels = Some(match value.trim() {
+                                "max" => None,
+                                n => Some(n.parse().map_err(|_| {
+                                    GraphError::bad_request(
+                                        "BadRequest",
+                                        format!("Invalid value '{n}' for $levels."),
+                                    )
+                                })?),
+                            })
+                        }
+                        "$select" => {
+                            expansion.select =
+                                Some(value.split(',').map(|p| p.trim().to_owned()).collect())
+                        }
+                        other => {
+                            return Err(GraphError::bad_request(
+                                "BadRequest",
+                                format!("Unsupported option '{other}' in $expand."),
+                            ));
+                        }
+                    }
+                }
+                Ok(expansion)
+            })
+            .collect()
+    }
+
     pub fn parse(raw: Option<&str>, headers: &HeaderMap) -> Result<Self, GraphError> {
         let mut query = Query::default();
         for (key, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {

@@ -463,3 +463,66 @@ async fn outlook_items_carry_their_etag_and_id_and_every_property() {
         .expect("json");
     assert_eq!(selected["value"][0]["id"], contact["id"]);
 }
+
+/// `GET /users/{id}?$expand=manager($levels=max;$select=id,displayName)&$select=id,displayName
+/// &$count=true` with `ConsistencyLevel: eventual`, as the manager reference writes it: the
+/// whole chain, each level as selected.
+#[tokio::test]
+async fn a_user_with_the_manager_chain_expanded() {
+    let s = session().await;
+    let graph = &s.emulator.graph_url;
+    let tenant = &s.emulator.world.tenant;
+    let chain_of = |mut u: usize| {
+        let mut chain = Vec::new();
+        while let Some(m) = tenant.users[u].manager {
+            chain.push(tenant.users[m].display_name.clone());
+            u = m;
+        }
+        chain
+    };
+    let someone = (0..tenant.users.len())
+        .find(|&u| chain_of(u).len() >= 2)
+        .expect("someone two levels down");
+    let id = &tenant.users[someone].id;
+    let url = format!(
+        "{graph}/users/{id}?$expand=manager($levels=max;$select=id,displayName)&$select=id,displayName&$count=true"
+    );
+    let response = s.get(&url, true).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.expect("json");
+    let mut names = Vec::new();
+    let mut level = &body["manager"];
+    while level.is_object() {
+        let keys: Vec<&str> = level
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !k.starts_with('@') && *k != "manager")
+            .collect();
+        assert_eq!(
+            keys,
+            ["displayName", "id"],
+            "each level as selected: {level}"
+        );
+        names.push(level["displayName"].as_str().expect("name").to_owned());
+        level = &level["manager"];
+    }
+    assert_eq!(names, chain_of(someone), "the whole chain, nearest first");
+    // `$levels` is an advanced query: without its parameters, refused.
+    assert_graph_error(
+        s.get(&url.replace("&$count=true", ""), true).await,
+        StatusCode::BAD_REQUEST,
+        "Request_UnsupportedQuery",
+    )
+    .await;
+    // One level needs nothing more.
+    let one: Value = s
+        .get(&format!("{graph}/users/{id}?$expand=manager"), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(one["manager"]["displayName"], chain_of(someone)[0].as_str());
+    assert!(one["manager"].get("manager").is_none());
+}
