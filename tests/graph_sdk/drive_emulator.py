@@ -4,6 +4,9 @@ Reads the emulator's addresses and the demo app's credentials from the environme
   1. searches users with $search (ConsistencyLevel: eventual),
   2. pages through a group's transitive members (cast to users) with the SDK's PageIterator,
   3. creates an event in the first member's calendar, twice with one transactionId,
+  4. reads it back, updates its subject and reads it again,
+  5. lists the calendar view of its day,
+  6. reads a user with their manager expanded,
 and prints one JSON object with what it saw, for the Rust test to check.
 """
 import asyncio
@@ -24,6 +27,10 @@ from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
 from msgraph.generated.models.email_address import EmailAddress
 from msgraph.generated.models.event import Event
 from msgraph.generated.models.item_body import ItemBody
+from msgraph.generated.users.item.calendar_view.calendar_view_request_builder import (
+    CalendarViewRequestBuilder,
+)
+from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 from msgraph_core.tasks.page_iterator import PageIterator
 
@@ -83,9 +90,25 @@ async def main() -> None:
             transaction_id="sdk-transaction-1",
         )
 
-    events = client.users.by_user_id(os.environ["ORGANISER_ID"]).events
+    organiser = client.users.by_user_id(os.environ["ORGANISER_ID"])
+    events = organiser.events
     created = await events.post(meeting())
     retried = await events.post(meeting())
+
+    read = await events.by_event_id(created.id).get()
+    await events.by_event_id(created.id).patch(Event(subject="Bütçe toplantısı (güncel)"))
+    updated = await events.by_event_id(created.id).get()
+
+    window = RequestConfiguration(query_parameters=CalendarViewRequestBuilder.CalendarViewRequestBuilderGetQueryParameters(
+        start_date_time="2026-12-01T00:00:00Z", end_date_time="2026-12-02T00:00:00Z",
+    ))
+    day = await organiser.calendar_view.get(request_configuration=window)
+
+    with_manager = RequestConfiguration(query_parameters=UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(
+        select=["id", "displayName"], expand=["manager($select=id,displayName)"],
+    ))
+    reporter = await client.users.by_user_id(os.environ["REPORT_ID"]).get(request_configuration=with_manager)
+
     print(json.dumps({
         "search_count": found.odata_count,
         "search_names": [u.display_name for u in found.value],
@@ -93,6 +116,11 @@ async def main() -> None:
         "event_ids": [created.id, retried.id],
         "event_subject": created.subject,
         "event_attendees": [a.email_address.address for a in created.attendees],
+        "read_subject": read.subject,
+        "read_online": [read.is_online_meeting, str(read.online_meeting_provider.value) if read.online_meeting_provider else None],
+        "updated_subject": updated.subject,
+        "calendar_view_ids": [e.id for e in day.value],
+        "manager_name": reporter.manager.display_name if reporter.manager else None,
     }))
 
 

@@ -9,7 +9,8 @@ use std::process::Command;
 use davet_emulator::{Member, RunningEmulator, TenantSpec};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_python_graph_sdk_searches_users_pages_a_5000_member_group_and_creates_an_event() {
+async fn the_python_graph_sdk_searches_pages_creates_reads_and_updates_an_event_and_expands_a_manager()
+ {
     let python = std::env::var("DAVET_GRAPH_SDK_PYTHON").expect(
         "DAVET_GRAPH_SDK_PYTHON names the Python with msgraph-sdk (`cargo xtask test` sets it up)",
     );
@@ -28,6 +29,11 @@ async fn the_python_graph_sdk_searches_users_pages_a_5000_member_group_and_creat
         .position(|u| u.user_type == "Member")
         .expect("a member");
     let events_before = emulator.world.calendars.count(tenant, organiser);
+    let report = tenant
+        .users
+        .iter()
+        .position(|u| u.manager.is_some())
+        .expect("someone with a manager");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/graph_sdk/drive_emulator.py");
     let output = Command::new(python)
         .arg(script)
@@ -38,6 +44,7 @@ async fn the_python_graph_sdk_searches_users_pages_a_5000_member_group_and_creat
         .env("CLIENT_SECRET", &emulator.app().client_secret)
         .env("GROUP_ID", &tenant.groups[all_staff].id)
         .env("ORGANISER_ID", &tenant.users[organiser].id)
+        .env("REPORT_ID", &tenant.users[report].id)
         .output()
         .expect("python runs");
     assert!(
@@ -96,5 +103,22 @@ async fn the_python_graph_sdk_searches_users_pages_a_5000_member_group_and_creat
     assert_eq!(
         seen["event_attendees"],
         serde_json::json!(["ayse.yilmaz@ornek.example"])
+    );
+    // Read back, updated, read again; a meeting that is not a Teams meeting is not online.
+    assert_eq!(seen["read_subject"], "Bütçe toplantısı");
+    assert_eq!(seen["read_online"], serde_json::json!([false, "unknown"]));
+    assert_eq!(seen["updated_subject"], "Bütçe toplantısı (güncel)");
+    assert!(
+        seen["calendar_view_ids"]
+            .as_array()
+            .expect("ids")
+            .contains(&events[0]),
+        "the day's calendar view holds the event: {}",
+        seen["calendar_view_ids"]
+    );
+    let manager = tenant.users[report].manager.expect("a manager");
+    assert_eq!(
+        seen["manager_name"],
+        tenant.users[manager].display_name.as_str()
     );
 }
