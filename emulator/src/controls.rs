@@ -115,8 +115,14 @@ struct MailboxSlot {
 
 impl Drop for MailboxSlot {
     fn drop(&mut self) {
-        if let Some(running) = self.controls.state().in_flight.get_mut(&self.key) {
+        let mut state = self.controls.state();
+        if let Some(running) = state.in_flight.get_mut(&self.key) {
             *running = running.saturating_sub(1);
+            // A caller and mailbox with nothing under way holds no entry: the map does not
+            // grow with every caller ever seen.
+            if *running == 0 {
+                state.in_flight.remove(&self.key);
+            }
         }
     }
 }

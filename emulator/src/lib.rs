@@ -56,6 +56,9 @@ pub struct World {
     projections: std::sync::Mutex<std::collections::HashMap<String, Projection>>,
 }
 
+/// Distinct projections of the users kept at once (Davet asks for a handful).
+pub const PROJECTIONS_KEPT: usize = 32;
+
 /// One projection of every user: slot `i` holds user `i`'s JSON once a page has shown them.
 pub type Projection = Arc<Vec<std::sync::OnceLock<Box<[u8]>>>>;
 
@@ -80,8 +83,13 @@ impl World {
 
     /// Every user under one projection, named by `key` (the `$select` and whether items carry
     /// their `@odata.type`); slots fill as pages show their users.
+    /// At most [`PROJECTIONS_KEPT`] projections are kept: a client that varies its `$select`
+    /// without end gets fresh ones, not an ever-growing cache.
     pub fn user_projection(&self, key: &str) -> Projection {
         let mut all = self.projections.lock().unwrap_or_else(|p| p.into_inner());
+        if all.len() >= PROJECTIONS_KEPT && !all.contains_key(key) {
+            all.clear();
+        }
         all.entry(key.to_owned())
             .or_insert_with(|| {
                 Arc::new(
@@ -250,4 +258,24 @@ async fn serve(
         }
     });
     Ok((addr, task))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_select_varied_without_end_does_not_grow_the_projection_cache() {
+        let emulator = RunningEmulator::start(TenantSpec::empty().person("Ayşe Kaya"))
+            .await
+            .expect("starts");
+        let world = &emulator.world;
+        let kept = world.user_projection("id,displayName");
+        for n in 0..PROJECTIONS_KEPT * 3 {
+            world.user_projection(&format!("id,displayName,k{n}"));
+        }
+        let held = world.projections.lock().expect("lock").len();
+        assert!(held <= PROJECTIONS_KEPT, "{held} projections kept");
+        assert_eq!(kept.len(), 1, "a projection handed out stays whole");
+    }
 }
