@@ -123,9 +123,68 @@ pub async fn get(
     headers: HeaderMap,
 ) -> Result<Response, GraphError> {
     let query = Query::parse(raw.as_deref(), &headers)?;
-    let group = &graph.world.tenant.groups[find(&graph, &id)?];
-    let item = serde_json::to_value(group).unwrap_or_default();
-    collection::entity(&graph, "groups", &GROUP, &item, &query)
+    let index = find(&graph, &id)?;
+    let tenant = &graph.world.tenant;
+    let group = &tenant.groups[index];
+    let mut item = serde_json::to_value(group).unwrap_or_default();
+    for expansion in query.expansions()? {
+        match expansion.property.to_ascii_lowercase().as_str() {
+            "members" => {
+                item["members"] =
+                    expanded_objects(tenant, &group.members, expansion.select.as_deref());
+            }
+            "memberof" => {
+                let of = tenant.member_of(Member::Group(index));
+                item["memberOf"] = expanded_objects(tenant, &of, expansion.select.as_deref());
+            }
+            _ => return Err(no_navigation(&expansion.property, "group")),
+        }
+    }
+    let entity = EntityType {
+        expandable: &["members", "memberOf"],
+        ..GROUP
+    };
+    collection::entity(&graph, "groups", &entity, &item, &query)
+}
+
+/// At most this many objects an `$expand` of a directory relationship answers (Graph's limit).
+pub const EXPANDED_AT_MOST: usize = 20;
+
+/// Directory objects as `$expand` shows them: each with its `@odata.type`, `select`'s
+/// properties (all it has without), at most [`EXPANDED_AT_MOST`].
+pub(super) fn expanded_objects(
+    tenant: &crate::tenant::Tenant,
+    objects: &[Member],
+    select: Option<&[String]>,
+) -> Value {
+    objects
+        .iter()
+        .take(EXPANDED_AT_MOST)
+        .map(|&m| {
+            let full = tenant.member_json(m);
+            match select {
+                Some(select) => {
+                    let mut shown = serde_json::Map::new();
+                    shown.insert("@odata.type".into(), full["@odata.type"].clone());
+                    for property in select {
+                        shown.insert(property.clone(), full[property.as_str()].clone());
+                    }
+                    Value::Object(shown)
+                }
+                None => full,
+            }
+        })
+        .collect()
+}
+
+/// Graph's refusal of an `$expand` the type has no navigation property for.
+pub(super) fn no_navigation(property: &str, entity: &str) -> GraphError {
+    GraphError::bad_request(
+        "BadRequest",
+        format!(
+            "Could not find a navigation property named '{property}' on type 'microsoft.graph.{entity}'."
+        ),
+    )
 }
 
 /// Which members a request names.

@@ -90,14 +90,21 @@ pub async fn get(
     let user = find(&graph, &id)?;
     let mut item = json(user);
     for expansion in query.expansions()? {
+        if expansion.property.eq_ignore_ascii_case("memberOf") {
+            let index = graph.world.tenant.user_index(&id).unwrap_or_default();
+            let of = graph
+                .world
+                .tenant
+                .member_of(crate::tenant::Member::User(index));
+            item["memberOf"] = super::groups::expanded_objects(
+                &graph.world.tenant,
+                &of,
+                expansion.select.as_deref(),
+            );
+            continue;
+        }
         if !expansion.property.eq_ignore_ascii_case("manager") {
-            return Err(GraphError::bad_request(
-                "BadRequest",
-                format!(
-                    "Could not find a navigation property named '{}' on type 'microsoft.graph.user'.",
-                    expansion.property
-                ),
-            ));
+            return Err(super::groups::no_navigation(&expansion.property, "user"));
         }
         // More than one level is an advanced query (the reference's own example sends both).
         if expansion.levels.is_some()
@@ -116,7 +123,7 @@ pub async fn get(
         item["manager"] = manager_chain(&graph, user, levels, expansion.select.as_deref());
     }
     let entity = EntityType {
-        expandable: &["manager"],
+        expandable: &["manager", "memberOf"],
         ..USER
     };
     collection::entity(&graph, "users", &entity, &item, &query)

@@ -526,3 +526,100 @@ async fn a_user_with_the_manager_chain_expanded() {
     assert_eq!(one["manager"]["displayName"], chain_of(someone)[0].as_str());
     assert!(one["manager"].get("manager").is_none());
 }
+
+/// `GET /groups/{id}?$expand=members($select=id,displayName)` and
+/// `GET /users/{id}?$expand=memberOf`, as the group and user references show them: the direct
+/// relationship, at most 20 objects, each with its `@odata.type`.
+#[tokio::test]
+async fn groups_expand_their_members_and_users_their_groups() {
+    use davet_emulator::Member;
+    let s = session().await;
+    let graph = &s.emulator.graph_url;
+    let tenant = &s.emulator.world.tenant;
+    let id_of = |m: &Member| match *m {
+        Member::User(i) => tenant.users[i].id.clone(),
+        Member::Group(i) => tenant.groups[i].id.clone(),
+        Member::Contact(i) => tenant.contacts[i].id.clone(),
+        Member::Device(i) => tenant.devices[i].id.clone(),
+    };
+    let group = tenant
+        .groups
+        .iter()
+        .find(|g| g.members.len() > 1 && g.members.len() <= 20)
+        .expect("a small group");
+    let body: Value = s
+        .get(
+            &format!(
+                "{graph}/groups/{}?$expand=members($select=id,displayName)",
+                group.id
+            ),
+            false,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let listed: Vec<String> = body["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| {
+            assert!(
+                m["@odata.type"].is_string() && m["displayName"].is_string(),
+                "{m}"
+            );
+            m["id"].as_str().expect("id").to_owned()
+        })
+        .collect();
+    let expected: Vec<String> = group.members.iter().map(id_of).collect();
+    assert_eq!(listed, expected);
+
+    let big = tenant
+        .groups
+        .iter()
+        .find(|g| g.members.len() > 20)
+        .expect("a group of more than 20");
+    let body: Value = s
+        .get(&format!("{graph}/groups/{}?$expand=members", big.id), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(body["members"].as_array().expect("members").len(), 20);
+
+    let user = (0..tenant.users.len())
+        .find(|&u| !tenant.member_of(Member::User(u)).is_empty())
+        .expect("someone in a group");
+    let body: Value = s
+        .get(
+            &format!("{graph}/users/{}?$expand=memberOf", tenant.users[user].id),
+            false,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let groups: Vec<String> = body["memberOf"]
+        .as_array()
+        .expect("memberOf")
+        .iter()
+        .map(|g| g["id"].as_str().expect("id").to_owned())
+        .collect();
+    let expected: Vec<String> = tenant
+        .member_of(Member::User(user))
+        .iter()
+        .take(20)
+        .map(id_of)
+        .collect();
+    assert_eq!(groups, expected);
+    assert_graph_error(
+        s.get(
+            &format!("{graph}/users/{}?$expand=shoes", tenant.users[user].id),
+            false,
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "BadRequest",
+    )
+    .await;
+}
