@@ -88,6 +88,15 @@ impl EntityType {
         Ok(())
     }
 
+    /// Whether `item` is one the query's `$filter` and `$search` let through.
+    fn admits(&self, item: &Value, query: &Query) -> bool {
+        query.filter.as_ref().is_none_or(|f| f.matches(item))
+            && query
+                .search
+                .as_ref()
+                .is_none_or(|s| s.matches(|c| self.clause_matches(item, c)))
+    }
+
     fn clause_matches(&self, item: &Value, clause: &Clause) -> bool {
         let Some(text) = item.get(&clause.property).and_then(Value::as_str) else {
             return false;
@@ -214,13 +223,7 @@ pub fn count<'a>(
     entity.check(query)?;
     let n = items
         .into_iter()
-        .filter(|item| query.filter.as_ref().is_none_or(|f| f.matches(item)))
-        .filter(|item| {
-            query
-                .search
-                .as_ref()
-                .is_none_or(|s| s.matches(|c| entity.clause_matches(item, c)))
-        })
+        .filter(|item| entity.admits(item, query))
         .count();
     Ok((
         [(axum::http::header::CONTENT_TYPE, "text/plain")],
@@ -242,13 +245,7 @@ pub fn page<'a>(
     entity.check(query)?;
     let mut matching: Vec<&Value> = items
         .into_iter()
-        .filter(|item| query.filter.as_ref().is_none_or(|f| f.matches(item)))
-        .filter(|item| {
-            query
-                .search
-                .as_ref()
-                .is_none_or(|s| s.matches(|c| entity.clause_matches(item, c)))
-        })
+        .filter(|item| entity.admits(item, query))
         .collect();
     if let Some((property, descending)) = &query.orderby {
         let key = |item: &&Value| {
