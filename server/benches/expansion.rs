@@ -41,6 +41,12 @@ const GROUPS: [&str; 10] = [
 type Failure = Box<dyn std::error::Error>;
 
 fn main() -> Result<(), Failure> {
+    // `cargo test --all-targets` runs a bench's main too, without `--bench`: minutes of load
+    // are for `cargo bench` only.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("expansion: a benchmark; run it with `cargo bench -p davet --bench expansion`");
+        return Ok(());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -31,6 +31,12 @@ const SAMPLE_EVERY: Duration = Duration::from_secs(30);
 const TEAM: &str = "Finans Ekibi";
 
 fn main() -> Result<(), Failure> {
+    // `cargo test --all-targets` runs a bench's main too, without `--bench`: minutes of load
+    // are for `cargo bench` only.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("soak: a benchmark; run it with `cargo bench -p davet --bench soak`");
+        return Ok(());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
