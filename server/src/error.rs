@@ -41,9 +41,10 @@ pub enum AppError {
     /// No live session: the pane signs in (again).
     #[error("sign-in required: {0}")]
     SignInRequired(&'static str),
-    /// The identity platform sent the person back without a code (refused or cancelled).
+    /// The identity platform sent the person back without a code (refused or cancelled), with
+    /// this documented OAuth error code.
     #[error("sign-in refused by the identity platform: {0}")]
-    SignInRefused(String),
+    SignInRefused(&'static str),
     /// A token offered to sign in was refused.
     #[error("token refused: {0}")]
     TokenRejected(#[from] TokenRejected),

@@ -1,4 +1,5 @@
-//! The logs, read for what must never be in them: tokens of any kind and the app's secret.
+//! The logs, read for what must never be in them: tokens of any kind, the app's secret, and
+//! text a client wrote (a forged line through the sign-in callback or the consent outcome).
 //! Everything is logged at `trace`, the most a debugging admin could switch on.
 //!
 //! A test binary of its own with one test: the logger it installs is the process's only one,
@@ -8,7 +9,22 @@
 #[path = "api/helpers.rs"]
 mod helpers;
 
-use helpers::spawn_app;
+use helpers::{TestApp, location, spawn_app};
+
+/// A state the server sealed for a flow it began (`path`: `auth/start?mode=popup` or
+/// `admin/consent`).
+async fn fresh_state(app: &TestApp, path: &str) -> String {
+    let start = app.get_anonymous(path).await;
+    location(&start)
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .expect("a state")
+}
+
+/// What an attacker sends in the fields a callback might log: a forged log line (CR/LF) with
+/// an address and a token-shaped string, and ANSI escapes.
+const INJECTED: &str = "access_denied\r\n2026-12-01T00:00:00Z INFO FORGED ayse@ornek.example eyJforged.token\u{1b}[31m";
 
 #[tokio::test]
 async fn no_token_or_secret_reaches_the_logs_even_at_trace() {
@@ -35,8 +51,36 @@ async fn no_token_or_secret_reaches_the_logs_even_at_trace() {
     forged.push('x');
     assert_eq!(app.post_session(&forged).await.status(), 401);
 
+    // A sign-in refusal and a consent outcome whose fields carry a forged line.
+    let injected: String = url::form_urlencoded::byte_serialize(INJECTED.as_bytes()).collect();
+    let state = fresh_state(&app, "auth/start?mode=popup").await;
+    let refused = app
+        .get_anonymous(&format!(
+            "auth/callback?state={state}&error={injected}&error_description={injected}"
+        ))
+        .await;
+    assert_eq!(refused.status(), 200, "the page says the sign-in failed");
+    let state = fresh_state(&app, "admin/consent").await;
+    let consent = app
+        .get_anonymous(&format!(
+            "admin/consent/done?admin_consent=True&tenant={injected}&state={state}"
+        ))
+        .await;
+    assert_eq!(consent.status(), 200);
+
     let logged = String::from_utf8(logs.lock().expect("logs").clone()).expect("utf-8");
     assert!(logged.contains("signed in"), "the capture works: {logged}");
+    assert!(
+        logged.contains("sign-in refused by the identity platform")
+            && logged.contains("admin consent granted"),
+        "the refusal and the consent were logged"
+    );
+    for forged in ["FORGED", "eyJforged", "ayse@ornek.example", "\u{1b}"] {
+        assert!(
+            !logged.contains(forged),
+            "text a client wrote reached the log: {forged:?}"
+        );
+    }
     let grants = &app.emulator.world.grants;
     let mut secrets = grants.live_refresh_tokens();
     let spent = grants.spent_refresh_tokens();

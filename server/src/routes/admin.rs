@@ -48,7 +48,11 @@ pub async fn consent_done(
     let outcome = match (&done.admin_consent, &done.tenant, &done.error) {
         _ if !ours => Err("this consent was not started here, or it expired"),
         (Some(granted), Some(tenant), None) if granted.eq_ignore_ascii_case("true") => {
-            tracing::info!(%tenant, "admin consent granted");
+            // The tenant is what the browser brought back: logged only as a tenant id.
+            match crate::domain::user::DirectoryId::parse(tenant) {
+                Ok(id) => tracing::info!(tenant = %id, "admin consent granted"),
+                Err(_) => tracing::info!("admin consent granted for a value that is no tenant id"),
+            }
             Ok(tenant.as_str())
         }
         _ => Err(done

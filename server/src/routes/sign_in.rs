@@ -81,10 +81,16 @@ async fn complete(
     params: &CallbackParams,
 ) -> Result<davet_api::Session, AppError> {
     if let Some(error) = &params.error {
-        let description = params.error_description.as_deref().unwrap_or_default();
-        let aadsts = description.split(':').next().unwrap_or_default();
-        tracing::info!(%error, %aadsts, "sign-in refused by the identity platform");
-        return Err(AppError::SignInRefused(error.clone()));
+        // What the browser brought back is the client's to write: only a documented OAuth error
+        // code and an AADSTS number of the documented shape reach the log, never the text.
+        let error = oauth_error(error);
+        let aadsts = params
+            .error_description
+            .as_deref()
+            .and_then(aadsts_code)
+            .unwrap_or("none");
+        tracing::info!(error, aadsts, "sign-in refused by the identity platform");
+        return Err(AppError::SignInRefused(error));
     }
     let code = params.code.as_deref().ok_or(Invalid::NoCode)?;
     let tokens = auth
@@ -97,6 +103,42 @@ async fn complete(
         .id_token(id_token.expose(), &sign_in.nonce)
         .await?;
     Ok(auth.open_session(caller, tokens).await?)
+}
+
+/// The OAuth 2.0 and OpenID Connect error codes an authorization response may carry (RFC 6749
+/// §4.1.2.1, OpenID Connect Core §3.1.2.6), as `'static` text; anything else is `unrecognised`.
+fn oauth_error(text: &str) -> &'static str {
+    const CODES: &[&str] = &[
+        "access_denied",
+        "invalid_request",
+        "unauthorized_client",
+        "unsupported_response_type",
+        "invalid_scope",
+        "server_error",
+        "temporarily_unavailable",
+        "interaction_required",
+        "login_required",
+        "account_selection_required",
+        "consent_required",
+        "invalid_request_uri",
+        "invalid_request_object",
+        "request_not_supported",
+        "request_uri_not_supported",
+        "registration_not_supported",
+    ];
+    CODES
+        .iter()
+        .find(|code| **code == text)
+        .copied()
+        .unwrap_or("unrecognised")
+}
+
+/// `AADSTS50058` from an `error_description` that starts with it, if it has that shape.
+fn aadsts_code(description: &str) -> Option<&str> {
+    let code = description.split(':').next()?;
+    let digits = code.strip_prefix("AADSTS")?;
+    (!digits.is_empty() && digits.len() <= 7 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(code)
 }
 
 fn finish(
@@ -118,4 +160,19 @@ fn finish(
     };
     let json = serde_json::to_string(&outcome).unwrap_or_default();
     pages::sign_in_complete(lang, delivery, signed_in, &json, &page.office_js_url).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_documented_codes_of_the_documented_shape_are_kept() {
+        assert_eq!(oauth_error("access_denied"), "access_denied");
+        assert_eq!(oauth_error("access_denied\r\nforged"), "unrecognised");
+        assert_eq!(aadsts_code("AADSTS50058: No account"), Some("AADSTS50058"));
+        assert_eq!(aadsts_code("AADSTS50058\nforged: x"), None);
+        assert_eq!(aadsts_code("AADSTS: x"), None);
+        assert_eq!(aadsts_code("hello"), None);
+    }
 }
