@@ -55,6 +55,12 @@ pub enum AppError {
     Identity(#[from] IdentityError),
     #[error(transparent)]
     Vault(#[from] VaultError),
+    /// No route has this path.
+    #[error("no such address")]
+    NoRoute,
+    /// The path is there, the method is not.
+    #[error("method not allowed")]
+    MethodNotAllowed,
 }
 
 /// What is wrong with a request.
@@ -240,6 +246,18 @@ impl AppError {
                 "Microsoft sign-in refused Davet; ask your administrator to check the app's registration and consent",
                 "Microsoft oturum açma Davet'i reddetti; yöneticinizden uygulamanın kaydını ve onayını denetlemesini isteyin",
             ),
+            Self::NoRoute => Public::new(
+                S::NOT_FOUND,
+                C::NotFound,
+                "there is nothing at this address",
+                "Bu adreste bir şey yok",
+            ),
+            Self::MethodNotAllowed => Public::new(
+                S::METHOD_NOT_ALLOWED,
+                C::InvalidRequest,
+                "this address does not take that method",
+                "Bu adres bu yöntemi kabul etmiyor",
+            ),
             Self::Vault(_) => Public::new(
                 S::INTERNAL_SERVER_ERROR,
                 C::Internal,
@@ -314,6 +332,8 @@ mod tests {
             AppError::SignInRequired("no session token"),
             AppError::TokenRejected(TokenRejected::Expired),
             AppError::from(AccessError::SignedOut),
+            AppError::NoRoute,
+            AppError::MethodNotAllowed,
         ];
         for error in errors {
             let public = error.public();

@@ -10,6 +10,7 @@ use davet_api as api;
 
 use crate::app::AppState;
 use crate::config::Settings;
+use crate::error::AppError;
 use crate::manifest;
 use crate::openapi::{self, Answer, Method, Operation, json, ndjson};
 use crate::pane::{PageSettings, Pane, PaneMissing};
@@ -200,6 +201,10 @@ pub fn router(settings: &Settings, state: AppState) -> Result<Router, PaneMissin
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/{file}", get(icon))
         .merge(pane.router())
+        // Every error is an ApiError, a route that is not there and a method it does not take
+        // included.
+        .fallback(|| async { AppError::NoRoute })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .with_state(state))
 }
 
@@ -231,7 +236,7 @@ async fn icon(axum::extract::Path(file): axum::extract::Path<String>) -> axum::r
         "icon-64.png" => include_bytes!("../../assets/icon-64.png"),
         "icon-80.png" => include_bytes!("../../assets/icon-80.png"),
         "icon-128.png" => include_bytes!("../../assets/icon-128.png"),
-        _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
+        _ => return AppError::NoRoute.into_response(),
     };
     (
         [
