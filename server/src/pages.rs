@@ -126,7 +126,10 @@ pub fn consent_outcome(lang: Lang, granted: Result<&str, &str>) -> Response {
                         (pick(lang,
                             "Davet may now work for the people of your organisation, tenant",
                             "Davet artık kuruluşunuzun kişileri için çalışabilir; kiracı"))
-                        " " code { (tenant) } "."
+                        " " code { (tenant) } ". "
+                        (pick(lang,
+                            "Verified: Microsoft issued Davet a token for this tenant.",
+                            "Doğrulandı: Microsoft bu kiracı için Davet'e bir belirteç verdi."))
                     }
                     p {
                         a href={ "/admin/permissions?lang=" (lang.tag()) } {

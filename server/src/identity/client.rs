@@ -166,6 +166,19 @@ impl IdentityClient {
         .await
     }
 
+    /// An app-only token for Graph at `tenant` (client credentials): it is issued only where an
+    /// admin of that tenant consented to the app, so getting one proves the consent.
+    pub async fn app_token(&self, tenant: &DirectoryId) -> Result<TokenSet, IdentityError> {
+        self.request(
+            Some(tenant),
+            &[
+                ("grant_type", "client_credentials"),
+                ("scope", "https://graph.microsoft.com/.default"),
+            ],
+        )
+        .await
+    }
+
     /// Redeems the code the sign-in page sent back, with the PKCE verifier.
     pub async fn redeem_code(
         &self,

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::auth::sign_in::{SignInMode, SignInState};
+use crate::domain::user::DirectoryId;
 use crate::error::AppError;
 use crate::extract::Query;
 use crate::pages;
@@ -48,12 +49,7 @@ pub async fn consent_done(
     let outcome = match (&done.admin_consent, &done.tenant, &done.error) {
         _ if !ours => Err("this consent was not started here, or it expired"),
         (Some(granted), Some(tenant), None) if granted.eq_ignore_ascii_case("true") => {
-            // The tenant is what the browser brought back: logged only as a tenant id.
-            match crate::domain::user::DirectoryId::parse(tenant) {
-                Ok(id) => tracing::info!(tenant = %id, "admin consent granted"),
-                Err(_) => tracing::info!("admin consent granted for a value that is no tenant id"),
-            }
-            Ok(tenant.as_str())
+            verified(&auth, tenant).await
         }
         _ => Err(done
             .error_description
@@ -62,6 +58,28 @@ pub async fn consent_done(
             .unwrap_or("no answer")),
     };
     pages::consent_outcome(lang, outcome)
+}
+
+/// What the browser says was granted is believed only once the platform agrees: an app-only
+/// token for that tenant is issued only where its admin consented. The tenant is the
+/// browser's text, so it is logged only as a tenant id.
+async fn verified<'a>(auth: &Auth, tenant: &'a str) -> Result<&'a str, &'static str> {
+    let Ok(id) = DirectoryId::parse(tenant) else {
+        tracing::info!("admin consent answered for a value that is no tenant id");
+        return Err("the answer names no tenant");
+    };
+    match auth.identity.app_token(&id).await {
+        Ok(_) => {
+            tracing::info!(tenant = %id, "admin consent granted and verified");
+            Ok(tenant)
+        }
+        Err(error) => {
+            tracing::info!(tenant = %id, %error, "admin consent could not be verified");
+            Err(
+                "the consent could not be verified: Microsoft issued no token to Davet for this tenant",
+            )
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

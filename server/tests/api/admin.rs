@@ -40,6 +40,7 @@ async fn consent_sends_the_admin_to_the_platform_and_shows_what_came_of_it() {
     let granted = consent(&app, "accept").await;
     assert!(granted.contains("<h1>Consent granted</h1>"), "{granted}");
     assert!(granted.contains(&app.emulator.world.tenant.id));
+    assert!(granted.contains("Verified"), "{granted}");
     let declined = consent(&app, "cancel").await;
     assert!(
         declined.contains("<h1>Consent not granted</h1>"),
@@ -56,6 +57,27 @@ async fn consent_sends_the_admin_to_the_platform_and_shows_what_came_of_it() {
         forged.contains("Consent not granted"),
         "a forged answer is not believed"
     );
+    // A state of ours, and an answer claiming consent for a tenant that never gave it: the
+    // platform issues no token there, so the page does not say granted.
+    let start = app.get_anonymous("admin/consent").await;
+    let state = location(&start)
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .expect("state");
+    let claimed = app
+        .get_anonymous(&format!(
+            "admin/consent/done?admin_consent=True&tenant=0badc0de-0000-4000-8000-000000000001&state={state}&lang=en"
+        ))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        claimed.contains("<h1>Consent not granted</h1>"),
+        "{claimed}"
+    );
+    assert!(claimed.contains("could not be verified"), "{claimed}");
 }
 
 #[tokio::test]
