@@ -195,11 +195,12 @@ impl AppError {
                 "the directory request failed",
                 "Dizin isteği başarısız oldu",
             ),
-            Self::Graph(GraphError::NotFound(id)) => Public::new(
+            // What Graph said is for the log: the client is told what is missing, not Graph's code.
+            Self::Graph(GraphError::NotFound(_)) => Public::new(
                 S::NOT_FOUND,
                 C::NotFound,
-                format!("`{id}` is not in the directory: deleted, or never there"),
-                format!("`{id}` dizinde yok: silinmiş ya da hiç olmamış"),
+                "that is not in the directory: deleted, or never there",
+                "Bu, dizinde yok: silinmiş ya da hiç olmamış",
             ),
             Self::PickGone(name) => Public::new(
                 S::NOT_FOUND,
@@ -222,11 +223,12 @@ impl AppError {
                 "Microsoft sign-in cannot be reached right now",
                 "Microsoft oturum açma hizmetine şu an ulaşılamıyor",
             ),
-            Self::TokenRejected(why) => Public::new(
+            // Which check failed is the log's (the refusal is logged with it), not the caller's.
+            Self::TokenRejected(_) => Public::new(
                 S::UNAUTHORIZED,
                 C::SignInFailed,
-                format!("the sign-in token was refused: {why}"),
-                "Oturum açma belirteci reddedildi",
+                "sign-in failed; sign in again",
+                "Oturum açılamadı; yeniden oturum açın",
             ),
             Self::SignInRefused(_) => Public::new(
                 S::UNAUTHORIZED,

@@ -191,6 +191,7 @@ async fn every_attack_of_the_catalog_is_refused_with_401_and_leaves_no_trace() {
     let exchanges = app.emulator.world.identity_log.count(OBO);
     let attacks = catalog(&app, user);
     assert_eq!(attacks.len(), 17);
+    let mut messages = std::collections::BTreeSet::new();
     for (attack, token, reason) in attacks {
         // Refused by the check meant to refuse it, not by luck further on.
         assert_eq!(
@@ -206,7 +207,17 @@ async fn every_attack_of_the_catalog_is_refused_with_401_and_leaves_no_trace() {
             !error.message.contains(&token),
             "{attack}: the token is echoed"
         );
+        assert!(
+            !error.message.contains(&reason.to_string()),
+            "{attack}: the refusal names the check that failed"
+        );
+        messages.insert(error.message);
     }
+    assert_eq!(
+        messages.len(),
+        1,
+        "every refusal reads the same to the caller: {messages:?}"
+    );
     assert_eq!(app.database.rows("sessions").await, sessions, "no session");
     assert_eq!(
         app.database.rows("refresh_tokens").await,

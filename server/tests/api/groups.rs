@@ -134,6 +134,13 @@ async fn a_people_card_shows_profile_phones_and_three_levels_of_managers() {
         .get("api/people/00000000-0000-4000-8000-000000000000")
         .await;
     assert_eq!(nobody.status(), StatusCode::NOT_FOUND);
+    let missing: davet_api::ApiError = nobody.json().await.expect("an ApiError");
+    assert_eq!(missing.code, davet_api::ErrorCode::NotFound);
+    assert!(
+        !missing.message.contains("Request_") && !missing.message.contains("ResourceNotFound"),
+        "Graph's own code is not quoted to the client: {}",
+        missing.message
+    );
     let bad = app.get("api/people/not-an-id").await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }
