@@ -79,6 +79,32 @@ impl TenantArgs {
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
+/// How long a stopping server lets the requests it holds finish.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// SIGTERM (how a service manager or Kubernetes stops a replica) or Ctrl-C.
+async fn termination() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 impl Cli {
     pub async fn run(self) -> Result<(), Failure> {
         match self.command {
@@ -104,10 +130,24 @@ impl Cli {
                 let settings = Settings::load(config.as_deref())?;
                 let app = Application::build(&settings).await?;
                 tracing::info!(addr = %app.local_addr()?, "davet listening");
+                let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+                let mut server = tokio::spawn(app.run_until(async {
+                    let _ = stopped.await;
+                }));
                 tokio::select! {
-                    served = app.run() => served?,
-                    _ = tokio::signal::ctrl_c() => {}
+                    served = &mut server => return Ok(served??),
+                    () = termination() => {}
                 }
+                // Stop accepting; what is under way (streams included) may finish, for a while.
+                tracing::info!("stopping: finishing the requests under way");
+                let _ = stop.send(());
+                match tokio::time::timeout(SHUTDOWN_GRACE, server).await {
+                    Ok(served) => served??,
+                    Err(_) => {
+                        tracing::warn!("requests still under way at the end of the grace period")
+                    }
+                }
+                tracing::info!("stopped");
             }
             Command::GenerateKey => announce(&[VaultKey::generate()])?,
             Command::RotateKey { config } => {

@@ -73,11 +73,22 @@ impl Application {
     }
 
     pub async fn run(self) -> std::io::Result<()> {
+        self.run_until(std::future::pending()).await
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting and finishes the requests it
+    /// holds (streams included) before it returns.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let router = security_headers(self.router, &self.office_js_url);
         // Small answers must not wait on delayed ACKs (design §5).
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        axum::serve(listener, router).await
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }

@@ -169,3 +169,116 @@ fn generate_key_then_rotate_key_reseals_what_the_old_key_sealed() {
         }
     });
 }
+
+/// `davet serve` stopped by SIGTERM, as a service manager or Kubernetes stops a replica: it
+/// stops accepting, answers the request it holds (here one that waits on a slow directory), and
+/// exits cleanly.
+#[test]
+fn serve_finishes_what_it_holds_when_terminated_and_exits() {
+    use davet_emulator::controls::Latency;
+    use davet_emulator::{RunningEmulator, TenantSpec};
+    use std::time::Duration;
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let emulator = runtime
+        .block_on(RunningEmulator::start(TenantSpec::DEMO))
+        .expect("emulators");
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("taskpane.html"), "<p>pane</p>").expect("write");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a port")
+        .port();
+    let app = emulator.app().clone();
+    let mut child = Command::new(DAVET)
+        .arg("serve")
+        .env_clear()
+        .env("DAVET_BIND", format!("127.0.0.1:{port}"))
+        .env("DAVET_PUBLIC_URL", "https://davet.contoso.example/")
+        .env("DAVET_TENANT_ID", &emulator.world.tenant.id)
+        .env("DAVET_CLIENT_ID", &app.client_id)
+        .env("DAVET_CLIENT_SECRET", &app.client_secret)
+        .env("DAVET_VAULT_KEY", "00".repeat(32))
+        .env("DAVET_GRAPH_URL", emulator.graph_url.as_str())
+        .env("DAVET_LOGIN_URL", emulator.login_url.as_str())
+        .env(
+            "DAVET_DATABASE_URL",
+            format!("sqlite:{}", dir.path().join("vault.sqlite3").display()),
+        )
+        .env("DAVET_PANE_DIR", dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("davet serve starts");
+    let base = format!("http://127.0.0.1:{port}/");
+    let member = emulator
+        .world
+        .tenant
+        .users
+        .iter()
+        .position(|u| u.user_type == "Member" && u.account_enabled)
+        .expect("a member");
+    let token = emulator.api_token(member);
+    let answered = runtime.block_on(async {
+        let http = reqwest::Client::new();
+        let mut up = false;
+        for _ in 0..400 {
+            if http.get(format!("{base}healthz")).send().await.is_ok() {
+                up = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert!(up, "davet serve comes up");
+        let session: davet_api::Session = http
+            .post(format!("{base}api/session"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("answer")
+            .json()
+            .await
+            .expect("a session");
+        // A directory slow enough that the search is under way when the signal comes.
+        let controls = emulator.graph_controls();
+        controls.set_latency(Latency {
+            fixed: Duration::from_secs(2),
+            jitter: Duration::ZERO,
+        });
+        let search = tokio::spawn(
+            http.get(format!("{base}api/people?q=ay"))
+                .bearer_auth(&session.session_token)
+                .send(),
+        );
+        while controls.answering() == 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let killed = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let answer = search
+            .await
+            .expect("joined")
+            .expect("the search is answered");
+        answer.status()
+    });
+    assert_eq!(
+        answered,
+        reqwest::StatusCode::OK,
+        "the request it held was finished"
+    );
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "davet serve exits after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "a clean exit: {status}");
+}
