@@ -3,12 +3,19 @@
 
 use tracing_subscriber::EnvFilter;
 
+/// Logs to standard error, at `DAVET_LOG` (`info` by default), as text or, with
+/// `DAVET_LOG_FORMAT=json`, one JSON object a line for a log collector.
 pub fn init() {
     let filter = EnvFilter::try_from_env("DAVET_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let json = std::env::var("DAVET_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// Everything logged from now on, at every level, into memory: for tests that read the logs

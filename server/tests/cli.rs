@@ -282,3 +282,41 @@ fn serve_finishes_what_it_holds_when_terminated_and_exits() {
     };
     assert!(status.success(), "a clean exit: {status}");
 }
+
+/// `DAVET_LOG_FORMAT=json`: one JSON object a line, for a log collector.
+#[test]
+fn serve_logs_json_lines_when_asked() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("taskpane.html"), "<p>pane</p>").expect("write");
+    let mut child = Command::new(DAVET)
+        .arg("serve")
+        .env_clear()
+        .env("DAVET_LOG_FORMAT", "json")
+        .env("DAVET_BIND", "127.0.0.1:0")
+        .env("DAVET_PUBLIC_URL", "https://davet.contoso.example/")
+        .env("DAVET_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47")
+        .env("DAVET_CLIENT_ID", "00000000-0000-0000-0000-000000000001")
+        .env("DAVET_CLIENT_SECRET", "s")
+        .env("DAVET_VAULT_KEY", "00".repeat(32))
+        .env(
+            "DAVET_DATABASE_URL",
+            format!("sqlite:{}", dir.path().join("vault.sqlite3").display()),
+        )
+        .env("DAVET_PANE_DIR", dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("davet serve starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let first = BufReader::new(stderr)
+        .lines()
+        .next()
+        .expect("a log line")
+        .expect("text");
+    let _ = child.kill();
+    let _ = child.wait();
+    let line: serde_json::Value = serde_json::from_str(&first).expect("a JSON line");
+    assert_eq!(line["level"], "INFO", "{line}");
+    assert_eq!(line["fields"]["message"], "davet listening", "{line}");
+    assert!(line["timestamp"].is_string(), "{line}");
+}
