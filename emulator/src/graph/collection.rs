@@ -206,6 +206,20 @@ impl EntityType {
     }
 }
 
+/// An object as a nested `$select` (`$expand=manager($select=…)`) shows it: its `@odata.type`
+/// and the properties named, or everything it has without one.
+pub fn as_selected(full: Value, select: Option<&[String]>) -> Value {
+    let Some(select) = select else {
+        return full;
+    };
+    let mut shown = Map::new();
+    shown.insert("@odata.type".into(), full["@odata.type"].clone());
+    for property in select {
+        shown.insert(property.clone(), full[property.as_str()].clone());
+    }
+    Value::Object(shown)
+}
+
 /// `GET /{collection}/$count`: how many items the query admits, as `text/plain`. Like `$count`
 /// on any directory collection it needs `ConsistencyLevel: eventual`.
 pub fn count<'a>(

@@ -160,20 +160,7 @@ pub(super) fn expanded_objects(
     objects
         .iter()
         .take(EXPANDED_AT_MOST)
-        .map(|&m| {
-            let full = tenant.member_json(m);
-            match select {
-                Some(select) => {
-                    let mut shown = serde_json::Map::new();
-                    shown.insert("@odata.type".into(), full["@odata.type"].clone());
-                    for property in select {
-                        shown.insert(property.clone(), full[property.as_str()].clone());
-                    }
-                    Value::Object(shown)
-                }
-                None => full,
-            }
-        })
+        .map(|&m| collection::as_selected(tenant.member_json(m), select))
         .collect()
 }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::collection::{self, EntityType};
 use super::odata::{DEFAULT_PAGE, Query};
 use super::{Graph, GraphError, csdl, not_found};
-use crate::tenant::User;
+use crate::tenant::{Member, User};
 
 /// What a user answers without `$select`: the v1.0 user reference's default set.
 pub const USER_DEFAULTS: &[&str] = &[
@@ -133,35 +133,14 @@ pub async fn get(
 /// `null` at the top. Each shows `select` (every property without it) and its `@odata.type`.
 fn manager_chain(graph: &Graph, user: &User, levels: usize, select: Option<&[String]>) -> Value {
     let tenant = &graph.world.tenant;
-    let Some(manager) = user
-        .manager
-        .map(|i| &tenant.users[i])
-        .filter(|_| levels > 0)
-    else {
+    let Some(index) = user.manager.filter(|_| levels > 0) else {
         return Value::Null;
     };
-    let full = json(manager);
-    let mut shown = serde_json::Map::new();
-    shown.insert("@odata.type".into(), "#microsoft.graph.user".into());
-    match select {
-        Some(select) => {
-            for property in select {
-                shown.insert(property.clone(), full[property.as_str()].clone());
-            }
-        }
-        None => {
-            if let Some(map) = full.as_object() {
-                shown.extend(map.clone());
-            }
-        }
-    }
+    let mut shown = collection::as_selected(tenant.member_json(Member::User(index)), select);
     if levels > 1 {
-        shown.insert(
-            "manager".into(),
-            manager_chain(graph, manager, levels - 1, select),
-        );
+        shown["manager"] = manager_chain(graph, &tenant.users[index], levels - 1, select);
     }
-    Value::Object(shown)
+    shown
 }
 
 pub async fn manager(
