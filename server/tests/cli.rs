@@ -5,6 +5,34 @@ use std::process::{Command, Stdio};
 
 const DAVET: &str = env!("CARGO_BIN_EXE_davet");
 
+/// `davet serve` configured as an admin would, by `DAVET_…` variables alone, listening on
+/// `bind`, with its vault and a stand-in pane in `dir`.
+fn serve(
+    dir: &tempfile::TempDir,
+    bind: &str,
+    tenant: &str,
+    client_id: &str,
+    secret: &str,
+) -> Command {
+    std::fs::write(dir.path().join("taskpane.html"), "<p>pane</p>").expect("write");
+    let mut command = Command::new(DAVET);
+    command
+        .arg("serve")
+        .env_clear()
+        .env("DAVET_BIND", bind)
+        .env("DAVET_PUBLIC_URL", "https://davet.contoso.example/")
+        .env("DAVET_TENANT_ID", tenant)
+        .env("DAVET_CLIENT_ID", client_id)
+        .env("DAVET_CLIENT_SECRET", secret)
+        .env("DAVET_VAULT_KEY", "00".repeat(32))
+        .env(
+            "DAVET_DATABASE_URL",
+            format!("sqlite:{}", dir.path().join("vault.sqlite3").display()),
+        )
+        .env("DAVET_PANE_DIR", dir.path());
+    command
+}
+
 #[test]
 fn serve_refuses_to_start_without_its_settings_and_names_each_missing_one() {
     let output = Command::new(DAVET)
@@ -184,32 +212,24 @@ fn serve_finishes_what_it_holds_when_terminated_and_exits() {
         .block_on(RunningEmulator::start(TenantSpec::DEMO))
         .expect("emulators");
     let dir = tempfile::tempdir().expect("tmp");
-    std::fs::write(dir.path().join("taskpane.html"), "<p>pane</p>").expect("write");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a port")
         .port();
     let app = emulator.app().clone();
-    let mut child = Command::new(DAVET)
-        .arg("serve")
-        .env_clear()
-        .env("DAVET_BIND", format!("127.0.0.1:{port}"))
-        .env("DAVET_PUBLIC_URL", "https://davet.contoso.example/")
-        .env("DAVET_TENANT_ID", &emulator.world.tenant.id)
-        .env("DAVET_CLIENT_ID", &app.client_id)
-        .env("DAVET_CLIENT_SECRET", &app.client_secret)
-        .env("DAVET_VAULT_KEY", "00".repeat(32))
-        .env("DAVET_GRAPH_URL", emulator.graph_url.as_str())
-        .env("DAVET_LOGIN_URL", emulator.login_url.as_str())
-        .env(
-            "DAVET_DATABASE_URL",
-            format!("sqlite:{}", dir.path().join("vault.sqlite3").display()),
-        )
-        .env("DAVET_PANE_DIR", dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("davet serve starts");
+    let mut child = serve(
+        &dir,
+        &format!("127.0.0.1:{port}"),
+        &emulator.world.tenant.id,
+        &app.client_id,
+        &app.client_secret,
+    )
+    .env("DAVET_GRAPH_URL", emulator.graph_url.as_str())
+    .env("DAVET_LOGIN_URL", emulator.login_url.as_str())
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .expect("davet serve starts");
     let base = format!("http://127.0.0.1:{port}/");
     let member = emulator
         .world
@@ -287,26 +307,18 @@ fn serve_finishes_what_it_holds_when_terminated_and_exits() {
 #[test]
 fn serve_logs_json_lines_when_asked() {
     let dir = tempfile::tempdir().expect("tmp");
-    std::fs::write(dir.path().join("taskpane.html"), "<p>pane</p>").expect("write");
-    let mut child = Command::new(DAVET)
-        .arg("serve")
-        .env_clear()
-        .env("DAVET_LOG_FORMAT", "json")
-        .env("DAVET_BIND", "127.0.0.1:0")
-        .env("DAVET_PUBLIC_URL", "https://davet.contoso.example/")
-        .env("DAVET_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47")
-        .env("DAVET_CLIENT_ID", "00000000-0000-0000-0000-000000000001")
-        .env("DAVET_CLIENT_SECRET", "s")
-        .env("DAVET_VAULT_KEY", "00".repeat(32))
-        .env(
-            "DAVET_DATABASE_URL",
-            format!("sqlite:{}", dir.path().join("vault.sqlite3").display()),
-        )
-        .env("DAVET_PANE_DIR", dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("davet serve starts");
+    let mut child = serve(
+        &dir,
+        "127.0.0.1:0",
+        "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        "00000000-0000-0000-0000-000000000001",
+        "s",
+    )
+    .env("DAVET_LOG_FORMAT", "json")
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("davet serve starts");
     let stderr = child.stderr.take().expect("stderr");
     let first = BufReader::new(stderr)
         .lines()
