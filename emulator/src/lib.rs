@@ -6,7 +6,8 @@
 //!
 //! - [`graph`]: Microsoft Graph v1.0 (`/v1.0/…`)
 //! - [`identity`]: the Microsoft identity platform (`/{tenant}/oauth2/v2.0/…`)
-//! - [`tenant`]: the deterministic demo tenant both serve
+//! - [`webex`]: Webex's REST API (`/v1/…`): OAuth, people, meeting preferences, meetings
+//! - [`tenant`]: the deterministic demo tenant they all serve
 //!
 //! Several tenants can share one emulator, as they share Microsoft's hosts: Graph answers each
 //! request from the tenant its token names (`tid`), the identity platform from the tenant in its
@@ -17,6 +18,7 @@ pub mod graph;
 pub mod identity;
 mod tenancy;
 pub mod tenant;
+pub mod webex;
 mod wire;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -109,6 +111,10 @@ pub struct RunningEmulator {
     pub graph_url: Url,
     /// The identity platform's root; `/{tenant}/oauth2/v2.0/token` lives under it.
     pub login_url: Url,
+    /// Webex's API root, e.g. `http://127.0.0.1:41236/v1`.
+    pub webex_url: Url,
+    /// Webex: the home tenant's people as its accounts, the meetings, the integration.
+    pub webex: Arc<webex::Webex>,
     /// The home tenant's world (the first tenant started).
     pub world: Arc<World>,
     /// Every tenant's world, the home tenant's first.
@@ -171,12 +177,16 @@ impl RunningEmulator {
             tenancy::by_path(routers)
         })
         .await?;
+        let webex = Arc::new(webex::Webex::new(&worlds[0]));
+        let (webex_addr, webex_task) = serve(|base| webex::router(webex.clone(), base)).await?;
         Ok(Self {
             graph_url: base_url(graph_addr, "/v1.0")?,
             login_url: base_url(login_addr, "/")?,
+            webex_url: base_url(webex_addr, "/v1")?,
+            webex,
             world: worlds[0].clone(),
             worlds,
-            tasks: vec![graph_task, login_task],
+            tasks: vec![graph_task, login_task, webex_task],
         })
     }
 
@@ -188,6 +198,11 @@ impl RunningEmulator {
     /// Test controls of the identity platform.
     pub fn identity_controls(&self) -> &controls::Controls {
         &self.world.identity_controls
+    }
+
+    /// Test controls of Webex.
+    pub fn webex_controls(&self) -> &controls::Controls {
+        &self.webex.controls
     }
 
     /// The application registered in the demo tenant for the Davet server.

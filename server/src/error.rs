@@ -91,7 +91,13 @@ impl From<AccessError> for AppError {
     fn from(error: AccessError) -> Self {
         match error {
             AccessError::SignedOut => Self::SignedOut,
-            AccessError::Identity(e) => Self::Identity(e),
+            AccessError::NoRefreshToken => Self::Identity(IdentityError::Refused(
+                "no refresh token: is offline_access consented?".into(),
+            )),
+            AccessError::Busy => Self::Identity(IdentityError::Unavailable(
+                "another replica holds the refresh".into(),
+            )),
+            AccessError::Issuer(e) => Self::Identity(e),
             AccessError::Vault(e) => Self::Vault(e),
         }
     }

@@ -28,6 +28,15 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error>
         .build()
 }
 
+/// The tokens of one answer of an OAuth token endpoint (the identity platform's, Webex's).
+#[derive(Debug)]
+pub struct TokenSet {
+    pub access_token: Secret,
+    pub expires_in: Duration,
+    pub refresh_token: Option<Secret>,
+    pub id_token: Option<Secret>,
+}
+
 /// Where a client's bearer tokens come from.
 pub trait Credential: Sync {
     type Error;

@@ -113,7 +113,7 @@ fn demo_prints_one_line_per_service_and_serves_the_compose_window() {
 fn generate_key_then_rotate_key_reseals_what_the_old_key_sealed() {
     use davet::domain::user::{DirectoryId, UserKey};
     use davet::secret::Secret;
-    use davet::vault::{Claim, KeyRing, TokenVault, VaultKey};
+    use davet::vault::{Claim, KeyRing, Service, TokenVault, VaultKey};
 
     let new_key = |_: ()| {
         let output = Command::new(DAVET)
@@ -149,7 +149,11 @@ fn generate_key_then_rotate_key_reseals_what_the_old_key_sealed() {
             .await
             .expect("vault");
         vault
-            .store_refresh(&person, &Secret::new("the-refresh-token"))
+            .store_refresh(
+                &person,
+                Service::Microsoft,
+                &Secret::new("the-refresh-token"),
+            )
             .await
             .expect("store");
         vault.close().await;
@@ -188,7 +192,11 @@ fn generate_key_then_rotate_key_reseals_what_the_old_key_sealed() {
             .await
             .expect("vault");
         match vault
-            .claim_refresh(&person, std::time::Duration::from_secs(5))
+            .claim_refresh(
+                &person,
+                Service::Microsoft,
+                std::time::Duration::from_secs(5),
+            )
             .await
             .expect("opens with the new key alone")
         {

@@ -183,10 +183,10 @@ fn ascii_fold(s: &str) -> String {
 
 /// SplitMix64: tiny, fast and deterministic; the tenant needs no cryptographic randomness.
 #[derive(Debug)]
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -208,7 +208,7 @@ impl SplitMix64 {
         self.next() % 100 < percent
     }
 
-    fn guid(&mut self) -> String {
+    pub(crate) fn guid(&mut self) -> String {
         crate::wire::guid(self.next(), self.next())
     }
 }

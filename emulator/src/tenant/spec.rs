@@ -36,6 +36,8 @@ pub enum Named {
     Disabled(String),
     /// A member account without a mailbox.
     NoMailbox(String),
+    /// A member of the organisation with a mailbox but no Webex account.
+    NoWebex(String),
     /// A device (a member of security groups, never an attendee).
     Device(String),
     /// An external contact in the address book.
@@ -85,6 +87,10 @@ impl TenantSpec {
         self.with(Named::NoMailbox(name.to_owned()))
     }
 
+    pub fn without_webex(self, name: &str) -> Self {
+        self.with(Named::NoWebex(name.to_owned()))
+    }
+
     pub fn device(self, name: &str) -> Self {
         self.with(Named::Device(name.to_owned()))
     }
@@ -126,7 +132,8 @@ pub(super) fn add_named(tenant: &mut Tenant, rng: &mut SplitMix64, named: &[Name
             Named::Person(name)
             | Named::Guest(name)
             | Named::Disabled(name)
-            | Named::NoMailbox(name) => {
+            | Named::NoMailbox(name)
+            | Named::NoWebex(name) => {
                 let user = person(rng, &domain, name, item);
                 names.push((name.clone(), Member::User(tenant.users.len())));
                 tenant.users.push(user);
@@ -223,6 +230,8 @@ fn person(rng: &mut SplitMix64, domain: &str, name: &str, kind: &Named) -> User 
         account_enabled: !matches!(kind, Named::Disabled(_)),
         manager: None,
         has_photo: false,
+        has_webex: user_type == "Member"
+            && !matches!(kind, Named::NoWebex(_) | Named::NoMailbox(_)),
     }
 }
 

@@ -29,6 +29,10 @@ pub struct User {
     /// Whether `/photo/$value` has an image; otherwise Graph answers 404 `ImageNotFound`.
     #[serde(skip)]
     pub has_photo: bool,
+    /// Whether the person has a Webex account under their address (a few have none, so a
+    /// cohost without one can be shown).
+    #[serde(skip)]
+    pub has_webex: bool,
 }
 
 /// How many people report to one manager: the chain from anyone to the top is short.
@@ -206,6 +210,7 @@ pub(super) fn generate(rng: &mut SplitMix64, count: usize, domain: &str) -> Vec<
                 account_enabled: enabled,
                 manager: (n > 0 && !guest).then(|| manager_of(n)),
                 has_photo: n % 3 != 2,
+                has_webex: n % 19 != 7,
             }
         })
         .collect()

@@ -63,6 +63,16 @@ pub struct UserKey {
 }
 
 impl UserKey {
+    /// The deployment itself, as the holder of what belongs to no one person (the
+    /// organisation's Webex token): the nil GUID in both places, which no directory issues.
+    pub fn organisation() -> Self {
+        let nil = DirectoryId(uuid::Uuid::nil().hyphenated().to_string());
+        Self {
+            tenant: nil.clone(),
+            user: nil,
+        }
+    }
+
     /// The associated data that binds a sealed secret to its owner.
     pub fn owner_bytes(&self) -> Vec<u8> {
         owner_bytes(self.tenant.as_str(), self.user.as_str())

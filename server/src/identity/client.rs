@@ -32,14 +32,7 @@ pub enum IdentityError {
     Unavailable(String),
 }
 
-/// The tokens of one answer.
-#[derive(Debug)]
-pub struct TokenSet {
-    pub access_token: Secret,
-    pub expires_in: Duration,
-    pub refresh_token: Option<Secret>,
-    pub id_token: Option<Secret>,
-}
+pub use crate::upstream::TokenSet;
 
 #[derive(Deserialize)]
 struct Answer {

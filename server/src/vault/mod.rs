@@ -18,7 +18,7 @@ use sqlx::any::AnyPoolOptions;
 
 pub use cipher::{KeyRing, OpenError, VaultKey};
 pub use sessions::{SessionLimits, SessionToken};
-pub use tokens::{Claim, StoredRefresh};
+pub use tokens::{Claim, Service, StoredRefresh};
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");

@@ -343,11 +343,11 @@ async fn replicas_sharing_the_database_never_spend_a_refresh_token_twice() {
 
 /// The refresh token the vault holds for the test's person, opened.
 async fn stored_refresh_token(app: &TestApp) -> String {
-    use davet::vault::Claim;
+    use davet::vault::{Claim, Service};
     let vault = &app.state.auth.vault;
     let person = app.user_key(app.member(0));
     match vault
-        .claim_refresh(&person, Duration::from_secs(30))
+        .claim_refresh(&person, Service::Microsoft, Duration::from_secs(30))
         .await
         .expect("claim")
     {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use davet::domain::user::{DirectoryId, UserKey};
 use davet::secret::Secret;
-use davet::vault::{Claim, KeyRing, TokenVault, VaultError, VaultKey};
+use davet::vault::{Claim, KeyRing, Service, TokenVault, VaultError, VaultKey};
 
 use crate::helpers::{TestDatabase, spawn_app};
 
@@ -27,7 +27,11 @@ const TENANT_B: &str = "bbbbbbbb-0000-4000-8000-000000000002";
 const SAME_OID: &str = "11111111-2222-4333-8444-555555555555";
 
 async fn stored(vault: &TokenVault, who: &UserKey) -> Option<String> {
-    match vault.claim_refresh(who, LEASE).await.expect("claim") {
+    match vault
+        .claim_refresh(who, Service::Microsoft, LEASE)
+        .await
+        .expect("claim")
+    {
         Claim::Granted(stored) => {
             let token = stored.token.expose().to_owned();
             vault.release_refresh(who, &stored).await.expect("release");
@@ -105,7 +109,11 @@ async fn rotating_the_key_reseals_every_token_and_the_old_key_can_then_go() {
         .expect("vault");
     for (i, who) in people.iter().enumerate() {
         before
-            .store_refresh(who, &Secret::new(format!("refresh-{i}")))
+            .store_refresh(
+                who,
+                Service::Microsoft,
+                &Secret::new(format!("refresh-{i}")),
+            )
             .await
             .expect("store");
     }
@@ -115,7 +123,9 @@ async fn rotating_the_key_reseals_every_token_and_the_old_key_can_then_go() {
         .await
         .expect("vault");
     assert!(matches!(
-        without_old.claim_refresh(&people[0], LEASE).await,
+        without_old
+            .claim_refresh(&people[0], Service::Microsoft, LEASE)
+            .await,
         Err(VaultError::Open(_))
     ));
     without_old.close().await;
@@ -151,12 +161,12 @@ async fn two_tenants_never_meet_even_with_the_same_object_id() {
         .expect("vault");
     let (a, b) = (user(TENANT_A, SAME_OID), user(TENANT_B, SAME_OID));
     vault
-        .store_refresh(&a, &Secret::new("token-of-a"))
+        .store_refresh(&a, Service::Microsoft, &Secret::new("token-of-a"))
         .await
         .expect("a");
     assert_eq!(stored(&vault, &b).await, None, "B sees nothing of A's");
     vault
-        .store_refresh(&b, &Secret::new("token-of-b"))
+        .store_refresh(&b, Service::Microsoft, &Secret::new("token-of-b"))
         .await
         .expect("b");
     assert_eq!(stored(&vault, &a).await.as_deref(), Some("token-of-a"));
@@ -180,7 +190,7 @@ async fn two_tenants_never_meet_even_with_the_same_object_id() {
         .await
         .expect("vault");
     assert!(matches!(
-        vault.claim_refresh(&b, LEASE).await,
+        vault.claim_refresh(&b, Service::Microsoft, LEASE).await,
         Err(VaultError::Open(_))
     ));
 
