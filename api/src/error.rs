@@ -36,6 +36,25 @@ pub enum ErrorCode {
     IdentityUnavailable,
     /// A picked group or contact folder does not exist (any more).
     NotFound,
+    /// Davet cannot reach Webex for the organiser: connect Webex (again), or in organisation
+    /// mode ask an admin to connect the organisation.
+    WebexConnectionRequired,
+    /// This deployment has no Webex integration configured.
+    WebexNotConfigured,
+    /// The Webex account connected is not the organiser's (another address).
+    WebexAccountMismatch,
+    /// Webex is throttling us and the retry budget ran out.
+    WebexThrottled,
+    /// The site's password rules refused the password; the message says which rule.
+    WebexPasswordRefused,
+    /// Someone named (a cohost) has no Webex account; the message names them.
+    WebexNoAccount,
+    /// The organiser made as many meetings as Webex allows in 24 hours.
+    WebexLimitReached,
+    /// Webex refused the request; the message gives Webex's reason.
+    WebexRefused,
+    /// Webex could not be reached or failed, or refused Davet's access (an admin's problem).
+    WebexUnavailable,
     /// Anything unexpected; the server log has the details.
     Internal,
 }

@@ -15,6 +15,7 @@ mod groups;
 mod lang;
 mod people;
 mod session;
+mod webex;
 
 pub use contacts::*;
 pub use error::*;
@@ -23,6 +24,7 @@ pub use groups::*;
 pub use lang::*;
 pub use people::*;
 pub use session::*;
+pub use webex::*;
 
 #[cfg(test)]
 mod tests {

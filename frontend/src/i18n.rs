@@ -249,6 +249,24 @@ fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
         }
         (ErrorCode::NotFound, En) => "Something you picked is no longer in the directory.",
         (ErrorCode::NotFound, Tr) => "Seçtiğiniz bir öğe artık dizinde yok.",
+        (ErrorCode::WebexConnectionRequired, En) => "Connect Webex to go on.",
+        (ErrorCode::WebexConnectionRequired, Tr) => "Devam etmek için Webex'i bağlayın.",
+        (ErrorCode::WebexNotConfigured, En) => "Webex is not set up for Davet here.",
+        (ErrorCode::WebexNotConfigured, Tr) => "Webex burada Davet için kurulmamış.",
+        (ErrorCode::WebexAccountMismatch, En) => "That Webex account is not yours.",
+        (ErrorCode::WebexAccountMismatch, Tr) => "Bu Webex hesabı sizin değil.",
+        (ErrorCode::WebexThrottled, En) => "Webex is busy; try again in a minute.",
+        (ErrorCode::WebexThrottled, Tr) => "Webex yoğun; bir dakika sonra yeniden deneyin.",
+        (ErrorCode::WebexPasswordRefused, En) => "Webex refused the password.",
+        (ErrorCode::WebexPasswordRefused, Tr) => "Webex parolayı kabul etmedi.",
+        (ErrorCode::WebexNoAccount, En) => "Someone named has no Webex account.",
+        (ErrorCode::WebexNoAccount, Tr) => "Adı geçen biri Webex hesabı yok.",
+        (ErrorCode::WebexLimitReached, En) => "Webex's daily meeting limit is reached.",
+        (ErrorCode::WebexLimitReached, Tr) => "Webex'in günlük toplantı sınırına ulaşıldı.",
+        (ErrorCode::WebexRefused, En) => "Webex refused the meeting.",
+        (ErrorCode::WebexRefused, Tr) => "Webex toplantıyı kabul etmedi.",
+        (ErrorCode::WebexUnavailable, En) => "Webex cannot be reached right now.",
+        (ErrorCode::WebexUnavailable, Tr) => "Webex'e şu anda ulaşılamıyor.",
         (ErrorCode::Internal, En) => "Something went wrong on the Davet server.",
         (ErrorCode::Internal, Tr) => "Davet sunucusunda bir sorun oluştu.",
     }
@@ -304,6 +322,15 @@ mod tests {
             ErrorCode::SignInFailed,
             ErrorCode::IdentityUnavailable,
             ErrorCode::NotFound,
+            ErrorCode::WebexConnectionRequired,
+            ErrorCode::WebexNotConfigured,
+            ErrorCode::WebexAccountMismatch,
+            ErrorCode::WebexThrottled,
+            ErrorCode::WebexPasswordRefused,
+            ErrorCode::WebexNoAccount,
+            ErrorCode::WebexLimitReached,
+            ErrorCode::WebexRefused,
+            ErrorCode::WebexUnavailable,
             ErrorCode::Internal,
         ];
         for code in codes {
@@ -317,6 +344,15 @@ mod tests {
                 | ErrorCode::SignInFailed
                 | ErrorCode::IdentityUnavailable
                 | ErrorCode::NotFound
+                | ErrorCode::WebexConnectionRequired
+                | ErrorCode::WebexNotConfigured
+                | ErrorCode::WebexAccountMismatch
+                | ErrorCode::WebexThrottled
+                | ErrorCode::WebexPasswordRefused
+                | ErrorCode::WebexNoAccount
+                | ErrorCode::WebexLimitReached
+                | ErrorCode::WebexRefused
+                | ErrorCode::WebexUnavailable
                 | ErrorCode::Internal => {}
             }
         }
@@ -454,7 +490,7 @@ mod tests {
     #[test]
     fn both_languages_differ_for_every_text() {
         let all = every_text();
-        assert_eq!(all.len(), 60 + 10);
+        assert_eq!(all.len(), 60 + 19);
         for text in all {
             let (en, tr) = (Locale::En.text(text), Locale::Tr.text(text));
             assert!(!en.is_empty() && !tr.is_empty(), "{text:?} has no words");

@@ -14,6 +14,7 @@ use crate::identity::{IdentityClient, TokenValidator, authority};
 use crate::tokens::DelegatedTokens;
 use crate::upstream::http_client;
 use crate::vault::TokenVault;
+use crate::webex::{Integration, WebexClient, WebexService};
 
 /// Longest we wait for the identity platform.
 const IDENTITY_TIMEOUT: Duration = Duration::from_secs(15);
@@ -26,7 +27,13 @@ pub struct AppState {
     /// Most people one invitation may hold.
     pub recipient_limit: RecipientLimit,
     pub expansions: Expansions,
+    pub webex: Webex,
 }
+
+/// Webex for the deployment, when an integration is configured (handlers take it through the
+/// `extract::Webex` extractor, which answers `webex_not_configured` otherwise).
+#[derive(Debug, Clone)]
+pub struct Webex(pub Option<WebexService>);
 
 /// How many expansions this replica is running now (a gauge: tests wait on it, monitoring
 /// reads it).
@@ -94,6 +101,20 @@ impl AppState {
             settings.tenants.clone(),
         );
         let tokens = DelegatedTokens::new(identity.clone(), vault.clone());
+        let webex = match &settings.webex {
+            Some(webex) => Some(WebexService::new(
+                WebexClient::new(
+                    webex.url.clone(),
+                    Integration {
+                        client_id: webex.client_id.clone(),
+                        client_secret: webex.client_secret.clone(),
+                    },
+                )?,
+                webex.mode,
+                vault.clone(),
+            )),
+            None => None,
+        };
         Ok(Self {
             graph: GraphService::new(settings.graph_url.clone(), tokens.clone())?,
             auth: Auth {
@@ -110,6 +131,7 @@ impl AppState {
             },
             recipient_limit: RecipientLimit(settings.recipient_limit),
             expansions: Expansions::default(),
+            webex: Webex(webex),
         })
     }
 }

@@ -51,6 +51,13 @@ enum Command {
         #[arg(long, env = "DAVET_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Organisation mode: reads from standard input the refresh token an admin obtained for
+    /// Davet's Webex integration (or a service app) with the admin scheduling scopes, checks
+    /// it, and keeps it sealed in the vault. Run it again to replace it.
+    WebexConnect {
+        #[arg(long, env = "DAVET_CONFIG")]
+        config: Option<PathBuf>,
+    },
     /// The emulated Microsoft services alone, for use with any Graph client.
     #[cfg(feature = "demo")]
     Emulator {
@@ -166,6 +173,30 @@ impl Cli {
                 vault.close().await;
                 announce(&lines)?;
             }
+            Command::WebexConnect { config } => {
+                let settings = Settings::load(config.as_deref())?;
+                let vault =
+                    TokenVault::open(settings.database_url.expose(), settings.vault_keys.clone())
+                        .await?;
+                let state = crate::app::AppState::new(&settings, vault.clone())?;
+                let webex = state.webex.0.ok_or(
+                    "Webex is not configured: set DAVET_WEBEX_CLIENT_ID and DAVET_WEBEX_CLIENT_SECRET",
+                )?;
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                let token = line.trim();
+                if token.is_empty() {
+                    return Err("give the refresh token on standard input".into());
+                }
+                let account = webex
+                    .connect_organisation(crate::secret::Secret::new(token.to_owned()))
+                    .await?;
+                vault.close().await;
+                announce(&[format!(
+                    "Webex connected for the organisation as {}",
+                    account.display_name
+                )])?;
+            }
             #[cfg(feature = "demo")]
             Command::Emulator { tenant } => {
                 let emulator = RunningEmulator::start(tenant.spec()).await?;
@@ -173,9 +204,15 @@ impl Cli {
                 announce(&[
                     format!("graph: {}", emulator.graph_url),
                     format!("login: {}", emulator.login_url),
+                    format!("webex: {}", emulator.webex_url),
                     format!("tenant: {}", emulator.world.tenant.id),
                     format!("client-id: {}", app.client_id),
                     format!("client-secret: {}", app.client_secret),
+                    format!("webex-client-id: {}", emulator.webex.integration.client_id),
+                    format!(
+                        "webex-client-secret: {}",
+                        emulator.webex.integration.client_secret
+                    ),
                 ])?;
                 tokio::signal::ctrl_c().await?;
             }

@@ -44,6 +44,8 @@ pub struct Settings {
     pub sessions: SessionLimits,
     /// Most people one invitation may hold before the expansion proposes group addresses.
     pub recipient_limit: u32,
+    /// Webex, when an integration is configured (`webex_client_id` and `webex_client_secret`).
+    pub webex: Option<WebexSettings>,
 }
 
 /// The server's app registration in Entra ID.
@@ -52,6 +54,16 @@ pub struct AppIdentity {
     pub tenant_id: String,
     pub client_id: String,
     pub client_secret: Secret,
+}
+
+/// The Webex integration and how organisers reach Webex.
+#[derive(Debug, Clone)]
+pub struct WebexSettings {
+    /// Webex's API root (`https://webexapis.com/v1`).
+    pub url: Url,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub mode: crate::webex::WebexMode,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -197,6 +209,7 @@ impl Settings {
                 idle: minutes("session_idle_minutes", 12 * 60)?,
                 lifetime: minutes("session_lifetime_minutes", 14 * 24 * 60)?,
             },
+            webex: webex_settings(&source)?,
             recipient_limit: parse(
                 "recipient_limit",
                 &or(
@@ -205,6 +218,34 @@ impl Settings {
                 ),
             )?,
         })
+    }
+}
+
+/// Webex is on when its client id and secret are both set; one without the other is a mistake.
+fn webex_settings(source: &Source) -> Result<Option<WebexSettings>, ConfigError> {
+    let mode_text = source.get("webex_mode").unwrap_or("person");
+    let mode = crate::webex::WebexMode::parse(mode_text).ok_or_else(|| ConfigError::Invalid {
+        name: env_name("webex_mode"),
+        why: format!("`{mode_text}` is neither `person` nor `organisation`"),
+    })?;
+    match (
+        source.get("webex_client_id"),
+        source.get("webex_client_secret"),
+    ) {
+        (None, None) => Ok(None),
+        (Some(client_id), Some(secret)) => Ok(Some(WebexSettings {
+            url: parse_url(
+                "webex_url",
+                source
+                    .get("webex_url")
+                    .unwrap_or("https://webexapis.com/v1"),
+            )?,
+            client_id: client_id.to_owned(),
+            client_secret: Secret::new(secret.to_owned()),
+            mode,
+        })),
+        (Some(_), None) => Err(ConfigError::Missing(vec![env_name("webex_client_secret")])),
+        (None, Some(_)) => Err(ConfigError::Missing(vec![env_name("webex_client_id")])),
     }
 }
 

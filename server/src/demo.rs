@@ -81,6 +81,7 @@ impl Demo {
             format!("app: {}", self.app_url),
             format!("graph: {}", self.emulator.graph_url),
             format!("login: {}", self.emulator.login_url),
+            format!("webex: {}", self.emulator.webex_url),
         ]
     }
 
@@ -109,6 +110,9 @@ pub fn emulated_settings(
             emulator.world.grants.register_redirect_uri(uri.as_str());
         }
     }
+    if let Ok(uri) = public_url.join(crate::routes::webex::CALLBACK_PATH.trim_start_matches('/')) {
+        emulator.webex.register_redirect_uri(uri.as_str());
+    }
     let tenant = &emulator.world.tenant;
     let home = DirectoryId::parse(&tenant.id).map(|id| TenantPolicy::Only(vec![id]));
     Settings {
@@ -136,6 +140,12 @@ pub fn emulated_settings(
             lifetime: Duration::from_secs(14 * 24 * 3600),
         },
         recipient_limit: crate::domain::expansion::DEFAULT_RECIPIENT_LIMIT,
+        webex: Some(crate::config::WebexSettings {
+            url: emulator.webex_url.clone(),
+            client_id: emulator.webex.integration.client_id.clone(),
+            client_secret: Secret::new(emulator.webex.integration.client_secret.clone()),
+            mode: crate::webex::WebexMode::Person,
+        }),
     }
 }
 

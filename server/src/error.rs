@@ -25,6 +25,7 @@ use crate::graph::GraphError;
 use crate::identity::{IdentityError, TokenRejected};
 use crate::tokens::AccessError;
 use crate::vault::VaultError;
+use crate::webex::WebexError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -55,6 +56,17 @@ pub enum AppError {
     Identity(#[from] IdentityError),
     #[error(transparent)]
     Vault(#[from] VaultError),
+    #[error(transparent)]
+    Webex(#[from] WebexError),
+    /// The deployment has no Webex integration (`DAVET_WEBEX_CLIENT_ID` unset).
+    #[error("Webex is not configured")]
+    WebexNotConfigured,
+    /// Connecting Webex is for person mode; this deployment runs in organisation mode.
+    #[error("Webex is connected by an admin for the whole organisation here")]
+    WebexOrganisationMode,
+    /// The Webex account someone connected is not under their directory address.
+    #[error("the Webex account connected is not the organiser's")]
+    WebexAccountMismatch,
     /// No route has this path.
     #[error("no such address")]
     NoRoute,
@@ -254,6 +266,84 @@ impl AppError {
                 "Microsoft sign-in refused Davet; ask your administrator to check the app's registration and consent",
                 "Microsoft oturum açma Davet'i reddetti; yöneticinizden uygulamanın kaydını ve onayını denetlemesini isteyin",
             ),
+            Self::Webex(WebexError::ConnectionRequired) => Public::new(
+                S::FORBIDDEN,
+                C::WebexConnectionRequired,
+                "connect Webex to go on (in organisation mode: ask your administrator to connect the organisation)",
+                "Devam etmek için Webex'i bağlayın (kuruluş kipinde: yöneticinizden kuruluşu bağlamasını isteyin)",
+            ),
+            Self::WebexNotConfigured => Public::new(
+                S::SERVICE_UNAVAILABLE,
+                C::WebexNotConfigured,
+                "Webex is not configured for this Davet; ask your administrator",
+                "Bu Davet için Webex yapılandırılmamış; yöneticinize danışın",
+            ),
+            Self::WebexOrganisationMode => Public::new(
+                S::CONFLICT,
+                C::WebexRefused,
+                "your administrator connected Webex for the whole organisation: there is nothing to connect",
+                "Yöneticiniz Webex'i tüm kuruluş için bağladı: bağlanacak bir şey yok",
+            ),
+            Self::WebexAccountMismatch => Public::new(
+                S::FORBIDDEN,
+                C::WebexAccountMismatch,
+                "that Webex account is not under your address; sign in to Webex as yourself",
+                "Bu Webex hesabı sizin adresinize ait değil; Webex'te kendi hesabınızla oturum açın",
+            ),
+            Self::Webex(WebexError::Throttled) => Public::new(
+                S::SERVICE_UNAVAILABLE,
+                C::WebexThrottled,
+                "Webex is busy; try again in a minute",
+                "Webex şu an yoğun; bir dakika sonra yeniden deneyin",
+            ),
+            Self::Webex(WebexError::PasswordRefused(rule)) => Public::new(
+                S::UNPROCESSABLE_ENTITY,
+                C::WebexPasswordRefused,
+                format!("the Webex site's password rules refused the password: {rule}"),
+                format!("Webex sitesinin parola kuralları parolayı kabul etmedi: {rule}"),
+            ),
+            Self::Webex(WebexError::NoAccount(who)) => Public::new(
+                S::UNPROCESSABLE_ENTITY,
+                C::WebexNoAccount,
+                format!("no Webex account (on this site): {}", who.join(", ")),
+                format!("Webex hesabı yok (bu sitede): {}", who.join(", ")),
+            ),
+            Self::Webex(WebexError::CreationLimit) => Public::new(
+                S::TOO_MANY_REQUESTS,
+                C::WebexLimitReached,
+                "Webex allows no more new meetings for you today; try again tomorrow",
+                "Webex bugün sizin için yeni toplantıya izin vermiyor; yarın yeniden deneyin",
+            ),
+            Self::Webex(WebexError::Rejected(why)) => Public::new(
+                S::UNPROCESSABLE_ENTITY,
+                C::WebexRefused,
+                format!("Webex refused the meeting: {why}"),
+                format!("Webex toplantıyı kabul etmedi: {why}"),
+            ),
+            Self::Webex(WebexError::NotFound) => Public::new(
+                S::NOT_FOUND,
+                C::NotFound,
+                "that Webex meeting is not there any more",
+                "Bu Webex toplantısı artık yok",
+            ),
+            Self::Webex(WebexError::Forbidden(_)) => Public::new(
+                S::BAD_GATEWAY,
+                C::WebexUnavailable,
+                "Webex refused Davet's access; ask your administrator to check the Webex integration's scopes",
+                "Webex, Davet'in erişimini reddetti; yöneticinizden Webex entegrasyonunun kapsamlarını denetlemesini isteyin",
+            ),
+            Self::Webex(WebexError::Unavailable(_)) => Public::new(
+                S::BAD_GATEWAY,
+                C::WebexUnavailable,
+                "Webex cannot be reached right now",
+                "Webex'e şu an ulaşılamıyor",
+            ),
+            Self::Webex(WebexError::Vault(_)) => Public::new(
+                S::INTERNAL_SERVER_ERROR,
+                C::Internal,
+                "the token store failed",
+                "Belirteç deposu başarısız oldu",
+            ),
             Self::NoRoute => Public::new(
                 S::NOT_FOUND,
                 C::NotFound,
@@ -342,6 +432,18 @@ mod tests {
             AppError::from(AccessError::SignedOut),
             AppError::NoRoute,
             AppError::MethodNotAllowed,
+            AppError::Webex(WebexError::ConnectionRequired),
+            AppError::Webex(WebexError::Throttled),
+            AppError::Webex(WebexError::PasswordRefused("A mix of letters".into())),
+            AppError::Webex(WebexError::NoAccount(vec!["cem@ornek.example".into()])),
+            AppError::Webex(WebexError::CreationLimit),
+            AppError::Webex(WebexError::Rejected("Invalid start".into())),
+            AppError::Webex(WebexError::NotFound),
+            AppError::Webex(WebexError::Forbidden("scopes".into())),
+            AppError::Webex(WebexError::Unavailable("reset".into())),
+            AppError::WebexNotConfigured,
+            AppError::WebexOrganisationMode,
+            AppError::WebexAccountMismatch,
         ];
         for error in errors {
             let public = error.public();

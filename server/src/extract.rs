@@ -40,6 +40,25 @@ where
     }
 }
 
+/// Webex for the deployment, or 503 `webex_not_configured`.
+#[derive(Debug, Clone)]
+pub struct Webex(pub crate::webex::WebexService);
+
+impl<S> FromRequestParts<S> for Webex
+where
+    crate::app::Webex: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(_parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        crate::app::Webex::from_ref(state)
+            .0
+            .map(Self)
+            .ok_or(AppError::WebexNotConfigured)
+    }
+}
+
 /// The query string, or 400 `invalid_request` naming what is wrong.
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]

@@ -1,7 +1,7 @@
 //! The Davet server. See ARCHITECTURE.md for the flow; each module names its one job.
 //!
 //! Layers, top to bottom (a module uses only those below it): `cli` → `startup` → `router` →
-//! `routes` → `expansion`, `extract` → `error` → `app` → `auth`, `graph`, `pages`, `pane` →
+//! `routes` → `expansion`, `extract` → `error` → `app` → `auth`, `graph`, `webex`, `pages`, `pane` →
 //! `tokens` → `identity`, `vault`, `upstream` → `domain`, `secret`. `demo` (the `demo` feature
 //! only) sits beside `cli`.
 
@@ -29,3 +29,4 @@ pub mod telemetry;
 pub mod tokens;
 pub mod upstream;
 pub mod vault;
+pub mod webex;

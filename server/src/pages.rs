@@ -56,9 +56,7 @@ fn page(lang: Lang, title: &str, head: Markup, mode: Option<&str>, main: Markup)
     ([(CACHE_CONTROL, "no-store")], Html(html.into_string())).into_response()
 }
 
-/// The end of the code flow. The outcome (a session or an error, as JSON) sits in a data block
-/// that `sign-in-complete.js` hands to the pane: `messageParent` in an Office dialog,
-/// `postMessage` to the opener (our origin only) in a popup.
+/// The end of the sign-in flow: the outcome for the pane, handed over by the page's script.
 pub fn sign_in_complete(
     lang: Lang,
     delivery: Delivery,
@@ -85,6 +83,48 @@ pub fn sign_in_complete(
             ),
         )
     };
+    hand_to_pane(lang, delivery, title, text, outcome_json, office_js_url)
+}
+
+/// The end of connecting Webex: the outcome for the pane, handed over the same way.
+pub fn webex_connected(
+    lang: Lang,
+    delivery: Delivery,
+    connected: bool,
+    outcome_json: &str,
+    office_js_url: &str,
+) -> Response {
+    let (title, text) = if connected {
+        (
+            pick(lang, "Webex connected", "Webex bağlandı"),
+            pick(
+                lang,
+                "Davet may now schedule Webex meetings for you. This window closes by itself; if it does not, close it.",
+                "Davet artık sizin için Webex toplantıları planlayabilir. Bu pencere kendiliğinden kapanır; kapanmazsa kapatın.",
+            ),
+        )
+    } else {
+        (
+            pick(lang, "Webex not connected", "Webex bağlanamadı"),
+            pick(
+                lang,
+                "Davet could not connect your Webex account. Close this window and try again from the pane.",
+                "Davet Webex hesabınızı bağlayamadı. Bu pencereyi kapatıp bölmeden yeniden deneyin.",
+            ),
+        )
+    };
+    hand_to_pane(lang, delivery, title, text, outcome_json, office_js_url)
+}
+
+/// A page that hands `outcome_json` to the pane that opened it (an Office dialog or a popup).
+fn hand_to_pane(
+    lang: Lang,
+    delivery: Delivery,
+    title: &str,
+    text: &str,
+    outcome_json: &str,
+    office_js_url: &str,
+) -> Response {
     // A script element's text is not HTML-decoded, so the JSON goes in as it is; `</` cannot
     // appear in JSON we make except inside strings, where `<\/` means the same.
     let data = outcome_json.replace("</", "<\\/");

@@ -53,7 +53,7 @@ impl Api {
 
 /// The API's operations, in the order the description lists them.
 pub fn api() -> Api {
-    use routes::{contacts, expand, groups, people, session};
+    use routes::{contacts, expand, groups, people, session, webex};
     Api::new()
         .add(
             Operation::post(
@@ -149,6 +149,30 @@ pub fn api() -> Api {
             .body::<api::ExpandRequest>(),
             expand::expand,
         )
+        .add(
+            Operation::get(
+                api::WEBEX_STATUS_PATH,
+                "The organiser's Webex: connected or not, their account, sites, templates and personal room",
+                json::<api::WebexStatus>(200),
+            ),
+            webex::status,
+        )
+        .add(
+            Operation::post(
+                api::WEBEX_CONNECTION_PATH,
+                "Person mode: a short-lived address for the dialog that connects the organiser's Webex account",
+                json::<api::WebexConnectStart>(201),
+            ),
+            webex::connect,
+        )
+        .add(
+            Operation::delete(
+                api::WEBEX_CONNECTION_PATH,
+                "Person mode: disconnect Webex (Davet forgets the token)",
+                Answer::Empty(204),
+            ),
+            webex::disconnect,
+        )
 }
 
 /// The whole server but its security headers (the caller adds those last, over everything).
@@ -175,6 +199,8 @@ pub fn router(settings: &Settings, state: AppState) -> Result<Router, PaneMissin
             routes::sign_in::CALLBACK_PATH,
             get(routes::sign_in::callback),
         )
+        .route(routes::webex::CONNECT_PATH, get(routes::webex::start))
+        .route(routes::webex::CALLBACK_PATH, get(routes::webex::callback))
         .route("/admin/consent", get(routes::admin::consent))
         .route(
             routes::admin::CONSENT_DONE_PATH,

@@ -9,7 +9,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use crate::vault::KeyRing;
-use crate::vault::cipher::Sealed;
 
 const STATE_LIFETIME: Duration = Duration::from_secs(600);
 /// Binds sealed states to their purpose: a state never opens as anything else.
@@ -44,7 +43,7 @@ pub struct SignInState {
     expires: u64,
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -64,18 +63,12 @@ impl SignInState {
     /// `key-id.sealed`, URL-safe.
     pub fn seal(&self, keys: &KeyRing) -> String {
         let json = serde_json::to_vec(self).unwrap_or_default();
-        let sealed = keys.seal(&json, STATE_PURPOSE);
-        format!("{}.{}", sealed.key_id, URL_SAFE_NO_PAD.encode(sealed.bytes))
+        keys.seal_text(&json, STATE_PURPOSE)
     }
 
     /// The state, if it is ours, untampered and not expired.
     pub fn open(text: &str, keys: &KeyRing) -> Option<Self> {
-        let (key_id, bytes) = text.split_once('.')?;
-        let sealed = Sealed {
-            key_id: key_id.to_owned(),
-            bytes: URL_SAFE_NO_PAD.decode(bytes).ok()?,
-        };
-        let json = keys.open(&sealed, STATE_PURPOSE).ok()?;
+        let json = keys.open_text(text, STATE_PURPOSE)?;
         let state: Self = serde_json::from_slice(&json).ok()?;
         (state.expires > now()).then_some(state)
     }

@@ -6,3 +6,4 @@ pub mod expansion;
 pub mod people;
 pub mod text;
 pub mod user;
+pub mod webex;

@@ -7,6 +7,7 @@ pub mod groups;
 pub mod people;
 pub mod session;
 pub mod sign_in;
+pub mod webex;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

@@ -123,6 +123,31 @@ impl KeyRing {
         }
     }
 
+    /// Sealed as text that travels in a URL (`key-id.base64url`): state a flow carries through
+    /// a browser and back, bound to `purpose` so it opens as nothing else.
+    pub fn seal_text(&self, plaintext: &[u8], purpose: &[u8]) -> String {
+        use base64::Engine;
+        let sealed = self.seal(plaintext, purpose);
+        format!(
+            "{}.{}",
+            sealed.key_id,
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sealed.bytes)
+        )
+    }
+
+    /// What [`KeyRing::seal_text`] sealed for `purpose`, if it is ours and untouched.
+    pub fn open_text(&self, text: &str, purpose: &[u8]) -> Option<Vec<u8>> {
+        use base64::Engine;
+        let (key_id, bytes) = text.split_once('.')?;
+        let sealed = Sealed {
+            key_id: key_id.to_owned(),
+            bytes: base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(bytes)
+                .ok()?,
+        };
+        self.open(&sealed, purpose).ok()
+    }
+
     pub fn open(&self, sealed: &Sealed, owner: &[u8]) -> Result<Vec<u8>, OpenError> {
         let key = std::iter::once(&self.current)
             .chain(&self.previous)
