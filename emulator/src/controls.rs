@@ -60,7 +60,8 @@ pub enum Fault {
 }
 
 /// A fault for the next `times` requests whose path and query contain `path` (every request
-/// when empty).
+/// when empty). `path` may start with a method and a space (`POST /v1/meetings`): then only
+/// requests of that method match.
 #[derive(Debug, Clone)]
 pub struct FaultRule {
     pub path: String,
@@ -136,8 +137,27 @@ pub struct LoggedRequest {
     pub status: u16,
 }
 
+/// One request and its answer, bodies included, as [`Controls::keep_exchanges`] keeps them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    pub status: u16,
+    pub request_content_type: Option<String>,
+    pub request: Vec<u8>,
+    pub response_content_type: Option<String>,
+    pub response: Vec<u8>,
+}
+
+/// Exchanges kept at most, and the largest body read whole.
+const EXCHANGES_KEPT: usize = 1000;
+const BODY_LIMIT: usize = 1 << 20;
+
 #[derive(Debug, Default)]
 struct State_ {
+    /// Whole requests and answers, when a test asked for them (off: nothing is buffered).
+    exchanges: Option<Vec<Exchange>>,
     latency: Latency,
     faults: Vec<FaultRule>,
     throttle: Option<ThrottleLimit>,
@@ -205,16 +225,46 @@ impl Controls {
             .count()
     }
 
+    /// From now on keeps every request and its answer whole (the latest thousand), for tests
+    /// that check bodies against a service's published schemas.
+    pub fn keep_exchanges(&self) {
+        self.state().exchanges.get_or_insert_with(Vec::new);
+    }
+
+    /// The exchanges kept since [`Controls::keep_exchanges`].
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.state().exchanges.clone().unwrap_or_default()
+    }
+
+    fn keeping(&self) -> bool {
+        self.state().exchanges.is_some()
+    }
+
+    fn keep(&self, exchange: Exchange) {
+        if let Some(kept) = self.state().exchanges.as_mut() {
+            if kept.len() == EXCHANGES_KEPT {
+                kept.remove(0);
+            }
+            kept.push(exchange);
+        }
+    }
+
     pub fn clear_log(&self) {
         self.state().log.clear();
     }
 
-    fn take_fault(&self, path: &str) -> Option<Fault> {
+    fn take_fault(&self, method: &str, path: &str) -> Option<Fault> {
         let mut state = self.state();
+        let matches = |rule: &FaultRule| match rule.path.split_once(' ') {
+            Some((only, fragment)) if only.bytes().all(|b| b.is_ascii_uppercase()) => {
+                only == method && path.contains(fragment)
+            }
+            _ => path.contains(&rule.path),
+        };
         let index = state
             .faults
             .iter()
-            .position(|r| r.times > 0 && path.contains(&r.path))?;
+            .position(|r| r.times > 0 && matches(r))?;
         let rule = &mut state.faults[index];
         rule.times -= 1;
         let fault = rule.fault.clone();
@@ -321,7 +371,7 @@ pub async fn apply(
     } else {
         controls.delay()
     };
-    let response = match controls.take_fault(&target) {
+    let response = match controls.take_fault(&method, &target) {
         Some(Fault::Throttle { retry_after_secs }) => {
             with_retry_after((dialect.refusal)(Refusal::Throttled), retry_after_secs)
         }
@@ -351,6 +401,50 @@ pub async fn apply(
     };
     controls.record(&method, &target, response.status());
     response
+}
+
+fn content_type(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// [`apply`], keeping the request and its answer whole when a test asked for them.
+pub async fn apply_keeping(
+    state: State<(Controls, Dialect)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let controls = state.0.0.clone();
+    if !controls.keeping() || request.extensions().get::<Internal>().is_some() {
+        return apply(state, request, next).await;
+    }
+    let (parts, body) = request.into_parts();
+    let request_body = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .unwrap_or_default();
+    let mut exchange = Exchange {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        status: 0,
+        request_content_type: content_type(&parts.headers),
+        request: request_body.to_vec(),
+        response_content_type: None,
+        response: Vec::new(),
+    };
+    let request = Request::from_parts(parts, Body::from(request_body));
+    let response = apply(state, request, next).await;
+    let (parts, body) = response.into_parts();
+    let Ok(response_body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        // A dropped answer stays dropped.
+        return dropped();
+    };
+    exchange.status = parts.status.as_u16();
+    exchange.response_content_type = content_type(&parts.headers);
+    exchange.response = response_body.to_vec();
+    controls.keep(exchange);
+    Response::from_parts(parts, Body::from(response_body))
 }
 
 /// A request being answered, counted until it is logged (or its connection drops).

@@ -654,6 +654,15 @@ impl Service {
     }
 }
 
+/// A series as lists and updates answer it (`MeetingObjectForListMeeting`): it names its
+/// series, itself.
+fn listed(mut body: Value, series: &str) -> Value {
+    if let Value::Object(fields) = &mut body {
+        fields.insert("meetingSeriesId".into(), json!(series));
+    }
+    body
+}
+
 /// The zone answers are written in: the `timezone` header, else the meeting's own.
 fn answer_zone(headers: &HeaderMap) -> Option<Tz> {
     headers
@@ -785,7 +794,7 @@ pub(super) async fn list(
     if let Some(number) = params.get("meetingNumber") {
         items.extend(
             mine.filter(|m| m.meeting_number == *number)
-                .map(|m| service.meeting_json(m, zone.unwrap_or(m.timezone))),
+                .map(|m| listed(service.meeting_json(m, zone.unwrap_or(m.timezone)), &m.id)),
         );
     } else {
         for meeting in mine {
@@ -793,7 +802,7 @@ pub(super) async fn list(
             let zone = zone.unwrap_or(meeting.timezone);
             match kind {
                 "meetingSeries" if !occurrences.is_empty() => {
-                    items.push(service.meeting_json(meeting, zone))
+                    items.push(listed(service.meeting_json(meeting, zone), &meeting.id))
                 }
                 "scheduledMeeting" => items.extend(
                     occurrences
@@ -914,7 +923,7 @@ async fn update(
             if meeting.start != stored_start(&service, &meeting.id) {
                 meeting.exceptions.clear();
             }
-            service.meeting_json(&meeting, zone)
+            listed(service.meeting_json(&meeting, zone), &meeting.id)
         }
         Some(original) => {
             let Some(current) = one_occurrence(&service, &meeting, original) else {

@@ -111,6 +111,10 @@ impl Store {
         })
     }
 
+    pub fn refresh_tokens(&self) -> Vec<String> {
+        self.refresh.keys().cloned().collect()
+    }
+
     pub fn expire_access_tokens(&mut self) {
         let now = Instant::now();
         for (_, expires) in self.access.values_mut() {

@@ -77,10 +77,7 @@ pub(super) async fn list(
         .take(max)
         .map(|p| person_json(&service, p))
         .collect();
-    answer(
-        StatusCode::OK,
-        &json!({ "items": items, "notFoundIds": null }),
-    )
+    answer(StatusCode::OK, &json!({ "items": items }))
 }
 
 /// The person a preferences request is about, and the site it names (their default when none).

@@ -46,7 +46,15 @@ pub(super) fn to_error(status: StatusCode, body: &str) -> WebexError {
         tracking_id = tracking,
         "Webex refused a request"
     );
-    let lower = description.to_lowercase();
+    // Which rule was broken is read from Webex's words, message and description both.
+    let lower = format!(
+        "{} {description}",
+        parsed
+            .as_ref()
+            .map(|b| b.message.as_str())
+            .unwrap_or_default()
+    )
+    .to_lowercase();
     match status {
         StatusCode::TOO_MANY_REQUESTS => WebexError::Throttled,
         StatusCode::UNAUTHORIZED => WebexError::ConnectionRequired,

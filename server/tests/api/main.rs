@@ -13,3 +13,5 @@ mod people;
 mod session;
 mod tenants;
 mod vault;
+mod webex;
+mod webex_schema;
