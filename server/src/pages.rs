@@ -271,6 +271,63 @@ const PERMISSIONS: &[Permission] = &[
     },
 ];
 
+/// The Webex scopes Davet asks for, each earned by a feature: a person's own (person mode), and
+/// in organisation mode the admin's once for everyone.
+const WEBEX_SCOPES: &[Permission] = &[
+    Permission {
+        name: "meeting:schedules_write",
+        reaches: (
+            "Create, change and delete your Webex meetings",
+            "Webex toplantılarınızı oluşturma, değiştirme ve silme",
+        ),
+        used_for: (
+            "Making the Webex meeting of an invitation, keeping it in step when the time changes, and cancelling it with the event.",
+            "Bir davetin Webex toplantısını oluşturmak, zaman değişince güncel tutmak ve etkinlikle birlikte iptal etmek.",
+        ),
+    },
+    Permission {
+        name: "meeting:schedules_read",
+        reaches: ("Your Webex meetings", "Webex toplantılarınız"),
+        used_for: (
+            "Finding the meeting Davet made (so a retry never makes a second) and showing it when you reopen an invitation.",
+            "Davet'in oluşturduğu toplantıyı bulmak (yeniden deneme asla ikincisini oluşturmaz) ve daveti yeniden açtığınızda göstermek.",
+        ),
+    },
+    Permission {
+        name: "meeting:preferences_read",
+        reaches: (
+            "Your Webex sites, templates and personal room",
+            "Webex siteleriniz, şablonlarınız ve kişisel odanız",
+        ),
+        used_for: (
+            "The meeting options: which site, which template, your personal room.",
+            "Toplantı seçenekleri: hangi site, hangi şablon, kişisel odanız.",
+        ),
+    },
+    Permission {
+        name: "spark:people_read",
+        reaches: (
+            "Find Webex accounts by address",
+            "Webex hesaplarını adresle bulma",
+        ),
+        used_for: (
+            "Checking that a cohost has a Webex account, by their directory address.",
+            "Bir ortak sunucunun Webex hesabı olduğunu dizin adresiyle denetlemek.",
+        ),
+    },
+    Permission {
+        name: "meeting:admin_schedule_write, meeting:admin_schedule_read, meeting:admin_preferences_read, spark-admin:people_read",
+        reaches: (
+            "Organisation mode only: the same, for every person of the organisation",
+            "Yalnızca kuruluş kipinde: aynısı, kuruluşun herkesi için",
+        ),
+        used_for: (
+            "Scheduling as each organiser (as host) once an admin has connected the organisation, so nobody connects Webex themselves.",
+            "Bir yönetici kuruluşu bağladıktan sonra her düzenleyici adına (toplantı sahibi olarak) planlamak; kimse Webex'i kendisi bağlamaz.",
+        ),
+    },
+];
+
 /// The permissions page: which feature needs which permission.
 pub fn permissions(lang: Lang) -> Response {
     let title = pick(
@@ -310,6 +367,30 @@ pub fn permissions(lang: Lang) -> Response {
             }
         }
         p { a href="/admin/consent" { (pick(lang, "Grant consent for your organisation", "Kuruluşunuz için onay verin")) } }
+        h2 { (pick(lang, "What Davet asks of Webex, and why", "Davet Webex'ten ne ister, neden")) }
+        p {
+            (pick(lang,
+                "Each person connects their own Webex account once (or an admin connects the organisation once). The Webex refresh token is kept encrypted beside the Microsoft one and forgotten when you disconnect Webex or sign out.",
+                "Herkes kendi Webex hesabını bir kez bağlar (ya da bir yönetici kuruluşu bir kez bağlar). Webex yenileme belirteci Microsoft'unkinin yanında şifreli saklanır; Webex bağlantısını kestiğinizde ya da oturumu kapattığınızda silinir."))
+        }
+        table {
+            thead {
+                tr {
+                    th { (pick(lang, "Scope", "Kapsam")) }
+                    th { (pick(lang, "What it reaches", "Neye erişir")) }
+                    th { (pick(lang, "What Davet uses it for", "Davet ne için kullanır")) }
+                }
+            }
+            tbody {
+                @for p in WEBEX_SCOPES {
+                    tr {
+                        th scope="row" { code { (p.name) } }
+                        td { (pick(lang, p.reaches.0, p.reaches.1)) }
+                        td { (pick(lang, p.used_for.0, p.used_for.1)) }
+                    }
+                }
+            }
+        }
     };
     page(lang, title, html! {}, None, body)
 }
@@ -317,6 +398,25 @@ pub fn permissions(lang: Lang) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_permissions_page_names_every_webex_scope_davet_asks_for() {
+        let listed: Vec<&str> = WEBEX_SCOPES
+            .iter()
+            .flat_map(|p| p.name.split(", "))
+            .collect();
+        for scope in crate::webex::PERSON_SCOPES
+            .iter()
+            .chain(crate::webex::ADMIN_SCOPES)
+        {
+            assert!(listed.contains(scope), "{scope} is not explained");
+        }
+        assert_eq!(
+            listed.len(),
+            crate::webex::PERSON_SCOPES.len() + crate::webex::ADMIN_SCOPES.len() - 1,
+            "and nothing Davet does not ask for (spark:people_read is in both)"
+        );
+    }
 
     #[test]
     fn language_comes_from_the_query_then_the_browser() {

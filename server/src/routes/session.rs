@@ -33,11 +33,19 @@ pub async fn show(signed_in: SignedIn) -> Json<SessionUser> {
     })
 }
 
-/// `DELETE`: sign-out. The person's refresh token and every session of theirs are forgotten:
-/// without the token no session of theirs could reach Graph anyway.
-pub async fn delete(State(auth): State<Auth>, signed_in: SignedIn) -> Result<StatusCode, AppError> {
+/// `DELETE`: sign-out. The person's refresh tokens (Microsoft's and Webex's) and every session
+/// of theirs are forgotten: without the token no session of theirs could reach Graph anyway.
+pub async fn delete(
+    State(auth): State<Auth>,
+    State(webex): State<crate::app::Webex>,
+    signed_in: SignedIn,
+) -> Result<StatusCode, AppError> {
     auth.vault.end_session(&signed_in.session).await?;
     auth.tokens.sign_out(&signed_in.user.key).await?;
+    // The vault forgot every token of theirs, Webex's too; so does this replica's memory.
+    if let Some(webex) = &webex.0 {
+        webex.tokens.forget_access(&signed_in.user.key).await;
+    }
     tracing::info!(tenant = %signed_in.user.key.tenant, "signed out");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -195,6 +195,13 @@ impl Credential for Acting {
     type Error = AccessError<WebexError>;
 
     async fn token(&self) -> Result<Secret, Self::Error> {
+        // A disconnect on any replica ends the connection at once: an access token cached
+        // here is handed out only while the vault still holds the grant it came from. (Webex
+        // calls are few; one indexed read each is cheap.)
+        if !self.tokens.held(&self.owner).await? {
+            self.tokens.forget_access(&self.owner).await;
+            return Err(AccessError::SignedOut);
+        }
         self.tokens.access_token(&self.owner).await
     }
 
