@@ -9,6 +9,7 @@ use davet_api::{
     ApiError, CONTACT_FOLDERS_PATH, CONTACTS_PATH, ContactFolders, ContactList, EXPAND_PATH,
     ErrorCode, ExpandEvent, ExpandRequest, Expansion, GROUPS_PATH, GroupList, PEOPLE_SEARCH_PATH,
     PeopleSearch, PersonCard, Progress, SESSION_PATH, Selection, Session, SessionUser,
+    WEBEX_CONNECTION_PATH, WEBEX_STATUS_PATH, WebexConnectStart, WebexStatus,
 };
 use js_sys::Promise;
 use serde::de::DeserializeOwned;
@@ -103,6 +104,23 @@ pub async fn session_user(session: &str) -> Result<SessionUser, CallError> {
 /// Signs out on the server: the session and the person's tokens are forgotten.
 pub async fn end_session(session: &str) -> Result<(), CallError> {
     text("DELETE", SESSION_PATH, session).await.map(drop)
+}
+
+/// The organiser's Webex: connected or not, and with what.
+pub async fn webex_status(session: &str) -> Result<WebexStatus, CallError> {
+    get(session, WEBEX_STATUS_PATH).await
+}
+
+/// Where the dialog that connects Webex starts (person mode).
+pub async fn webex_connect(session: &str) -> Result<WebexConnectStart, CallError> {
+    json("POST", WEBEX_CONNECTION_PATH, session).await
+}
+
+/// Davet forgets the organiser's Webex token.
+pub async fn webex_disconnect(session: &str) -> Result<(), CallError> {
+    text("DELETE", WEBEX_CONNECTION_PATH, session)
+        .await
+        .map(drop)
 }
 
 pub async fn search_groups(session: &str, query: &str) -> Result<GroupList, CallError> {

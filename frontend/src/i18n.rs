@@ -29,6 +29,9 @@ pub enum Text {
     PopupBlocked,
     SignedInAs,
     SignOut,
+    WebexNotConnected,
+    WebexConnect,
+    WebexDisconnect,
     TabPeople,
     TabGroups,
     GroupSearchLabel,
@@ -129,6 +132,12 @@ impl Localised for Locale {
             (Text::SignedInAs, Tr) => "Oturum açan:",
             (Text::SignOut, En) => "Sign out",
             (Text::SignOut, Tr) => "Oturumu kapat",
+            (Text::WebexNotConnected, En) => "Webex is not connected.",
+            (Text::WebexNotConnected, Tr) => "Webex bağlı değil.",
+            (Text::WebexConnect, En) => "Connect Webex",
+            (Text::WebexConnect, Tr) => "Webex'i bağla",
+            (Text::WebexDisconnect, En) => "Disconnect",
+            (Text::WebexDisconnect, Tr) => "Bağlantıyı kes",
             (Text::TabPeople, En) => "People",
             (Text::TabPeople, Tr) => "Kişiler",
             (Text::TabGroups, En) => "Groups",
@@ -376,6 +385,9 @@ mod tests {
             Text::PopupBlocked,
             Text::SignedInAs,
             Text::SignOut,
+            Text::WebexNotConnected,
+            Text::WebexConnect,
+            Text::WebexDisconnect,
             Text::TabPeople,
             Text::TabGroups,
             Text::GroupSearchLabel,
@@ -439,6 +451,9 @@ mod tests {
                 | Text::PopupBlocked
                 | Text::SignedInAs
                 | Text::SignOut
+                | Text::WebexNotConnected
+                | Text::WebexConnect
+                | Text::WebexDisconnect
                 | Text::TabPeople
                 | Text::TabGroups
                 | Text::GroupSearchLabel
@@ -490,7 +505,7 @@ mod tests {
     #[test]
     fn both_languages_differ_for_every_text() {
         let all = every_text();
-        assert_eq!(all.len(), 60 + 19);
+        assert_eq!(all.len(), 63 + 19);
         for text in all {
             let (en, tr) = (Locale::En.text(text), Locale::Tr.text(text));
             assert!(!en.is_empty() && !tr.is_empty(), "{text:?} has no words");

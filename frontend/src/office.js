@@ -35,7 +35,8 @@ export function signIn(startPath) {
   const ui = office && office.context && office.context.ui;
   const dialogs = ui && ui.displayDialogAsync && office.context.requirements &&
     office.context.requirements.isSetSupported("DialogApi", "1.1");
-  return dialogs ? signInWithDialog(start + "?mode=dialog") : signInWithPopup(start + "?mode=popup");
+  const join = start.includes("?") ? "&" : "?";
+  return dialogs ? signInWithDialog(start + join + "mode=dialog") : signInWithPopup(start + join + "mode=popup");
 }
 
 function signInWithDialog(url) {

@@ -5,8 +5,12 @@
 //! offers it (MSAL.js, loaded only then, gets a token for our API from Outlook and the server
 //! trades it for a session; tried without a click as soon as the pane shows); else the code
 //! flow on the server in an Office dialog; outside Office, in a popup.
+//!
+//! Webex, once signed in: the line under the account says whom Davet schedules as in Webex,
+//! and in person mode offers to connect Webex (the same dialog or popup, on Webex's code flow)
+//! or to disconnect it.
 
-use davet_api::{ErrorCode, SIGN_IN_START_PATH, Session, SignInOutcome};
+use davet_api::{ErrorCode, SIGN_IN_START_PATH, Session, SignInOutcome, WebexConnectOutcome};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -154,5 +158,79 @@ pub fn Account() -> impl IntoView {
             <span>{locale.text(Text::SignedInAs)} " " <strong class="account-name">{move || auth.user_name()}</strong></span>
             <button class="link" on:click=sign_out>{locale.text(Text::SignOut)}</button>
         </p>
+        <WebexConnection/>
+    }
+}
+
+/// The organiser's Webex: whom Davet schedules as, or (person mode) the way to connect it.
+#[component]
+fn WebexConnection() -> impl IntoView {
+    let locale = use_context::<Locale>().unwrap_or(Locale::En);
+    let auth = use_auth();
+    // `None` until the server has said; then the status, or the error to show.
+    let status = RwSignal::new(None::<Result<davet_api::WebexStatus, Text>>);
+    let busy = RwSignal::new(false);
+    let load = move || {
+        let Some(token) = auth.token() else { return };
+        spawn_local(async move {
+            let answer = auth.check(api::webex_status(&token).await);
+            status.set(Some(answer.map_err(|e| match e {
+                CallError::Api(code) => Text::Error(code),
+                CallError::Network => Text::NetworkError,
+            })));
+        });
+    };
+    load();
+    let connect = move |_| {
+        let Some(token) = auth.token() else { return };
+        busy.set(true);
+        spawn_local(async move {
+            let failed = |text: Text| status.set(Some(Err(text)));
+            match auth.check(api::webex_connect(&token).await) {
+                Ok(start) => match office::sign_in(&start.url).await {
+                    Ok(message) => match serde_json::from_str::<WebexConnectOutcome>(&message) {
+                        Ok(WebexConnectOutcome::Connected { .. }) => load(),
+                        Ok(WebexConnectOutcome::Failed { error }) => {
+                            failed(Text::Error(error.code))
+                        }
+                        Err(_) => failed(Text::Error(ErrorCode::WebexUnavailable)),
+                    },
+                    Err(OfficeError::Blocked) => failed(Text::PopupBlocked),
+                    Err(_) => failed(Text::SignInCancelled),
+                },
+                Err(_) => failed(Text::NetworkError),
+            }
+            busy.set(false);
+        });
+    };
+    let disconnect = move |_| {
+        let Some(token) = auth.token() else { return };
+        spawn_local(async move {
+            let _ = auth.check(api::webex_disconnect(&token).await);
+            load();
+        });
+    };
+    move || {
+        let line = match status.get()? {
+            Err(text) => view! { <span class="error" role="alert">{locale.text(text)}</span> }.into_any(),
+            Ok(webex) => match (webex.connected, webex.account, webex.mode) {
+                (true, Some(account), davet_api::WebexMode::Person) => view! {
+                    <span>"Webex: " <strong>{account.email}</strong></span>
+                    <button class="link" on:click=disconnect>{locale.text(Text::WebexDisconnect)}</button>
+                }
+                .into_any(),
+                (true, Some(account), _) => {
+                    view! { <span>"Webex: " <strong>{account.email}</strong></span> }.into_any()
+                }
+                (_, _, davet_api::WebexMode::Person) => view! {
+                    <span>{locale.text(Text::WebexNotConnected)}</span>
+                    <button class="link" prop:disabled=busy on:click=connect>{locale.text(Text::WebexConnect)}</button>
+                }
+                .into_any(),
+                _ => view! { <span>{locale.text(Text::Error(ErrorCode::WebexConnectionRequired))}</span> }
+                    .into_any(),
+            },
+        };
+        Some(view! { <p class="account webex">{line}</p> })
     }
 }

@@ -3,7 +3,9 @@
 pub mod contacts;
 pub mod email;
 pub mod expansion;
+pub mod join_block;
 pub mod people;
+pub mod recurrence;
 pub mod text;
 pub mod user;
 pub mod webex;
