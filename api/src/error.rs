@@ -55,6 +55,10 @@ pub enum ErrorCode {
     WebexRefused,
     /// Webex could not be reached or failed, or refused Davet's access (an admin's problem).
     WebexUnavailable,
+    /// The meeting asked for breaks a rule (a time, an option); the message names which.
+    InvalidMeeting,
+    /// Webex cannot repeat a meeting the way asked; the message names the part.
+    RecurrenceNotSupported,
     /// Anything unexpected; the server log has the details.
     Internal,
 }

@@ -276,6 +276,10 @@ fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
         (ErrorCode::WebexRefused, Tr) => "Webex toplantıyı kabul etmedi.",
         (ErrorCode::WebexUnavailable, En) => "Webex cannot be reached right now.",
         (ErrorCode::WebexUnavailable, Tr) => "Webex'e şu anda ulaşılamıyor.",
+        (ErrorCode::InvalidMeeting, En) => "Check the meeting's time and options.",
+        (ErrorCode::InvalidMeeting, Tr) => "Toplantının zamanını ve seçeneklerini denetleyin.",
+        (ErrorCode::RecurrenceNotSupported, En) => "Webex cannot repeat a meeting this way.",
+        (ErrorCode::RecurrenceNotSupported, Tr) => "Webex bir toplantıyı bu şekilde yineleyemez.",
         (ErrorCode::Internal, En) => "Something went wrong on the Davet server.",
         (ErrorCode::Internal, Tr) => "Davet sunucusunda bir sorun oluştu.",
     }
@@ -340,6 +344,8 @@ mod tests {
             ErrorCode::WebexLimitReached,
             ErrorCode::WebexRefused,
             ErrorCode::WebexUnavailable,
+            ErrorCode::InvalidMeeting,
+            ErrorCode::RecurrenceNotSupported,
             ErrorCode::Internal,
         ];
         for code in codes {
@@ -362,6 +368,8 @@ mod tests {
                 | ErrorCode::WebexLimitReached
                 | ErrorCode::WebexRefused
                 | ErrorCode::WebexUnavailable
+                | ErrorCode::InvalidMeeting
+                | ErrorCode::RecurrenceNotSupported
                 | ErrorCode::Internal => {}
             }
         }
@@ -505,7 +513,7 @@ mod tests {
     #[test]
     fn both_languages_differ_for_every_text() {
         let all = every_text();
-        assert_eq!(all.len(), 63 + 19);
+        assert_eq!(all.len(), 63 + 21);
         for text in all {
             let (en, tr) = (Locale::En.text(text), Locale::Tr.text(text));
             assert!(!en.is_empty() && !tr.is_empty(), "{text:?} has no words");

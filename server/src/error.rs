@@ -19,8 +19,11 @@ use davet_api::{ApiError, ErrorCode, PEOPLE_QUERY_MAX_CHARS, PEOPLE_QUERY_MIN_CH
 
 use crate::domain::email::NotAnEmailAddress;
 use crate::domain::expansion::PicksError;
+use crate::domain::meeting::MeetingError;
 use crate::domain::people::PeopleQueryError;
+use crate::domain::recurrence::RecurrenceNotSupported;
 use crate::domain::user::{NotAContactFolderId, NotADirectoryId};
+use crate::domain::webex::NotAnIdempotencyKey;
 use crate::graph::GraphError;
 use crate::identity::{IdentityError, TokenRejected};
 use crate::tokens::AccessError;
@@ -58,6 +61,9 @@ pub enum AppError {
     Vault(#[from] VaultError),
     #[error(transparent)]
     Webex(#[from] WebexError),
+    /// The meeting asked for breaks a rule.
+    #[error(transparent)]
+    Meeting(#[from] MeetingError),
     /// The deployment has no Webex integration (`DAVET_WEBEX_CLIENT_ID` unset).
     #[error("Webex is not configured")]
     WebexNotConfigured,
@@ -97,6 +103,8 @@ pub enum Invalid {
     NoCode,
     #[error("the identity platform sent no ID token")]
     NoIdToken,
+    #[error("the Idempotency-Key header is required: {0}")]
+    IdempotencyKey(#[from] NotAnIdempotencyKey),
 }
 
 impl From<AccessError> for AppError {
@@ -266,6 +274,18 @@ impl AppError {
                 "Microsoft sign-in refused Davet; ask your administrator to check the app's registration and consent",
                 "Microsoft oturum açma Davet'i reddetti; yöneticinizden uygulamanın kaydını ve onayını denetlemesini isteyin",
             ),
+            Self::Meeting(MeetingError::Recurrence(RecurrenceNotSupported(part))) => Public::new(
+                S::UNPROCESSABLE_ENTITY,
+                C::RecurrenceNotSupported,
+                self.to_string(),
+                format!("Webex bir toplantıyı bu şekilde yineleyemez: {part}"),
+            ),
+            Self::Meeting(meeting) => Public::new(
+                S::UNPROCESSABLE_ENTITY,
+                C::InvalidMeeting,
+                meeting.to_string(),
+                meeting_turkish(meeting),
+            ),
             Self::Webex(WebexError::ConnectionRequired) => Public::new(
                 S::FORBIDDEN,
                 C::WebexConnectionRequired,
@@ -366,6 +386,33 @@ impl AppError {
     }
 }
 
+/// What is wrong with a meeting, in Turkish.
+fn meeting_turkish(error: &MeetingError) -> String {
+    use crate::domain::meeting::{COHOSTS_MAX, SUBJECT_MAX};
+    match error {
+        MeetingError::NoSubject => "Konu boş".into(),
+        MeetingError::SubjectTooLong => format!("Konu {SUBJECT_MAX} karakterden uzun"),
+        MeetingError::NotATime(text) => format!("`{text}` bir zaman değil (RFC 3339)"),
+        MeetingError::NotAZone(text) => format!("`{text}` bir IANA saat dilimi değil"),
+        MeetingError::EndsBeforeStart => "Toplantı başlamadan bitiyor".into(),
+        MeetingError::Length => "Bir Webex toplantısı 10 dakika ile 23 saat 59 dakika arasında sürer".into(),
+        MeetingError::InThePast => "Toplantı geçmişte başlıyor".into(),
+        MeetingError::JoinBeforeHostMinutes => {
+            "Toplantı sahibinden önce katılma 0, 5, 10 ya da 15 dakika öncedir".into()
+        }
+        MeetingError::Reminder => "Hatırlatma 0, 5, 10, 15, 30 ya da 60 dakika öncedir".into(),
+        MeetingError::Password => "Webex parolası boşluksuz 8 ila 32 karakterdir; büyük ve küçük harf ile bir rakam içerir".into(),
+        MeetingError::TooManyCohosts => format!("En fazla {COHOSTS_MAX} ortak sunucu"),
+        MeetingError::Cohost(text) => format!("Ortak sunucu `{text}` bir e-posta adresi değil"),
+        MeetingError::RecurringPersonalRoom => {
+            "Kişisel oda toplantısı yinelenemez: oda her zaman oradadır".into()
+        }
+        MeetingError::Recurrence(RecurrenceNotSupported(part)) => {
+            format!("Webex bir toplantıyı bu şekilde yineleyemez: {part}")
+        }
+    }
+}
+
 impl Invalid {
     fn turkish(&self) -> String {
         match self {
@@ -391,6 +438,10 @@ impl Invalid {
             }
             Self::NoCode => "Geri dönüşte kod yok".into(),
             Self::NoIdToken => "Kimlik platformu kimlik belirteci göndermedi".into(),
+            Self::IdempotencyKey(_) => {
+                "Idempotency-Key başlığı gerekli: A-Z, a-z, 0-9, - ve _ ile 16 ila 57 karakter"
+                    .into()
+            }
         }
     }
 }
@@ -444,6 +495,12 @@ mod tests {
             AppError::WebexNotConfigured,
             AppError::WebexOrganisationMode,
             AppError::WebexAccountMismatch,
+            AppError::Meeting(MeetingError::Length),
+            AppError::Meeting(MeetingError::Password),
+            AppError::Meeting(MeetingError::Recurrence(RecurrenceNotSupported(
+                "FREQ=HOURLY".into(),
+            ))),
+            AppError::Invalid(Invalid::IdempotencyKey(NotAnIdempotencyKey)),
         ];
         for error in errors {
             let public = error.public();

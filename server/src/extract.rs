@@ -59,6 +59,25 @@ where
     }
 }
 
+/// The `Idempotency-Key` header, parsed, or 400 `invalid_request`.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(pub crate::domain::webex::IdempotencyKey);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        let text = parts
+            .headers
+            .get(davet_api::IDEMPOTENCY_KEY_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        crate::domain::webex::IdempotencyKey::parse(text)
+            .map(Self)
+            .map_err(|e| AppError::Invalid(Invalid::IdempotencyKey(e)))
+    }
+}
+
 /// The query string, or 400 `invalid_request` naming what is wrong.
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]

@@ -173,6 +173,15 @@ pub fn api() -> Api {
             ),
             webex::disconnect,
         )
+        .add(
+            Operation::post(
+                api::WEBEX_MEETINGS_PATH,
+                "Appointment compose: create (once per Idempotency-Key) or update only the Webex meeting; answers it with its join block",
+                json::<api::WebexMeetingAnswer>(200),
+            )
+            .body::<api::WebexMeetingRequest>(),
+            webex::schedule,
+        )
 }
 
 /// The whole server but its security headers (the caller adds those last, over everything).

@@ -4,6 +4,7 @@ pub mod contacts;
 pub mod email;
 pub mod expansion;
 pub mod join_block;
+pub mod meeting;
 pub mod people;
 pub mod recurrence;
 pub mod text;

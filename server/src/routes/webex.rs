@@ -16,9 +16,11 @@ use crate::app::PageContext;
 use crate::auth::Auth;
 use crate::auth::sign_in::{Delivery, now};
 use crate::domain::email::EmailAddress;
+use crate::domain::join_block::JoinBlock;
+use crate::domain::meeting::MeetingRequest;
 use crate::domain::user::{DirectoryId, UserKey};
 use crate::error::{AppError, Invalid};
-use crate::extract::{Json, Query, SignedIn, Webex};
+use crate::extract::{IdempotencyKey, Json, Query, SignedIn, Webex};
 use crate::graph::GraphService;
 use crate::pages;
 use crate::webex::{PERSON_SCOPES, WebexError, WebexMode, WebexService};
@@ -291,4 +293,58 @@ fn finish(
     };
     let json = serde_json::to_string(&outcome).unwrap_or_default();
     pages::webex_connected(lang, delivery, connected, &json, &page.office_js_url).into_response()
+}
+
+/// `POST /api/webex/meetings` (appointment compose): creates the Webex meeting once for the
+/// `Idempotency-Key`, or updates the one the item has; answers it with its join block. Every
+/// rule is checked before Webex is called; cohosts must have Webex accounts.
+pub async fn schedule(
+    signed_in: SignedIn,
+    Webex(webex): Webex,
+    State(graph): State<GraphService>,
+    IdempotencyKey(key): IdempotencyKey,
+    Json(input): Json<davet_api::WebexMeetingRequest>,
+) -> Result<Json<davet_api::WebexMeetingAnswer>, AppError> {
+    let request = MeetingRequest::parse(&input, chrono::Utc::now())?;
+    let user = &signed_in.user.key;
+    let acting = webex.acting_for(user, address_of(&graph, user).await?);
+    if !request.draft.cohosts.is_empty() {
+        let (_, missing) = acting.accounts(&request.draft.cohosts).await?;
+        if !missing.is_empty() {
+            return Err(WebexError::NoAccount(
+                missing.iter().map(|m| m.as_str().to_owned()).collect(),
+            )
+            .into());
+        }
+    }
+    let meeting = match input.existing_meeting_id.as_deref() {
+        Some(id) => acting.update_meeting(id, &request.draft).await?,
+        None => acting.create_meeting(&key, &request.draft).await?,
+    };
+    let lang = input
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or(Lang::En);
+    let block = JoinBlock::new(&meeting, lang);
+    Ok(Json(davet_api::WebexMeetingAnswer {
+        meeting: davet_api::WebexMeetingInfo {
+            id: meeting.id,
+            meeting_number: meeting.meeting_number,
+            web_link: meeting.web_link,
+            password: meeting.password,
+            site_url: meeting.site_url,
+            host_email: meeting.host_email,
+            start: meeting
+                .start
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            end: meeting
+                .end
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        },
+        join_block: davet_api::JoinBlockInfo {
+            html: block.html,
+            text: block.text,
+        },
+    }))
 }

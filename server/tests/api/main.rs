@@ -10,6 +10,7 @@ mod manifest;
 mod openapi;
 mod pane;
 mod people;
+mod scheduling;
 mod session;
 mod tenants;
 mod vault;

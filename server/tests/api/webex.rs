@@ -18,7 +18,7 @@ fn webex(app: &TestApp) -> &WebexService {
 }
 
 /// The directory address of the tenant's `n`th member.
-fn address(app: &TestApp, member: usize) -> String {
+pub fn address(app: &TestApp, member: usize) -> String {
     app.emulator.world.tenant.users[app.member(member)]
         .mail
         .clone()
@@ -50,7 +50,7 @@ async fn status(app: &TestApp, session: &str) -> WebexStatus {
 
 /// Connects Webex as the pane's popup does, the person choosing the Webex account under
 /// `webex_address` on Webex's page. Answers what the popup hands the pane.
-async fn connect(app: &TestApp, session: &str, webex_address: &str) -> WebexConnectOutcome {
+pub async fn connect(app: &TestApp, session: &str, webex_address: &str) -> WebexConnectOutcome {
     let started = app
         .http
         .post(app.url.join("api/webex/connection").expect("url"))
