@@ -37,6 +37,10 @@ pub struct WebexStatus {
     pub templates: Vec<WebexTemplate>,
     /// Their personal room on their default site.
     pub personal_room: Option<PersonalRoom>,
+    /// The options they last scheduled with (never cohosts, never a password); Webex's
+    /// defaults when they have not scheduled yet.
+    #[serde(default)]
+    pub defaults: crate::WebexOptions,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

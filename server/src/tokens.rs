@@ -97,6 +97,11 @@ impl<I: Issuer> DelegatedTokens<I> {
         }
     }
 
+    /// The vault the tokens live in (for what is filed beside them).
+    pub fn vault(&self) -> &TokenVault {
+        &self.vault
+    }
+
     /// How often this replica waited on another's refresh lease (a count, for tests and
     /// monitoring).
     pub fn lease_waits(&self) -> u64 {

@@ -92,6 +92,7 @@ pub async fn status(
         sites: Vec::new(),
         templates: Vec::new(),
         personal_room: None,
+        defaults: remembered(&webex, user).await,
     };
     if !webex.connected(user).await? {
         return Ok(Json(status));
@@ -135,6 +136,32 @@ pub async fn status(
         topic: room.topic,
     });
     Ok(Json(status))
+}
+
+/// The options a person last scheduled with, or Webex's defaults. A row that no longer reads
+/// (an older shape) is as good as none.
+async fn remembered(webex: &WebexService, user: &UserKey) -> davet_api::WebexOptions {
+    match webex.tokens.vault().webex_defaults(user).await {
+        Ok(Some(json)) => serde_json::from_str(&json).unwrap_or_default(),
+        Ok(None) => davet_api::WebexOptions::default(),
+        Err(error) => {
+            tracing::warn!(%error, "remembered Webex options could not be read");
+            davet_api::WebexOptions::default()
+        }
+    }
+}
+
+/// Remembers the options a meeting was made with: options only, never people or passwords.
+async fn remember(webex: &WebexService, user: &UserKey, options: &davet_api::WebexOptions) {
+    let kept = davet_api::WebexOptions {
+        password: None,
+        cohosts: Vec::new(),
+        ..options.clone()
+    };
+    let json = serde_json::to_string(&kept).unwrap_or_default();
+    if let Err(error) = webex.tokens.vault().save_webex_defaults(user, &json).await {
+        tracing::warn!(%error, "Webex options not remembered");
+    }
 }
 
 fn person_mode(webex: &WebexService) -> Result<(), AppError> {
@@ -321,6 +348,7 @@ pub async fn schedule(
         Some(id) => acting.update_meeting(id, &request.draft).await?,
         None => acting.create_meeting(&key, &request.draft).await?,
     };
+    remember(&webex, user, &input.options).await;
     let lang = input
         .lang
         .as_deref()

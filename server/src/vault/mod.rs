@@ -8,6 +8,7 @@
 //! user ids; sessions are stored as SHA-256 hashes of their tokens.
 
 pub mod cipher;
+mod defaults;
 mod sessions;
 mod tokens;
 

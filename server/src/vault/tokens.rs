@@ -234,7 +234,7 @@ impl TokenVault {
     /// Forgets a person: their refresh tokens (every service) and every session of theirs.
     pub async fn forget_user(&self, user: &UserKey) -> Result<(), VaultError> {
         let mut tx = self.pool.begin().await?;
-        for table in ["refresh_tokens", "sessions"] {
+        for table in ["refresh_tokens", "sessions", "webex_defaults"] {
             sqlx::query(&format!(
                 "DELETE FROM {table} WHERE tenant_id = $1 AND user_id = $2"
             ))

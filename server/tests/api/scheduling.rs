@@ -172,3 +172,40 @@ async fn a_cohost_without_a_webex_account_is_named_and_no_meeting_is_made() {
     assert!(error.message.contains(&nobody) && !error.message.contains(&address(&app, 1)));
     assert!(app.emulator.webex.meetings().is_empty());
 }
+
+#[tokio::test]
+async fn the_options_are_remembered_for_next_time_but_never_the_people_or_the_password() {
+    let app = spawn_app().await;
+    connect(&app, &app.session, &address(&app, 0)).await;
+    let cohost = address(&app, 1);
+    let mut chosen = meeting("Hatırla");
+    chosen["options"] = json!({
+        "joinBeforeHostMinutes": 10,
+        "autoRecord": true,
+        "lobby": "block",
+        "reminderMinutes": 30,
+        "password": "Gizli9Parola",
+        "cohosts": [cohost],
+    });
+    let made = schedule(&app, Some("item-remember-0000-1111-22"), &chosen).await;
+    assert_eq!(made.status(), StatusCode::OK);
+    let status: davet_api::WebexStatus = app
+        .get(davet_api::WEBEX_STATUS_PATH)
+        .await
+        .json()
+        .await
+        .expect("a status");
+    let defaults = status.defaults;
+    assert_eq!(defaults.join_before_host_minutes, Some(10));
+    assert!(defaults.auto_record);
+    assert_eq!(defaults.lobby, davet_api::LobbyChoice::Block);
+    assert_eq!(defaults.reminder_minutes, Some(30));
+    assert!(defaults.cohosts.is_empty() && defaults.password.is_none());
+    let dump = app.database.dump();
+    for secret in [cohost.as_str(), "Gizli9Parola"] {
+        assert!(
+            !dump.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{secret} is in the database"
+        );
+    }
+}
