@@ -59,6 +59,8 @@ pub enum ErrorCode {
     InvalidMeeting,
     /// Webex cannot repeat a meeting the way asked; the message names the part.
     RecurrenceNotSupported,
+    /// Outlook could not write the event; the Webex meeting was deleted again (nothing left).
+    EventNotWritten,
     /// Anything unexpected; the server log has the details.
     Internal,
 }

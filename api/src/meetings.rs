@@ -148,3 +148,37 @@ pub struct WebexMeetingAnswer {
     pub meeting: WebexMeetingInfo,
     pub join_block: JoinBlockInfo,
 }
+
+/// `POST` (message compose, or without Outlook): Davet makes the Webex meeting, then the
+/// organiser's Outlook event with the attendees, the location and the join block. Takes an
+/// `Idempotency-Key` header.
+pub const MEETINGS_PATH: &str = "/api/meetings";
+
+/// A meeting with its invitees, for Davet to write whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EventMeetingRequest {
+    pub meeting: WebexMeetingRequest,
+    /// People, groups and contact folders to invite: expanded now, never kept.
+    pub selection: Vec<crate::Selection>,
+}
+
+/// What came of scheduling from a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum ScheduleOutcome {
+    /// Both made: the Webex meeting and the event (Outlook sends the invitations).
+    #[serde(rename_all = "camelCase")]
+    Scheduled {
+        meeting: Box<WebexMeetingInfo>,
+        event_id: String,
+        /// Outlook on the web's address of the event, when Graph gives one.
+        event_link: Option<String>,
+        attendees: u32,
+    },
+    /// Too many people: nothing was made; invite the groups by their own address.
+    #[serde(rename_all = "camelCase")]
+    TooMany { verdict: crate::RecipientVerdict },
+}

@@ -280,6 +280,8 @@ fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
         (ErrorCode::InvalidMeeting, Tr) => "Toplantının zamanını ve seçeneklerini denetleyin.",
         (ErrorCode::RecurrenceNotSupported, En) => "Webex cannot repeat a meeting this way.",
         (ErrorCode::RecurrenceNotSupported, Tr) => "Webex bir toplantıyı bu şekilde yineleyemez.",
+        (ErrorCode::EventNotWritten, En) => "Outlook could not save the event; nothing was kept.",
+        (ErrorCode::EventNotWritten, Tr) => "Outlook etkinliği kaydedemedi; hiçbir şey tutulmadı.",
         (ErrorCode::Internal, En) => "Something went wrong on the Davet server.",
         (ErrorCode::Internal, Tr) => "Davet sunucusunda bir sorun oluştu.",
     }
@@ -346,6 +348,7 @@ mod tests {
             ErrorCode::WebexUnavailable,
             ErrorCode::InvalidMeeting,
             ErrorCode::RecurrenceNotSupported,
+            ErrorCode::EventNotWritten,
             ErrorCode::Internal,
         ];
         for code in codes {
@@ -370,6 +373,7 @@ mod tests {
                 | ErrorCode::WebexUnavailable
                 | ErrorCode::InvalidMeeting
                 | ErrorCode::RecurrenceNotSupported
+                | ErrorCode::EventNotWritten
                 | ErrorCode::Internal => {}
             }
         }
@@ -513,7 +517,7 @@ mod tests {
     #[test]
     fn both_languages_differ_for_every_text() {
         let all = every_text();
-        assert_eq!(all.len(), 63 + 21);
+        assert_eq!(all.len(), 63 + 22);
         for text in all {
             let (en, tr) = (Locale::En.text(text), Locale::Tr.text(text));
             assert!(!en.is_empty() && !tr.is_empty(), "{text:?} has no words");

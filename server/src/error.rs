@@ -61,6 +61,9 @@ pub enum AppError {
     Vault(#[from] VaultError),
     #[error(transparent)]
     Webex(#[from] WebexError),
+    /// Graph refused the event for good; the Webex meeting was deleted again.
+    #[error("the event was not written: {0}")]
+    EventNotWritten(GraphError),
     /// The meeting asked for breaks a rule.
     #[error(transparent)]
     Meeting(#[from] MeetingError),
@@ -291,6 +294,12 @@ impl AppError {
                 C::WebexConnectionRequired,
                 "connect Webex to go on (in organisation mode: ask your administrator to connect the organisation)",
                 "Devam etmek için Webex'i bağlayın (kuruluş kipinde: yöneticinizden kuruluşu bağlamasını isteyin)",
+            ),
+            Self::EventNotWritten(_) => Public::new(
+                S::BAD_GATEWAY,
+                C::EventNotWritten,
+                "Outlook refused to write the event; the Webex meeting was deleted again, so nothing is left",
+                "Outlook etkinliği yazmayı reddetti; Webex toplantısı yeniden silindi, geride hiçbir şey kalmadı",
             ),
             Self::WebexNotConfigured => Public::new(
                 S::SERVICE_UNAVAILABLE,

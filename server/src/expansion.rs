@@ -36,6 +36,30 @@ pub fn expand(
     })
 }
 
+/// The same expansion, whole, for a caller that needs the outcome and no progress (scheduling
+/// from a message): the people live in the caller's memory only, as here.
+pub async fn expand_whole(
+    graph: &GraphClient,
+    picks: Picks,
+    expansion: GroupExpansion,
+) -> Result<davet_api::Expansion, AppError> {
+    let (events, _ignored) = mpsc::unbounded_channel::<ExpandEvent>();
+    let mut run = Run {
+        picks: &picks,
+        expansion,
+        events: &events,
+        done: 0,
+        pages: 0,
+    };
+    run.gather(graph).await?;
+    tracing::info!(
+        picks = picks.len(),
+        people = run.expansion.people(),
+        "expanded to schedule"
+    );
+    Ok(run.expansion.finish())
+}
+
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
 
 impl Drop for AbortOnDrop {

@@ -1,7 +1,7 @@
 //! The Davet server. See ARCHITECTURE.md for the flow; each module names its one job.
 //!
 //! Layers, top to bottom (a module uses only those below it): `cli` → `startup` → `router` →
-//! `routes` → `expansion`, `extract` → `error` → `app` → `auth`, `graph`, `webex`, `pages`, `pane` →
+//! `routes` → `expansion`, `scheduling`, `extract` → `error` → `app` → `auth`, `graph`, `webex`, `pages`, `pane` →
 //! `tokens` → `identity`, `vault`, `upstream` → `domain`, `secret`. `demo` (the `demo` feature
 //! only) sits beside `cli`.
 
@@ -23,6 +23,7 @@ pub mod pages;
 pub mod pane;
 pub mod router;
 pub mod routes;
+pub mod scheduling;
 pub mod secret;
 pub mod startup;
 pub mod telemetry;

@@ -53,7 +53,7 @@ impl Api {
 
 /// The API's operations, in the order the description lists them.
 pub fn api() -> Api {
-    use routes::{contacts, expand, groups, people, session, webex};
+    use routes::{contacts, expand, groups, meetings, people, session, webex};
     Api::new()
         .add(
             Operation::post(
@@ -181,6 +181,15 @@ pub fn api() -> Api {
             )
             .body::<api::WebexMeetingRequest>(),
             webex::schedule,
+        )
+        .add(
+            Operation::post(
+                api::MEETINGS_PATH,
+                "Message compose: the selection expanded now, then the Webex meeting and the Outlook event, exactly once per Idempotency-Key",
+                json::<api::ScheduleOutcome>(200),
+            )
+            .body::<api::EventMeetingRequest>(),
+            meetings::create,
         )
 }
 

@@ -67,6 +67,11 @@ impl Calendars {
         f(events)
     }
 
+    /// The events of a mailbox as Exchange keeps them (for tests that read what was written).
+    pub fn events(&self, tenant: &Tenant, owner: usize) -> Vec<Value> {
+        self.with(tenant, owner, |events| events.clone())
+    }
+
     /// How many events a mailbox holds (for tests: nothing duplicated, nothing half-made).
     pub fn count(&self, tenant: &Tenant, owner: usize) -> usize {
         self.with(tenant, owner, |events| events.len())

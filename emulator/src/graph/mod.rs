@@ -68,8 +68,8 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
     };
     let service = Router::new()
         .route("/v1.0/$batch", axum::routing::post(batch::handle))
-        .route("/v1.0/me", get(me))
-        .route("/v1.0/me/{*rest}", get(me))
+        .route("/v1.0/me", axum::routing::any(me))
+        .route("/v1.0/me/{*rest}", axum::routing::any(me))
         .route("/v1.0/users", get(users::list))
         .route("/v1.0/users/$count", get(users::count))
         .route("/v1.0/users/{id}", get(users::get))
@@ -116,10 +116,20 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
             get(groups::members),
         )
         .fallback(unknown_segment)
+        .method_not_allowed_fallback(|request: Request| async move {
+            GraphError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Request_BadRequest",
+                format!(
+                    "The HTTP method '{}' is not allowed for this resource.",
+                    request.method()
+                ),
+            )
+        })
         .layer(middleware::from_fn_with_state(graph.clone(), authenticate))
         .layer(middleware::from_fn_with_state(
             (controls, DIALECT),
-            controls::apply,
+            controls::apply_keeping,
         ))
         .layer(middleware::from_fn(stamp_request_ids))
         .with_state(graph.clone());

@@ -148,7 +148,7 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
         )
         .layer(axum::middleware::from_fn_with_state(
             (controls, DIALECT),
-            crate::controls::apply,
+            crate::controls::apply_keeping,
         ))
         .with_state(Identity { world, root })
 }

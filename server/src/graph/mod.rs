@@ -9,9 +9,11 @@
 
 mod batch;
 mod contacts;
+mod events;
 mod groups;
 mod members;
 
+pub use events::{NewEvent, WEBEX_MEETING_PROPERTY, WebexEvent};
 pub use groups::DirectoryGroup;
 
 pub use members::{GroupPage, MembersError};

@@ -69,7 +69,10 @@ impl Connecting {
 }
 
 /// The signed-in person's directory address: how their Webex account is found.
-async fn address_of(graph: &GraphService, user: &UserKey) -> Result<EmailAddress, AppError> {
+pub(super) async fn address_of(
+    graph: &GraphService,
+    user: &UserKey,
+) -> Result<EmailAddress, AppError> {
     let card = graph.acting_for(user).person_card(&user.user).await?;
     Ok(EmailAddress::parse(&card.person.email)?)
 }
@@ -152,7 +155,11 @@ async fn remembered(webex: &WebexService, user: &UserKey) -> davet_api::WebexOpt
 }
 
 /// Remembers the options a meeting was made with: options only, never people or passwords.
-async fn remember(webex: &WebexService, user: &UserKey, options: &davet_api::WebexOptions) {
+pub(super) async fn remember(
+    webex: &WebexService,
+    user: &UserKey,
+    options: &davet_api::WebexOptions,
+) {
     let kept = davet_api::WebexOptions {
         password: None,
         cohosts: Vec::new(),
@@ -161,6 +168,42 @@ async fn remember(webex: &WebexService, user: &UserKey, options: &davet_api::Web
     let json = serde_json::to_string(&kept).unwrap_or_default();
     if let Err(error) = webex.tokens.vault().save_webex_defaults(user, &json).await {
         tracing::warn!(%error, "Webex options not remembered");
+    }
+}
+
+/// Every named cohost has a Webex account, or the refusal names who has none.
+pub(super) async fn cohosts_have_accounts(
+    acting: &crate::webex::WebexActing,
+    request: &MeetingRequest,
+) -> Result<(), AppError> {
+    if request.draft.cohosts.is_empty() {
+        return Ok(());
+    }
+    let (_, missing) = acting.accounts(&request.draft.cohosts).await?;
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(WebexError::NoAccount(missing.iter().map(|m| m.as_str().to_owned()).collect()).into())
+    }
+}
+
+/// A meeting as the pane shows it.
+pub(super) fn meeting_info(
+    meeting: &crate::domain::webex::WebexMeeting,
+) -> davet_api::WebexMeetingInfo {
+    davet_api::WebexMeetingInfo {
+        id: meeting.id.clone(),
+        meeting_number: meeting.meeting_number.clone(),
+        web_link: meeting.web_link.clone(),
+        password: meeting.password.clone(),
+        site_url: meeting.site_url.clone(),
+        host_email: meeting.host_email.clone(),
+        start: meeting
+            .start
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        end: meeting
+            .end
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     }
 }
 
@@ -335,15 +378,7 @@ pub async fn schedule(
     let request = MeetingRequest::parse(&input, chrono::Utc::now())?;
     let user = &signed_in.user.key;
     let acting = webex.acting_for(user, address_of(&graph, user).await?);
-    if !request.draft.cohosts.is_empty() {
-        let (_, missing) = acting.accounts(&request.draft.cohosts).await?;
-        if !missing.is_empty() {
-            return Err(WebexError::NoAccount(
-                missing.iter().map(|m| m.as_str().to_owned()).collect(),
-            )
-            .into());
-        }
-    }
+    cohosts_have_accounts(&acting, &request).await?;
     let meeting = match input.existing_meeting_id.as_deref() {
         Some(id) => acting.update_meeting(id, &request.draft).await?,
         None => acting.create_meeting(&key, &request.draft).await?,

@@ -9,6 +9,7 @@
 
 pub mod cipher;
 mod defaults;
+mod schedulings;
 mod sessions;
 mod tokens;
 
@@ -18,6 +19,7 @@ use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 
 pub use cipher::{KeyRing, OpenError, VaultKey};
+pub use schedulings::{Scheduling, SchedulingState, Unfinished};
 pub use sessions::{SessionLimits, SessionToken};
 pub use tokens::{Claim, Service, StoredRefresh};
 

@@ -7,6 +7,7 @@ mod expand;
 mod groups;
 mod helpers;
 mod manifest;
+mod meetings;
 mod openapi;
 mod pane;
 mod people;

@@ -1,0 +1,197 @@
+//! Scheduling from a message: `POST /api/meetings` writes one Webex meeting and one Outlook
+//! event for a selection, exactly once per key, whatever answer is lost, and leaves nothing
+//! behind when the event cannot be written.
+
+use chrono::{TimeDelta, Utc};
+use davet_api::{ErrorCode, ScheduleOutcome};
+use davet_emulator::controls::{Fault, FaultRule};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::webex::{address, connect};
+
+/// A team of the demo tenant and one more person, for tomorrow 10:00 in Istanbul.
+fn request(app: &TestApp) -> Value {
+    let start = (Utc::now() + TimeDelta::days(1))
+        .date_naive()
+        .and_hms_opt(7, 0, 0)
+        .expect("a time")
+        .and_utc();
+    let team = app
+        .emulator
+        .world
+        .tenant
+        .groups
+        .iter()
+        .find(|g| g.mail.is_some() && g.display_name.contains("Ekibi"))
+        .expect("a team");
+    json!({
+        "meeting": {
+            "subject": "Çeyrek planlaması",
+            "start": start.to_rfc3339(),
+            "end": (start + TimeDelta::hours(1)).to_rfc3339(),
+            "timeZone": "Europe/Istanbul",
+            "options": { "lobby": "waitInLobby" },
+            "lang": "en",
+        },
+        "selection": [
+            { "kind": "group", "id": team.id, "displayName": team.display_name },
+            { "kind": "person", "email": address(app, 2), "displayName": "Üçüncü" },
+        ],
+    })
+}
+
+async fn post(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
+    app.http
+        .post(app.url.join(davet_api::MEETINGS_PATH).expect("url"))
+        .bearer_auth(&app.session)
+        .header(davet_api::IDEMPOTENCY_KEY_HEADER, key)
+        .json(body)
+        .send()
+        .await
+        .expect("the server answers")
+}
+
+fn organiser_events(app: &TestApp) -> Vec<Value> {
+    let world = &app.emulator.world;
+    world
+        .calendars
+        .events(&world.tenant, app.member(0))
+        .into_iter()
+        .filter(|e| e["transactionId"].is_string())
+        .collect()
+}
+
+fn scheduled(outcome: ScheduleOutcome) -> (String, String, u32) {
+    match outcome {
+        ScheduleOutcome::Scheduled {
+            meeting,
+            event_id,
+            attendees,
+            ..
+        } => (meeting.id, event_id, attendees),
+        other => panic!("scheduled: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_message_becomes_one_webex_meeting_and_one_event_with_the_join_block() {
+    let app = spawn_app().await;
+    connect(&app, &app.session, &address(&app, 0)).await;
+    let key = "message-5d2e-4c1b-8a9f-000001";
+    let answer = post(&app, key, &request(&app)).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let (meeting_id, event_id, attendees) = scheduled(answer.json().await.expect("an outcome"));
+    assert!(attendees >= 2);
+
+    let events = organiser_events(&app);
+    assert_eq!(events.len(), 1);
+    let event = &events[0];
+    assert_eq!(event["id"], event_id.as_str());
+    assert_eq!(event["subject"], "Çeyrek planlaması");
+    assert_eq!(event["start"]["timeZone"], "Europe/Istanbul");
+    assert_eq!(
+        event["attendees"].as_array().map(Vec::len),
+        Some(attendees as usize)
+    );
+    let body = event["body"]["content"].as_str().expect("a body");
+    assert!(body.contains("Join the Webex meeting") && body.contains("davet-webex-begin"));
+    let meetings = app.emulator.webex.meetings();
+    assert_eq!(meetings.len(), 1);
+    assert_eq!(meetings[0].id, meeting_id);
+    assert!(
+        event["location"]["displayName"]
+            .as_str()
+            .is_some_and(|l| l.contains(&meeting_id))
+    );
+    let property = &event["singleValueExtendedProperties"][0];
+    assert_eq!(property["value"], meeting_id.as_str());
+
+    // The pane retries (it did not see the answer): the same event, the same meeting.
+    let again = scheduled(
+        post(&app, key, &request(&app))
+            .await
+            .json()
+            .await
+            .expect("an outcome"),
+    );
+    assert_eq!((again.0, again.1), (meeting_id, event_id));
+    assert_eq!(organiser_events(&app).len(), 1);
+    assert_eq!(app.emulator.webex.meetings().len(), 1);
+}
+
+#[tokio::test]
+async fn answers_lost_on_either_side_still_give_one_meeting_and_one_event() {
+    let app = spawn_app().await;
+    connect(&app, &app.session, &address(&app, 0)).await;
+    app.emulator.webex_controls().inject(FaultRule {
+        path: "POST /v1/meetings".into(),
+        fault: Fault::DropAfterApplied,
+        times: 1,
+    });
+    app.emulator.graph_controls().inject(FaultRule {
+        path: "POST /v1.0/me/events".into(),
+        fault: Fault::DropAfterApplied,
+        times: 1,
+    });
+    let answer = post(&app, "message-lost-answers-0000-01", &request(&app)).await;
+    assert_eq!(answer.status(), StatusCode::OK, "{:?}", answer.text().await);
+    assert_eq!(
+        organiser_events(&app).len(),
+        1,
+        "Graph's transactionId kept it one"
+    );
+    assert_eq!(
+        app.emulator.webex.meetings().len(),
+        1,
+        "Webex's tag kept it one"
+    );
+}
+
+#[tokio::test]
+async fn an_event_that_cannot_be_written_leaves_no_webex_meeting_behind() {
+    let app = spawn_app().await;
+    connect(&app, &app.session, &address(&app, 0)).await;
+    app.emulator.graph_controls().inject(FaultRule {
+        path: "POST /v1.0/me/events".into(),
+        fault: Fault::Gone,
+        times: 1,
+    });
+    let key = "message-refused-event-000001";
+    let refused = post(&app, key, &request(&app)).await;
+    assert_eq!(refused.status(), StatusCode::BAD_GATEWAY);
+    let error: davet_api::ApiError = refused.json().await.expect("an error");
+    assert_eq!(error.code, ErrorCode::EventNotWritten);
+    assert!(error.message.contains("deleted again") && !error.message_tr.is_empty());
+    assert!(
+        app.emulator.webex.meetings().is_empty(),
+        "the meeting went again"
+    );
+    assert!(organiser_events(&app).is_empty());
+
+    // Once Outlook takes events again, the same key schedules afresh: one of each.
+    let answer = post(&app, key, &request(&app)).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(organiser_events(&app).len(), 1);
+    assert_eq!(app.emulator.webex.meetings().len(), 1);
+}
+
+#[tokio::test]
+async fn over_the_recipient_limit_nothing_is_made_and_the_answer_is_the_verdict() {
+    let app = spawn_app_with(|settings| settings.recipient_limit = 2).await;
+    connect(&app, &app.session, &address(&app, 0)).await;
+    app.emulator.webex_controls().clear_log();
+    let answer = post(&app, "message-too-many-00000000001", &request(&app)).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let outcome: ScheduleOutcome = answer.json().await.expect("an outcome");
+    let ScheduleOutcome::TooMany { verdict } = outcome else {
+        panic!("too many: {outcome:?}");
+    };
+    assert!(matches!(
+        verdict,
+        davet_api::RecipientVerdict::TooMany { limit: 2, .. }
+    ));
+    assert_eq!(app.emulator.webex_controls().count("/v1/meetings"), 0);
+    assert!(organiser_events(&app).is_empty());
+}
