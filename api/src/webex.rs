@@ -43,6 +43,16 @@ pub struct WebexStatus {
     pub defaults: crate::WebexOptions,
 }
 
+/// The part of [`WebexStatus`] the pane's account line reads: the same JSON, read without the
+/// rest (serde passes over fields a type does not name), so the pane's first load carries no
+/// code for sites, templates and options until it needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebexConnection {
+    pub mode: WebexMode,
+    pub connected: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]

@@ -9,7 +9,7 @@ use davet_api::{
     ApiError, CONTACT_FOLDERS_PATH, CONTACTS_PATH, ContactFolders, ContactList, EXPAND_PATH,
     ErrorCode, ExpandEvent, ExpandRequest, Expansion, GROUPS_PATH, GroupList, PEOPLE_SEARCH_PATH,
     PeopleSearch, PersonCard, Progress, SESSION_PATH, Selection, Session, SessionUser,
-    WEBEX_CONNECTION_PATH, WEBEX_STATUS_PATH, WebexConnectStart, WebexStatus,
+    WEBEX_CONNECTION_PATH, WEBEX_STATUS_PATH, WebexConnectStart, WebexConnection,
 };
 use js_sys::Promise;
 use serde::de::DeserializeOwned;
@@ -106,8 +106,8 @@ pub async fn end_session(session: &str) -> Result<(), CallError> {
     text("DELETE", SESSION_PATH, session).await.map(drop)
 }
 
-/// The organiser's Webex: connected or not, and with what.
-pub async fn webex_status(session: &str) -> Result<WebexStatus, CallError> {
+/// The organiser's Webex: connected or not, and as whom.
+pub async fn webex_status(session: &str) -> Result<WebexConnection, CallError> {
     get(session, WEBEX_STATUS_PATH).await
 }
 

@@ -30,6 +30,7 @@ pub enum Text {
     SignedInAs,
     SignOut,
     WebexNotConnected,
+    WebexConnected,
     WebexConnect,
     WebexDisconnect,
     TabPeople,
@@ -134,6 +135,8 @@ impl Localised for Locale {
             (Text::SignOut, Tr) => "Oturumu kapat",
             (Text::WebexNotConnected, En) => "Webex is not connected.",
             (Text::WebexNotConnected, Tr) => "Webex bağlı değil.",
+            (Text::WebexConnected, En) => "Webex is connected.",
+            (Text::WebexConnected, Tr) => "Webex bağlı.",
             (Text::WebexConnect, En) => "Connect Webex",
             (Text::WebexConnect, Tr) => "Webex'i bağla",
             (Text::WebexDisconnect, En) => "Disconnect",
@@ -398,6 +401,7 @@ mod tests {
             Text::SignedInAs,
             Text::SignOut,
             Text::WebexNotConnected,
+            Text::WebexConnected,
             Text::WebexConnect,
             Text::WebexDisconnect,
             Text::TabPeople,
@@ -464,6 +468,7 @@ mod tests {
                 | Text::SignedInAs
                 | Text::SignOut
                 | Text::WebexNotConnected
+                | Text::WebexConnected
                 | Text::WebexConnect
                 | Text::WebexDisconnect
                 | Text::TabPeople
@@ -517,7 +522,7 @@ mod tests {
     #[test]
     fn both_languages_differ_for_every_text() {
         let all = every_text();
-        assert_eq!(all.len(), 63 + 22);
+        assert_eq!(all.len(), 64 + 22);
         for text in all {
             let (en, tr) = (Locale::En.text(text), Locale::Tr.text(text));
             assert!(!en.is_empty() && !tr.is_empty(), "{text:?} has no words");

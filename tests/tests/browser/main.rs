@@ -7,3 +7,4 @@ mod people_card;
 mod sign_in;
 mod slice;
 mod support;
+mod webex;

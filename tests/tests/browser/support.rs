@@ -18,6 +18,8 @@ pub struct RunningDemo {
     pub tenant: std::sync::Arc<davet_emulator::World>,
     /// The emulated identity platform's root (issuers hang off it).
     pub login_url: Url,
+    /// The emulated Webex.
+    pub webex: std::sync::Arc<davet_emulator::webex::Webex>,
 }
 
 pub async fn spawn_demo() -> RunningDemo {
@@ -37,6 +39,7 @@ pub async fn spawn_demo() -> RunningDemo {
         app_url: demo.app_url.clone(),
         tenant: demo.emulator.world.clone(),
         login_url: demo.emulator.login_url.clone(),
+        webex: demo.emulator.webex.clone(),
     };
     tokio::spawn(demo.run());
     running
@@ -291,6 +294,34 @@ impl Browser {
             .click()
             .await
             .unwrap_or_else(|_| panic!("{css} takes a click"));
+    }
+
+    /// Waits (up to ten seconds) until what `css` finds reads `expected`.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) {
+        let mut seen = String::new();
+        for _ in 0..100 {
+            if let Ok(found) = self.client.find(Locator::Css(css)).await {
+                seen = found.text().await.unwrap_or_default();
+                if seen == expected {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} reads `{seen}`, not `{expected}`");
+    }
+
+    /// Clicks what `css` finds in the pane, then goes into the dialog (or popup) it opens.
+    /// Answers the pane's window, to come back to.
+    pub async fn open_dialog_with(&self, css: &str) -> fantoccini::wd::WindowHandle {
+        let pane_window = self.client.window().await.expect("the window");
+        self.click(css).await;
+        let dialog = wait_for_second_window(&self.client, &pane_window).await;
+        self.client
+            .switch_to_window(dialog)
+            .await
+            .expect("into the dialog");
+        pane_window
     }
 
     /// The text of what `css` finds, once it shows (up to ten seconds).
