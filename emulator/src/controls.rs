@@ -69,6 +69,15 @@ pub struct FaultRule {
     pub times: usize,
 }
 
+/// A share of requests that fail, each in one of `faults` picked at random: the weather of a
+/// fault run. Requests whose path and query contain `path` (every request when empty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chaos {
+    pub rate: f64,
+    pub faults: Vec<Fault>,
+    pub path: String,
+}
+
 /// Per-request latency, `fixed` plus up to `jitter` (uniformly): how long the service takes to
 /// answer. An answer leaves that long after its request arrived, or as soon as it is ready if
 /// the emulator itself took longer: the emulator's own work is not the service's latency, so
@@ -160,6 +169,9 @@ struct State_ {
     exchanges: Option<Vec<Exchange>>,
     latency: Latency,
     faults: Vec<FaultRule>,
+    chaos: Option<Chaos>,
+    /// Faults the chaos injected, by kind, for the run's report.
+    chaos_injected: HashMap<&'static str, usize>,
     throttle: Option<ThrottleLimit>,
     buckets: HashMap<String, Bucket>,
     /// Requests under way per caller and mailbox (Outlook allows four at once).
@@ -190,6 +202,24 @@ impl Controls {
 
     pub fn inject(&self, rule: FaultRule) {
         self.state().faults.push(rule);
+    }
+
+    /// Fails a share of requests at random from now on; `None` calms the weather.
+    pub fn set_chaos(&self, chaos: Option<Chaos>) {
+        self.state().chaos = chaos;
+    }
+
+    /// How many faults the chaos injected, by kind (`throttle`, `unavailable`, `drop`,
+    /// `drop_after_applied`, `gone`, `stall`).
+    pub fn chaos_injected(&self) -> Vec<(&'static str, usize)> {
+        let mut kinds: Vec<_> = self
+            .state()
+            .chaos_injected
+            .iter()
+            .map(|(k, n)| (*k, *n))
+            .collect();
+        kinds.sort();
+        kinds
     }
 
     /// Throttle every caller (by bearer token) with this limit; `None` lifts it.
@@ -261,14 +291,34 @@ impl Controls {
             }
             _ => path.contains(&rule.path),
         };
-        let index = state
-            .faults
-            .iter()
-            .position(|r| r.times > 0 && matches(r))?;
+        let Some(index) = state.faults.iter().position(|r| r.times > 0 && matches(r)) else {
+            return Self::chaos_fault(&mut state, path);
+        };
         let rule = &mut state.faults[index];
         rule.times -= 1;
         let fault = rule.fault.clone();
         state.faults.retain(|r| r.times > 0);
+        Some(fault)
+    }
+
+    fn chaos_fault(state: &mut State_, path: &str) -> Option<Fault> {
+        let chaos = state.chaos.as_ref()?;
+        if chaos.faults.is_empty()
+            || !path.contains(&chaos.path)
+            || rand::random::<f64>() >= chaos.rate
+        {
+            return None;
+        }
+        let fault = chaos.faults[rand::random_range(0..chaos.faults.len())].clone();
+        let kind = match fault {
+            Fault::Throttle { .. } => "throttle",
+            Fault::Unavailable { .. } => "unavailable",
+            Fault::Stall(_) => "stall",
+            Fault::Gone => "gone",
+            Fault::Drop => "drop",
+            Fault::DropAfterApplied => "drop_after_applied",
+        };
+        *state.chaos_injected.entry(kind).or_default() += 1;
         Some(fault)
     }
 

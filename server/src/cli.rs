@@ -127,7 +127,11 @@ impl Cli {
                     pane_dir: pane_dir.unwrap_or_else(default_pane_dir),
                 })
                 .await?;
-                announce(&demo.service_lines())?;
+                // A reader that went away (a script that took the lines it wanted) does not
+                // stop the demo.
+                if let Err(error) = announce(&demo.service_lines()) {
+                    tracing::warn!(%error, "the service lines were not all printed");
+                }
                 tokio::select! {
                     served = demo.run() => served?,
                     _ = tokio::signal::ctrl_c() => {}

@@ -46,6 +46,8 @@ pub struct Settings {
     pub recipient_limit: u32,
     /// Webex, when an integration is configured (`webex_client_id` and `webex_client_secret`).
     pub webex: Option<WebexSettings>,
+    /// How long a scheduling may stay half-made before the sweep finishes or undoes it.
+    pub scheduling_sweep_after: chrono::TimeDelta,
 }
 
 /// The server's app registration in Entra ID.
@@ -210,6 +212,10 @@ impl Settings {
                 lifetime: minutes("session_lifetime_minutes", 14 * 24 * 60)?,
             },
             webex: webex_settings(&source)?,
+            scheduling_sweep_after: chrono::TimeDelta::minutes(parse(
+                "scheduling_sweep_minutes",
+                &or("scheduling_sweep_minutes", "30"),
+            )?),
             recipient_limit: parse(
                 "recipient_limit",
                 &or(

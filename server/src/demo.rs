@@ -140,6 +140,7 @@ pub fn emulated_settings(
             lifetime: Duration::from_secs(14 * 24 * 3600),
         },
         recipient_limit: crate::domain::expansion::DEFAULT_RECIPIENT_LIMIT,
+        scheduling_sweep_after: crate::scheduling::DEFAULT_SWEEP_AFTER,
         webex: Some(crate::config::WebexSettings {
             url: emulator.webex_url.clone(),
             client_id: emulator.webex.integration.client_id.clone(),

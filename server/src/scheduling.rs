@@ -142,5 +142,112 @@ pub fn event_recurrence(
     value
 }
 
-/// How long a scheduling may stay half-made before the sweep undoes it, unless told otherwise.
+/// How long a scheduling may stay half-made before the sweep undoes it, unless told otherwise
+/// (`DAVET_SCHEDULING_SWEEP_MINUTES`, the same default).
 pub const DEFAULT_SWEEP_AFTER: TimeDelta = TimeDelta::minutes(30);
+
+/// What one sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Half-made schedulings whose event turned out to exist: marked done.
+    pub finished: usize,
+    /// Half-made schedulings whose Webex meeting was deleted again (or was never made).
+    pub undone: usize,
+    /// Left for the next sweep (Webex or Graph could not be asked now).
+    pub left: usize,
+}
+
+/// Finishes or undoes the schedulings left half-made for longer than `after`: a crash between
+/// the two steps, and no retry since. The Webex meeting is deleted unless an event names it.
+pub async fn sweep(
+    graph: &crate::graph::GraphService,
+    webex: &crate::webex::WebexService,
+    vault: &TokenVault,
+    after: TimeDelta,
+) -> Result<Swept, AppError> {
+    let mut swept = Swept::default();
+    for unfinished in vault
+        .unfinished_schedulings(after.num_milliseconds())
+        .await?
+    {
+        match sweep_one(graph, webex, vault, &unfinished).await {
+            Ok(true) => swept.finished += 1,
+            Ok(false) => swept.undone += 1,
+            Err(error) => {
+                tracing::info!(code = ?error.public().code, "a half-made scheduling is left for the next sweep");
+                swept.left += 1;
+            }
+        }
+    }
+    if swept != Swept::default() {
+        tracing::info!(
+            finished = swept.finished,
+            undone = swept.undone,
+            left = swept.left,
+            "swept half-made schedulings"
+        );
+    }
+    Ok(swept)
+}
+
+/// `true` when the scheduling was finished, `false` when undone.
+async fn sweep_one(
+    graph: &crate::graph::GraphService,
+    webex: &crate::webex::WebexService,
+    vault: &TokenVault,
+    unfinished: &crate::vault::Unfinished,
+) -> Result<bool, AppError> {
+    let user = &unfinished.user;
+    let client = graph.acting_for(user);
+    let card = client.person_card(&user.user).await?;
+    let address = EmailAddress::parse(&card.person.email)?;
+    let acting = webex.acting_for(user, address);
+    let tag = format!("davet:{}", unfinished.key);
+    let meeting = match &unfinished.webex_meeting_id {
+        Some(id) => match acting.meeting(id).await {
+            Ok(meeting) => Some(meeting),
+            Err(crate::webex::WebexError::NotFound) => None,
+            Err(other) => return Err(other.into()),
+        },
+        // A create whose answer was lost: the tag finds it, if Webex made it.
+        None => {
+            let now = chrono::Utc::now();
+            acting
+                .list(
+                    now - TimeDelta::days(2),
+                    now + TimeDelta::days(400),
+                    Some(&tag),
+                )
+                .await?
+                .into_iter()
+                .find(|m| m.integration_tags.contains(&tag))
+        }
+    };
+    let Some(meeting) = meeting else {
+        vault
+            .advance_scheduling(user, &unfinished.key, SchedulingState::Undone, None, None)
+            .await?;
+        return Ok(false);
+    };
+    let hour = TimeDelta::hours(1);
+    let events = client
+        .webex_events(meeting.start - hour, meeting.end + hour)
+        .await?;
+    if let Some(event) = events.iter().find(|e| e.webex_meeting_id == meeting.id) {
+        vault
+            .advance_scheduling(
+                user,
+                &unfinished.key,
+                SchedulingState::Done,
+                Some(&meeting.id),
+                Some(&event.id),
+            )
+            .await?;
+        return Ok(true);
+    }
+    acting.delete_meeting(&meeting.id).await?;
+    vault
+        .advance_scheduling(user, &unfinished.key, SchedulingState::Undone, None, None)
+        .await?;
+    Ok(false)
+}

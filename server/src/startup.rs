@@ -31,6 +31,20 @@ pub struct Application {
     router: Router,
     state: AppState,
     office_js_url: String,
+    /// How long a scheduling may stay half-made before the sweep finishes or undoes it.
+    sweep_after: chrono::TimeDelta,
+}
+
+/// How often the sweep looks for half-made schedulings.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// A task that ends when this is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl Application {
@@ -53,6 +67,7 @@ impl Application {
             listener,
             state,
             office_js_url: settings.office_js_url.clone(),
+            sweep_after: settings.scheduling_sweep_after,
         })
     }
 
@@ -72,6 +87,24 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// The sweep of half-made schedulings, every few minutes while the server serves (with
+    /// Webex configured); it stops when the guard drops.
+    fn sweeper(&self) -> Option<AbortOnDrop> {
+        let webex = self.state.webex.0.clone()?;
+        let (graph, vault) = (self.state.graph.clone(), self.state.auth.vault.clone());
+        let after = self.sweep_after;
+        Some(AbortOnDrop(tokio::spawn(async move {
+            let mut every = tokio::time::interval(SWEEP_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                if let Err(error) = crate::scheduling::sweep(&graph, &webex, &vault, after).await {
+                    tracing::warn!(code = ?error.public().code, "the scheduling sweep failed; it runs again later");
+                }
+            }
+        })))
+    }
+
     pub async fn run(self) -> std::io::Result<()> {
         self.run_until(std::future::pending()).await
     }
@@ -82,6 +115,7 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let _sweeper = self.sweeper();
         let router = security_headers(self.router, &self.office_js_url);
         // Small answers must not wait on delayed ACKs (design §5).
         let listener = self.listener.tap_io(|tcp| {

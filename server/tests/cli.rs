@@ -66,7 +66,7 @@ fn demo_prints_one_line_per_service_and_serves_the_compose_window() {
     let stdout = child.stdout.take().expect("stdout");
     let lines: Vec<String> = BufReader::new(stdout)
         .lines()
-        .take(3)
+        .take(4)
         .map(|l| l.expect("line"))
         .collect();
     let url = |name: &str| {
@@ -76,7 +76,8 @@ fn demo_prints_one_line_per_service_and_serves_the_compose_window() {
             .unwrap_or_else(|| panic!("no `{name}:` line in {lines:?}"))
             .to_owned()
     };
-    let (app, graph, login) = (url("app"), url("graph"), url("login"));
+    let (app, graph, login, webex) = (url("app"), url("graph"), url("login"), url("webex"));
+    assert!(webex.starts_with("http://127.0.0.1:") && webex.ends_with("/v1"));
     assert!(app.starts_with("http://127.0.0.1:") && app.ends_with('/'));
     assert!(graph.starts_with("http://127.0.0.1:") && graph.ends_with("/v1.0"));
     assert!(login.starts_with("http://127.0.0.1:"));

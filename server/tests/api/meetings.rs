@@ -195,3 +195,72 @@ async fn over_the_recipient_limit_nothing_is_made_and_the_answer_is_the_verdict(
     assert_eq!(app.emulator.webex_controls().count("/v1/meetings"), 0);
     assert!(organiser_events(&app).is_empty());
 }
+
+#[tokio::test]
+async fn the_sweep_undoes_a_scheduling_left_half_made_and_finishes_one_whose_event_exists() {
+    let app = spawn_app().await;
+    connect(&app, &app.session, &address(&app, 0)).await;
+    // Outlook unavailable for longer than the retries last: the Webex meeting is made, the event
+    // is not, and the pane gives up (no retry comes).
+    app.emulator.graph_controls().inject(FaultRule {
+        path: "POST /v1.0/me/events".into(),
+        fault: Fault::Unavailable {
+            retry_after_secs: 0,
+        },
+        // As many times as the server tries (RetryPolicy::STANDARD's four attempts).
+        times: 4,
+    });
+    let stuck = post(&app, "message-half-made-0000000001", &request(&app)).await;
+    assert!(stuck.status().is_server_error(), "{}", stuck.status());
+    assert_eq!(
+        app.emulator.webex.meetings().len(),
+        1,
+        "made on the Webex side only"
+    );
+    let (graph, webex, vault) = (
+        &app.state.graph,
+        app.state.webex.0.as_ref().expect("Webex"),
+        &app.state.auth.vault,
+    );
+    let young = davet::scheduling::sweep(graph, webex, vault, TimeDelta::minutes(30))
+        .await
+        .expect("a sweep");
+    assert_eq!(
+        young,
+        davet::scheduling::Swept::default(),
+        "too young to sweep"
+    );
+    let swept = davet::scheduling::sweep(graph, webex, vault, TimeDelta::zero())
+        .await
+        .expect("a sweep");
+    assert_eq!((swept.undone, swept.finished), (1, 0));
+    assert!(
+        app.emulator.webex.meetings().is_empty(),
+        "nothing left behind"
+    );
+
+    // A crash after the event was written, before the record said so: the sweep finishes it.
+    let key = "message-crashed-after-event1";
+    assert_eq!(
+        post(&app, key, &request(&app)).await.status(),
+        StatusCode::OK
+    );
+    let user = app.user_key(app.member(0));
+    vault
+        .advance_scheduling(
+            &user,
+            key,
+            davet::vault::SchedulingState::WebexMade,
+            None,
+            None,
+        )
+        .await
+        .expect("rewound");
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let swept = davet::scheduling::sweep(graph, webex, vault, TimeDelta::zero())
+        .await
+        .expect("a sweep");
+    assert_eq!((swept.undone, swept.finished), (0, 1));
+    assert_eq!(app.emulator.webex.meetings().len(), 1, "its meeting stays");
+    assert_eq!(organiser_events(&app).len(), 1);
+}
