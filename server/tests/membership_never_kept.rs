@@ -1,6 +1,8 @@
 //! The seed's promise, proved: group and contact membership is never stored. After expansions
 //! of groups (nested, with guests, contacts and devices) and a contact folder, on a clean run
 //! and on runs through throttling, failing and dropped answers and a group deleted meanwhile,
+//! and after scheduling a Webex meeting and an event for the same picks (with answers lost on
+//! both sides),
 //! neither the logs (at `trace`, the most a debugging admin could switch on) nor the database
 //! (every file, `BYTEA` decoded) holds any id, name or address of the picked groups or of anyone
 //! or anything in them.
@@ -175,9 +177,55 @@ async fn membership_never_reaches_the_database_or_the_logs() {
         "{events:?}"
     );
 
+    // Scheduling for the same picks, from a message: the people are expanded again, written
+    // into the event (Graph's, not ours), and kept nowhere of Davet's; answers lost on both
+    // sides on the way.
+    let organiser = app.emulator.world.tenant.users[app.member(0)]
+        .mail
+        .clone()
+        .expect("an address");
+    app.connect_webex(&app.session, &organiser).await;
+    controls.inject(FaultRule {
+        path: "POST /v1.0/me/events".into(),
+        fault: Fault::DropAfterApplied,
+        times: 1,
+    });
+    app.emulator.webex_controls().inject(FaultRule {
+        path: "POST /v1/meetings".into(),
+        fault: Fault::DropAfterApplied,
+        times: 1,
+    });
+    let start = chrono::Utc::now() + chrono::TimeDelta::days(1);
+    let scheduled = app
+        .http
+        .post(app.url.join(davet_api::MEETINGS_PATH).expect("url"))
+        .bearer_auth(&app.session)
+        .header(
+            davet_api::IDEMPOTENCY_KEY_HEADER,
+            "membership-never-kept-0001",
+        )
+        .json(&serde_json::json!({
+            "meeting": {
+                "subject": "Herkesle",
+                "start": start.to_rfc3339(),
+                "end": (start + chrono::TimeDelta::hours(1)).to_rfc3339(),
+                "timeZone": "Europe/Istanbul",
+            },
+            "selection": picks(&app),
+        }))
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(scheduled.status(), reqwest::StatusCode::OK);
+    let outcome: davet_api::ScheduleOutcome = scheduled.json().await.expect("an outcome");
+    assert!(
+        matches!(outcome, davet_api::ScheduleOutcome::Scheduled { attendees, .. } if attendees > 50),
+        "a real schedule ran: {outcome:?}"
+    );
+
     let logged = String::from_utf8(logs.lock().expect("logs").clone()).expect("utf-8");
     assert!(
-        logged.contains("expanded") && logged.contains("retrying"),
+        logged.contains("expanded") && logged.contains("retrying") && logged.contains("scheduled"),
         "the capture saw the expansions and the retries"
     );
     let dump = app.database.dump();

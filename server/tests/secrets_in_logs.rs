@@ -68,8 +68,31 @@ async fn no_token_or_secret_reaches_the_logs_even_at_trace() {
         .await;
     assert_eq!(consent.status(), 200);
 
+    // Webex: connected through its code flow, a refresh forced, a connection refused.
+    let organiser = app.emulator.world.tenant.users[app.member(0)]
+        .mail
+        .clone()
+        .expect("an address");
+    app.connect_webex(&app.session, &organiser).await;
+    app.emulator.webex.expire_access_tokens();
+    assert_eq!(app.get(davet_api::WEBEX_STATUS_PATH).await.status(), 200);
+    let webex_refresh = app.emulator.webex.refresh_tokens();
+    let webex_access = app.emulator.webex.access_tokens();
+    assert!(
+        !webex_refresh.is_empty() && webex_access.len() >= 2,
+        "Webex tokens were issued and refreshed"
+    );
+    let webex_state = app
+        .get_anonymous("webex/callback?state=forged&error=access_denied")
+        .await;
+    assert_eq!(webex_state.status(), 200);
+
     let logged = String::from_utf8(logs.lock().expect("logs").clone()).expect("utf-8");
     assert!(logged.contains("signed in"), "the capture works: {logged}");
+    assert!(
+        logged.contains("Webex connected"),
+        "the Webex connection was logged"
+    );
     assert!(
         logged.contains("sign-in refused by the identity platform")
             && logged.contains("admin consent answered for a value that is no tenant id"),
@@ -92,6 +115,11 @@ async fn no_token_or_secret_reaches_the_logs_even_at_trace() {
     assert!(!access.is_empty(), "Graph access tokens were issued");
     secrets.extend(spent);
     secrets.extend(access);
+    secrets.extend(webex_refresh);
+    secrets.extend(webex_access);
+    if let Some(webex) = &app.settings.webex {
+        secrets.push(webex.client_secret.expose().to_owned());
+    }
     secrets.extend([
         api_token,
         app.session.clone(),

@@ -182,6 +182,11 @@ impl Webex {
         Some(self.state().oauth.issue(grant).refresh_token)
     }
 
+    /// Every access token Webex has issued and still remembers (the latest 4,096).
+    pub fn access_tokens(&self) -> Vec<String> {
+        self.state().oauth.access_tokens()
+    }
+
     /// Every refresh token Webex holds now (tests look for them where they must not be).
     pub fn refresh_tokens(&self) -> Vec<String> {
         self.state().oauth.refresh_tokens()

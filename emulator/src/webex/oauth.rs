@@ -111,6 +111,10 @@ impl Store {
         })
     }
 
+    pub fn access_tokens(&self) -> Vec<String> {
+        self.access.keys().cloned().collect()
+    }
+
     pub fn refresh_tokens(&self) -> Vec<String> {
         self.refresh.keys().cloned().collect()
     }

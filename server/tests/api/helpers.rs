@@ -389,3 +389,95 @@ impl TestApp {
             .collect()
     }
 }
+
+impl TestApp {
+    /// Connects Webex as the pane's popup does, the person choosing the Webex account under
+    /// `webex_address` on Webex's page. Answers what the popup hands the pane.
+    pub async fn connect_webex(
+        &self,
+        session: &str,
+        webex_address: &str,
+    ) -> davet_api::WebexConnectOutcome {
+        let app = self;
+        let started = app
+            .http
+            .post(app.url.join("api/webex/connection").expect("url"))
+            .bearer_auth(session)
+            .send()
+            .await
+            .expect("the server answers");
+        assert_eq!(started.status(), reqwest::StatusCode::CREATED);
+        let start: davet_api::WebexConnectStart = started.json().await.expect("a start");
+        let ours = url::Url::parse(&start.url).expect("a URL");
+        let to_webex = app
+            .http
+            .get(
+                app.url
+                    .join(&format!(
+                        "{}?{}&mode=popup",
+                        ours.path(),
+                        ours.query().unwrap_or_default()
+                    ))
+                    .expect("url"),
+            )
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(to_webex.status(), reqwest::StatusCode::SEE_OTHER);
+        let authorize = location(&to_webex);
+        assert!(
+            authorize
+                .as_str()
+                .starts_with(app.emulator.webex_url.as_str())
+        );
+        let page = app
+            .http
+            .get(authorize.clone())
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(page.status(), reqwest::StatusCode::OK);
+        let person = app
+            .emulator
+            .webex
+            .person_by_email(webex_address)
+            .expect("a Webex account")
+            .id
+            .clone();
+        let mut form: Vec<(String, String)> = authorize.query_pairs().into_owned().collect();
+        form.push(("person".into(), person));
+        let mut decision_url = authorize.clone();
+        decision_url.set_query(None);
+        let decided = app
+            .http
+            .post(decision_url)
+            .form(&form)
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(decided.status(), reqwest::StatusCode::SEE_OTHER);
+        let back = location(&decided);
+        assert_eq!(back.path(), "/webex/callback");
+        let page = app
+            .http
+            .get(
+                app.url
+                    .join(&format!(
+                        "/webex/callback?{}",
+                        back.query().unwrap_or_default()
+                    ))
+                    .expect("url"),
+            )
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(page.status(), reqwest::StatusCode::OK);
+        let html = page.text().await.expect("a page");
+        let json = html
+            .split("id=\"davet-outcome\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</script>").next())
+            .expect("the outcome on the page");
+        serde_json::from_str(json).expect("an outcome")
+    }
+}

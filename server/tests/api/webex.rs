@@ -7,11 +7,11 @@ use chrono::{TimeDelta, Utc};
 use davet::domain::email::EmailAddress;
 use davet::domain::webex::{IdempotencyKey, MeetingDraft};
 use davet::webex::{WebexActing, WebexError, WebexMode, WebexService};
-use davet_api::{WebexConnectOutcome, WebexConnectStart, WebexStatus};
+use davet_api::{WebexConnectOutcome, WebexStatus};
 use davet_emulator::controls::{Fault, FaultRule};
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, location, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 fn webex(app: &TestApp) -> &WebexService {
     app.state.webex.0.as_ref().expect("the test app has Webex")
@@ -48,89 +48,9 @@ async fn status(app: &TestApp, session: &str) -> WebexStatus {
     response.json().await.expect("a status")
 }
 
-/// Connects Webex as the pane's popup does, the person choosing the Webex account under
-/// `webex_address` on Webex's page. Answers what the popup hands the pane.
+/// Connects Webex as the pane's popup does (see `TestApp::connect_webex`).
 pub async fn connect(app: &TestApp, session: &str, webex_address: &str) -> WebexConnectOutcome {
-    let started = app
-        .http
-        .post(app.url.join("api/webex/connection").expect("url"))
-        .bearer_auth(session)
-        .send()
-        .await
-        .expect("the server answers");
-    assert_eq!(started.status(), StatusCode::CREATED);
-    let start: WebexConnectStart = started.json().await.expect("a start");
-    let ours = url::Url::parse(&start.url).expect("a URL");
-    let to_webex = app
-        .http
-        .get(
-            app.url
-                .join(&format!(
-                    "{}?{}&mode=popup",
-                    ours.path(),
-                    ours.query().unwrap_or_default()
-                ))
-                .expect("url"),
-        )
-        .send()
-        .await
-        .expect("answers");
-    assert_eq!(to_webex.status(), StatusCode::SEE_OTHER);
-    let authorize = location(&to_webex);
-    assert!(
-        authorize
-            .as_str()
-            .starts_with(app.emulator.webex_url.as_str())
-    );
-    let page = app
-        .http
-        .get(authorize.clone())
-        .send()
-        .await
-        .expect("answers");
-    assert_eq!(page.status(), StatusCode::OK);
-    let person = app
-        .emulator
-        .webex
-        .person_by_email(webex_address)
-        .expect("a Webex account")
-        .id
-        .clone();
-    let mut form: Vec<(String, String)> = authorize.query_pairs().into_owned().collect();
-    form.push(("person".into(), person));
-    let mut decision_url = authorize.clone();
-    decision_url.set_query(None);
-    let decided = app
-        .http
-        .post(decision_url)
-        .form(&form)
-        .send()
-        .await
-        .expect("answers");
-    assert_eq!(decided.status(), StatusCode::SEE_OTHER);
-    let back = location(&decided);
-    assert_eq!(back.path(), "/webex/callback");
-    let page = app
-        .http
-        .get(
-            app.url
-                .join(&format!(
-                    "/webex/callback?{}",
-                    back.query().unwrap_or_default()
-                ))
-                .expect("url"),
-        )
-        .send()
-        .await
-        .expect("answers");
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.expect("a page");
-    let json = html
-        .split("id=\"davet-outcome\">")
-        .nth(1)
-        .and_then(|rest| rest.split("</script>").next())
-        .expect("the outcome on the page");
-    serde_json::from_str(json).expect("an outcome")
+    app.connect_webex(session, webex_address).await
 }
 
 #[tokio::test]
