@@ -164,6 +164,20 @@ pub struct EventMeetingRequest {
     pub selection: Vec<crate::Selection>,
 }
 
+/// `PATCH` and `DELETE`: one meeting Davet wrote, by its event id (`{id}`).
+pub const MEETING_PATH: &str = "/api/meetings/{id}";
+
+/// A meeting changed: as the body states it, on both sides; attendees only when a selection is
+/// given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EventMeetingUpdate {
+    pub meeting: WebexMeetingRequest,
+    #[serde(default)]
+    pub selection: Option<Vec<crate::Selection>>,
+}
+
 /// What came of scheduling from a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

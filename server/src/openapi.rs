@@ -23,6 +23,7 @@ pub struct Operation {
 pub enum Method {
     Get,
     Post,
+    Patch,
     Delete,
 }
 
@@ -31,6 +32,7 @@ impl Method {
         match self {
             Self::Get => "get",
             Self::Post => "post",
+            Self::Patch => "patch",
             Self::Delete => "delete",
         }
     }
@@ -88,6 +90,10 @@ impl Operation {
 
     pub fn post(path: &'static str, summary: &'static str, answer: Answer) -> Self {
         Self::new(Method::Post, path, summary, answer)
+    }
+
+    pub fn patch(path: &'static str, summary: &'static str, answer: Answer) -> Self {
+        Self::new(Method::Patch, path, summary, answer)
     }
 
     pub fn delete(path: &'static str, summary: &'static str, answer: Answer) -> Self {

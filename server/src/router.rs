@@ -5,7 +5,7 @@ use axum::Router;
 use axum::handler::Handler;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::{MethodRouter, delete, get, post};
+use axum::routing::{MethodRouter, delete, get, patch, post};
 use davet_api as api;
 
 use crate::app::AppState;
@@ -38,6 +38,7 @@ impl Api {
         let method: MethodRouter<AppState> = match operation.method {
             Method::Get => get(handler),
             Method::Post => post(handler),
+            Method::Patch => patch(handler),
             Method::Delete => delete(handler),
         };
         self.router = self.router.route(operation.path, method);
@@ -190,6 +191,25 @@ pub fn api() -> Api {
             )
             .body::<api::EventMeetingRequest>(),
             meetings::create,
+        )
+        .add(
+            Operation::patch(
+                api::MEETING_PATH,
+                "A meeting Davet wrote (by its event id) changed on both sides: subject, times, options, attendees",
+                json::<api::WebexMeetingInfo>(200),
+            )
+            .params(&["id"])
+            .body::<api::EventMeetingUpdate>(),
+            meetings::update,
+        )
+        .add(
+            Operation::delete(
+                api::MEETING_PATH,
+                "A meeting Davet wrote (by its event id) cancelled on both sides; Outlook sends the cancellations",
+                Answer::Empty(204),
+            )
+            .params(&["id"]),
+            meetings::delete,
         )
 }
 

@@ -193,3 +193,86 @@ impl GraphClient {
             .collect())
     }
 }
+
+/// One event as Davet needs it to update or cancel it.
+#[derive(Debug, Clone)]
+pub struct EventOfMeeting {
+    pub id: String,
+    pub webex_meeting_id: Option<String>,
+    pub body_html: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Body {
+    #[serde(default)]
+    content: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OneEvent {
+    id: String,
+    #[serde(default)]
+    body: Option<Body>,
+    #[serde(default)]
+    single_value_extended_properties: Vec<Property>,
+}
+
+/// What an update changes of an event.
+#[derive(Debug, Clone)]
+pub struct EventChange<'a> {
+    pub subject: &'a str,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub zone: Tz,
+    /// The new attendee list, when it changes.
+    pub attendees: Option<&'a [(EmailAddress, String)]>,
+    pub location: &'a str,
+    pub body_html: &'a str,
+}
+
+impl GraphClient {
+    /// The event with its Webex meeting id and body.
+    pub async fn event_of_meeting(&self, id: &str) -> Result<EventOfMeeting, GraphError> {
+        let mut url = self.url(&format!("me/events/{}", segment(id)))?;
+        let expand =
+            format!("singleValueExtendedProperties($filter=id eq '{WEBEX_MEETING_PROPERTY}')");
+        url.query_pairs_mut()
+            .append_pair("$select", "id,body")
+            .append_pair("$expand", &expand);
+        let event: OneEvent = self.get(url, false).await?;
+        Ok(EventOfMeeting {
+            id: event.id,
+            webex_meeting_id: event
+                .single_value_extended_properties
+                .into_iter()
+                .find(|p| p.id.eq_ignore_ascii_case(WEBEX_MEETING_PROPERTY))
+                .map(|p| p.value),
+            body_html: event.body.map(|b| b.content).unwrap_or_default(),
+        })
+    }
+
+    /// Changes the event: Outlook sends the attendees the update.
+    pub async fn update_event(&self, id: &str, change: &EventChange<'_>) -> Result<(), GraphError> {
+        let mut body = json!({
+            "subject": change.subject,
+            "start": local(change.start, change.zone),
+            "end": local(change.end, change.zone),
+            "location": { "displayName": change.location, "locationUri": change.location },
+            "body": { "contentType": "html", "content": change.body_html },
+        });
+        if let Some(attendees) = change.attendees {
+            body["attendees"] = attendees
+                .iter()
+                .map(|(address, name)| {
+                    json!({ "emailAddress": { "address": address.as_str(), "name": name }, "type": "required" })
+                })
+                .collect();
+        }
+        let url = self.url(&format!("me/events/{}", segment(id)))?;
+        // The same change applied twice leaves the same event.
+        self.send(Resend::Safe, |http| http.patch(url.clone()).json(&body))
+            .await?;
+        Ok(())
+    }
+}

@@ -13,7 +13,7 @@ mod events;
 mod groups;
 mod members;
 
-pub use events::{NewEvent, WEBEX_MEETING_PROPERTY, WebexEvent};
+pub use events::{EventChange, EventOfMeeting, NewEvent, WEBEX_MEETING_PROPERTY, WebexEvent};
 pub use groups::DirectoryGroup;
 
 pub use members::{GroupPage, MembersError};

@@ -2,7 +2,7 @@
 //! beside the Webex meeting, exactly once ([`crate::scheduling`]).
 
 use axum::extract::State;
-use davet_api::{EventMeetingRequest, Lang, RecipientVerdict, ScheduleOutcome};
+use davet_api::{EventMeetingRequest, EventMeetingUpdate, Lang, RecipientVerdict, ScheduleOutcome};
 
 use super::webex::{address_of, cohosts_have_accounts, meeting_info, remember};
 use crate::app::RecipientLimit;
@@ -12,7 +12,7 @@ use crate::domain::expansion::{GroupExpansion, Picks};
 use crate::domain::meeting::MeetingRequest;
 use crate::error::AppError;
 use crate::expansion::expand_whole;
-use crate::extract::{IdempotencyKey, Json, SignedIn, Webex};
+use crate::extract::{IdempotencyKey, Json, Path, SignedIn, Webex};
 use crate::graph::GraphService;
 use crate::scheduling::{Scheduling, event_recurrence};
 
@@ -70,4 +70,100 @@ pub async fn create(
         event_link: scheduled.event_link,
         attendees: attendees.len() as u32,
     }))
+}
+
+/// The event (and its Webex meeting) a path names, if Davet made it.
+async fn davet_event(
+    client: &crate::graph::GraphClient,
+    id: &str,
+) -> Result<(crate::graph::EventOfMeeting, String), AppError> {
+    let event = client.event_of_meeting(id).await?;
+    let webex_id = event
+        .webex_meeting_id
+        .clone()
+        .ok_or(AppError::Webex(crate::webex::WebexError::NotFound))?;
+    Ok((event, webex_id))
+}
+
+/// `DELETE /api/meetings/{id}` (an event id): the Webex meeting deleted, then the event
+/// cancelled (Outlook sends the cancellations). Repeating it is harmless: what is gone stays
+/// gone.
+pub async fn delete(
+    signed_in: SignedIn,
+    Webex(webex): Webex,
+    State(graph): State<GraphService>,
+    Path(id): Path<String>,
+) -> Result<axum::http::StatusCode, AppError> {
+    let user = &signed_in.user.key;
+    let client = graph.acting_for(user);
+    let (event, webex_id) = davet_event(&client, &id).await?;
+    let acting = webex.acting_for(user, address_of(&graph, user).await?);
+    // Webex first: an event left with a dead join block is found and cancelled by a retry; a
+    // meeting left without its event would be found by nobody.
+    acting.delete_meeting(&webex_id).await?;
+    client.delete_event(&event.id).await?;
+    tracing::info!("meeting cancelled on both sides");
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// `PATCH /api/meetings/{id}` (an event id): the meeting as the body states it (subject,
+/// times, options; attendees when a selection is given), on both sides.
+pub async fn update(
+    signed_in: SignedIn,
+    Webex(webex): Webex,
+    State(graph): State<GraphService>,
+    State(RecipientLimit(limit)): State<RecipientLimit>,
+    Path(id): Path<String>,
+    Json(input): Json<EventMeetingUpdate>,
+) -> Result<Json<davet_api::WebexMeetingInfo>, AppError> {
+    let request = MeetingRequest::parse(&input.meeting, chrono::Utc::now())?;
+    let user = &signed_in.user.key;
+    let client = graph.acting_for(user);
+    let (event, webex_id) = davet_event(&client, &id).await?;
+    let attendees: Option<Vec<(EmailAddress, String)>> = match input.selection {
+        None => None,
+        Some(selection) => {
+            let picks = Picks::parse(selection)?;
+            let expansion =
+                expand_whole(&client, picks, GroupExpansion::new(limit, &user.user)).await?;
+            if let RecipientVerdict::TooMany { .. } = expansion.verdict {
+                return Err(AppError::Invalid(crate::error::Invalid::Malformed(
+                    "too many people for one invitation: invite the groups by their address".into(),
+                )));
+            }
+            Some(
+                expansion
+                    .people
+                    .into_iter()
+                    .filter_map(|p| Some((EmailAddress::parse(&p.email).ok()?, p.display_name)))
+                    .collect(),
+            )
+        }
+    };
+    let acting = webex.acting_for(user, address_of(&graph, user).await?);
+    cohosts_have_accounts(&acting, &request).await?;
+    let meeting = acting.update_meeting(&webex_id, &request.draft).await?;
+    let lang = input
+        .meeting
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or(Lang::En);
+    let body = crate::domain::join_block::JoinBlock::new(&meeting, lang).apply_to(&event.body_html);
+    client
+        .update_event(
+            &event.id,
+            &crate::graph::EventChange {
+                subject: &request.subject,
+                start: request.draft.start,
+                end: request.draft.end,
+                zone: request.draft.timezone,
+                attendees: attendees.as_deref(),
+                location: &meeting.web_link,
+                body_html: &body,
+            },
+        )
+        .await?;
+    remember(&webex, user, &input.meeting.options).await;
+    Ok(Json(meeting_info(&meeting)))
 }

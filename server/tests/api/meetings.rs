@@ -264,3 +264,72 @@ async fn the_sweep_undoes_a_scheduling_left_half_made_and_finishes_one_whose_eve
     assert_eq!(app.emulator.webex.meetings().len(), 1, "its meeting stays");
     assert_eq!(organiser_events(&app).len(), 1);
 }
+
+#[tokio::test]
+async fn a_meeting_moved_then_cancelled_changes_on_both_sides() {
+    let app = spawn_app().await;
+    connect(&app, &app.session, &address(&app, 0)).await;
+    let made = post(&app, "message-move-then-cancel-001", &request(&app)).await;
+    let (meeting_id, event_id, _) = scheduled(made.json().await.expect("an outcome"));
+
+    // Moved an hour later and renamed, with one person only now.
+    let mut moved = request(&app);
+    let start =
+        chrono::DateTime::parse_from_rfc3339(moved["meeting"]["start"].as_str().expect("a start"))
+            .expect("a time")
+            + TimeDelta::hours(1);
+    moved["meeting"]["start"] = json!(start.to_rfc3339());
+    moved["meeting"]["end"] = json!((start + TimeDelta::minutes(45)).to_rfc3339());
+    moved["meeting"]["subject"] = json!("Çeyrek planlaması (ertelendi)");
+    moved["selection"] =
+        json!([{ "kind": "person", "email": address(&app, 3), "displayName": "Dördüncü" }]);
+    let path = davet_api::MEETING_PATH.replace("{id}", &event_id);
+    let changed = app
+        .http
+        .patch(app.url.join(&path).expect("url"))
+        .bearer_auth(&app.session)
+        .json(&moved)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        changed.status(),
+        StatusCode::OK,
+        "{:?}",
+        changed.text().await
+    );
+    let meetings = app.emulator.webex.meetings();
+    assert_eq!(meetings.len(), 1);
+    assert_eq!(meetings[0].id, meeting_id);
+    assert_eq!(meetings[0].start, start.with_timezone(&Utc));
+    assert_eq!(meetings[0].title, "Çeyrek planlaması (ertelendi)");
+    let events = organiser_events(&app);
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["subject"], "Çeyrek planlaması (ertelendi)");
+    assert_eq!(events[0]["attendees"].as_array().map(Vec::len), Some(1));
+    let body = events[0]["body"]["content"].as_str().unwrap_or_default();
+    assert_eq!(
+        body.matches("davet-webex-begin").count(),
+        1,
+        "the join block once: {body}"
+    );
+
+    // Cancelled: both gone; cancelling again changes nothing and is no error.
+    for _ in 0..2 {
+        let cancelled = app
+            .http
+            .delete(app.url.join(&path).expect("url"))
+            .bearer_auth(&app.session)
+            .send()
+            .await
+            .expect("answers");
+        assert!(
+            cancelled.status() == StatusCode::NO_CONTENT
+                || cancelled.status() == StatusCode::NOT_FOUND,
+            "{}",
+            cancelled.status()
+        );
+    }
+    assert!(app.emulator.webex.meetings().is_empty());
+    assert!(organiser_events(&app).is_empty());
+}
