@@ -328,6 +328,30 @@ const WEBEX_SCOPES: &[Permission] = &[
     },
 ];
 
+/// One table of permissions (or scopes): what each reaches and what Davet uses it for.
+fn permission_table(lang: Lang, heading: &str, rows: &[Permission]) -> maud::Markup {
+    html! {
+        table {
+            thead {
+                tr {
+                    th { (heading) }
+                    th { (pick(lang, "What it reaches", "Neye erişir")) }
+                    th { (pick(lang, "What Davet uses it for", "Davet ne için kullanır")) }
+                }
+            }
+            tbody {
+                @for p in rows {
+                    tr {
+                        th scope="row" { code { (p.name) } }
+                        td { (pick(lang, p.reaches.0, p.reaches.1)) }
+                        td { (pick(lang, p.used_for.0, p.used_for.1)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The permissions page: which feature needs which permission.
 pub fn permissions(lang: Lang) -> Response {
     let title = pick(
@@ -348,24 +372,7 @@ pub fn permissions(lang: Lang) -> Response {
                 "Davet acts only for the person signed in (delegated permissions) and asks for these seven, each used by a feature. Group and contact membership is computed per request and never stored.",
                 "Davet yalnızca oturum açan kişi adına çalışır (temsilci izinleri) ve her biri bir özellikçe kullanılan bu yedi izni ister. Grup ve kişi üyelikleri her istekte hesaplanır, hiçbir zaman saklanmaz."))
         }
-        table {
-            thead {
-                tr {
-                    th { (pick(lang, "Permission", "İzin")) }
-                    th { (pick(lang, "What it reaches", "Neye erişir")) }
-                    th { (pick(lang, "What Davet uses it for", "Davet ne için kullanır")) }
-                }
-            }
-            tbody {
-                @for p in PERMISSIONS {
-                    tr {
-                        th scope="row" { code { (p.name) } }
-                        td { (pick(lang, p.reaches.0, p.reaches.1)) }
-                        td { (pick(lang, p.used_for.0, p.used_for.1)) }
-                    }
-                }
-            }
-        }
+        (permission_table(lang, pick(lang, "Permission", "İzin"), PERMISSIONS))
         p { a href="/admin/consent" { (pick(lang, "Grant consent for your organisation", "Kuruluşunuz için onay verin")) } }
         h2 { (pick(lang, "What Davet asks of Webex, and why", "Davet Webex'ten ne ister, neden")) }
         p {
@@ -373,24 +380,7 @@ pub fn permissions(lang: Lang) -> Response {
                 "Each person connects their own Webex account once (or an admin connects the organisation once). The Webex refresh token is kept encrypted beside the Microsoft one and forgotten when you disconnect Webex or sign out.",
                 "Herkes kendi Webex hesabını bir kez bağlar (ya da bir yönetici kuruluşu bir kez bağlar). Webex yenileme belirteci Microsoft'unkinin yanında şifreli saklanır; Webex bağlantısını kestiğinizde ya da oturumu kapattığınızda silinir."))
         }
-        table {
-            thead {
-                tr {
-                    th { (pick(lang, "Scope", "Kapsam")) }
-                    th { (pick(lang, "What it reaches", "Neye erişir")) }
-                    th { (pick(lang, "What Davet uses it for", "Davet ne için kullanır")) }
-                }
-            }
-            tbody {
-                @for p in WEBEX_SCOPES {
-                    tr {
-                        th scope="row" { code { (p.name) } }
-                        td { (pick(lang, p.reaches.0, p.reaches.1)) }
-                        td { (pick(lang, p.used_for.0, p.used_for.1)) }
-                    }
-                }
-            }
-        }
+        (permission_table(lang, pick(lang, "Scope", "Kapsam"), WEBEX_SCOPES))
     };
     page(lang, title, html! {}, None, body)
 }

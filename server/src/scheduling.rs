@@ -14,7 +14,6 @@
 //!    Webex meeting unless the event turns out to exist, then the record is done.
 
 use chrono::TimeDelta;
-use davet_api::Lang;
 
 use crate::domain::email::EmailAddress;
 use crate::domain::join_block::JoinBlock;
@@ -50,7 +49,6 @@ pub struct Scheduling<'a> {
     pub vault: &'a TokenVault,
     pub user: &'a UserKey,
     pub key: &'a IdempotencyKey,
-    pub lang: Lang,
 }
 
 impl Scheduling<'_> {
@@ -79,7 +77,7 @@ impl Scheduling<'_> {
                 None,
             )
             .await?;
-        let body = JoinBlock::new(&meeting, self.lang).apply_to("<html><body></body></html>");
+        let body = JoinBlock::new(&meeting, request.lang).apply_to("<html><body></body></html>");
         let event = NewEvent {
             subject: &request.subject,
             start: request.draft.start,

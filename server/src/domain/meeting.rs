@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc, Weekday};
 use chrono_tz::Tz;
 use davet_api as api;
+use davet_api::Lang;
 
 use super::email::EmailAddress;
 use super::recurrence::{End, Pattern, Recurrence, RecurrenceNotSupported, WeekIndex};
@@ -58,6 +59,8 @@ pub enum MeetingError {
 pub struct MeetingRequest {
     /// The Outlook subject, as written.
     pub subject: String,
+    /// The join block's language (the organiser's Office language; English unless told).
+    pub lang: Lang,
     pub draft: MeetingDraft,
     pub recurrence: Option<Recurrence>,
 }
@@ -244,6 +247,11 @@ impl MeetingRequest {
         draft.personal_room = options.personal_room;
         Ok(Self {
             subject: subject.to_owned(),
+            lang: input
+                .lang
+                .as_deref()
+                .and_then(Lang::parse)
+                .unwrap_or(Lang::En),
             draft,
             recurrence,
         })

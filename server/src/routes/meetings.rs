@@ -2,7 +2,7 @@
 //! beside the Webex meeting, exactly once ([`crate::scheduling`]).
 
 use axum::extract::State;
-use davet_api::{EventMeetingRequest, EventMeetingUpdate, Lang, RecipientVerdict, ScheduleOutcome};
+use davet_api::{EventMeetingRequest, EventMeetingUpdate, RecipientVerdict, ScheduleOutcome};
 
 use super::webex::{address_of, cohosts_have_accounts, meeting_info, remember};
 use crate::app::RecipientLimit;
@@ -35,11 +35,7 @@ pub async fn create(
     if let verdict @ RecipientVerdict::TooMany { .. } = expansion.verdict {
         return Ok(Json(ScheduleOutcome::TooMany { verdict }));
     }
-    let attendees: Vec<(EmailAddress, String)> = expansion
-        .people
-        .into_iter()
-        .filter_map(|p| Some((EmailAddress::parse(&p.email).ok()?, p.display_name)))
-        .collect();
+    let attendees = attendees_of(expansion);
     let acting = webex.acting_for(user, address_of(&graph, user).await?);
     cohosts_have_accounts(&acting, &request).await?;
     let recurrence = input
@@ -47,19 +43,12 @@ pub async fn create(
         .recurrence
         .as_ref()
         .map(|r| event_recurrence(&request, r));
-    let lang = input
-        .meeting
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .unwrap_or(Lang::En);
     let scheduled = Scheduling {
         graph: &client,
         webex: &acting,
         vault: &auth.vault,
         user,
         key: &key,
-        lang,
     }
     .run(&request, recurrence, &attendees)
     .await?;
@@ -70,6 +59,15 @@ pub async fn create(
         event_link: scheduled.event_link,
         attendees: attendees.len() as u32,
     }))
+}
+
+/// The people an expansion found, as attendees (address and name).
+fn attendees_of(expansion: davet_api::Expansion) -> Vec<(EmailAddress, String)> {
+    expansion
+        .people
+        .into_iter()
+        .filter_map(|p| Some((EmailAddress::parse(&p.email).ok()?, p.display_name)))
+        .collect()
 }
 
 /// The event (and its Webex meeting) a path names, if Davet made it.
@@ -131,25 +129,14 @@ pub async fn update(
                     "too many people for one invitation: invite the groups by their address".into(),
                 )));
             }
-            Some(
-                expansion
-                    .people
-                    .into_iter()
-                    .filter_map(|p| Some((EmailAddress::parse(&p.email).ok()?, p.display_name)))
-                    .collect(),
-            )
+            Some(attendees_of(expansion))
         }
     };
     let acting = webex.acting_for(user, address_of(&graph, user).await?);
     cohosts_have_accounts(&acting, &request).await?;
     let meeting = acting.update_meeting(&webex_id, &request.draft).await?;
-    let lang = input
-        .meeting
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .unwrap_or(Lang::En);
-    let body = crate::domain::join_block::JoinBlock::new(&meeting, lang).apply_to(&event.body_html);
+    let body = crate::domain::join_block::JoinBlock::new(&meeting, request.lang)
+        .apply_to(&event.body_html);
     client
         .update_event(
             &event.id,

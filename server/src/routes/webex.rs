@@ -384,12 +384,7 @@ pub async fn schedule(
         None => acting.create_meeting(&key, &request.draft).await?,
     };
     remember(&webex, user, &input.options).await;
-    let lang = input
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .unwrap_or(Lang::En);
-    let block = JoinBlock::new(&meeting, lang);
+    let block = JoinBlock::new(&meeting, request.lang);
     Ok(Json(davet_api::WebexMeetingAnswer {
         meeting: davet_api::WebexMeetingInfo {
             id: meeting.id,
