@@ -196,3 +196,41 @@ pub enum ScheduleOutcome {
     #[serde(rename_all = "camelCase")]
     TooMany { verdict: crate::RecipientVerdict },
 }
+
+/// `POST`: put the Webex meeting back in step with the Outlook event (its times and subject).
+pub const MEETING_REPAIR_PATH: &str = "/api/meetings/{id}/repair";
+
+/// Whether the two sides of a meeting agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum Agreement {
+    /// The same times and title on both sides.
+    InStep,
+    /// The times or the title differ (someone moved the event in Outlook, or changed the
+    /// meeting in Webex): `repair` puts Webex back in step with Outlook.
+    Differ,
+    /// The Webex meeting is gone (deleted in Webex).
+    WebexMissing,
+}
+
+/// One of the organiser's events that carries a Webex meeting, with its Webex state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ListedMeeting {
+    pub event_id: String,
+    pub subject: String,
+    /// RFC 3339, UTC: the event's.
+    pub start: String,
+    pub end: String,
+    pub webex: Option<WebexMeetingInfo>,
+    pub agreement: Agreement,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MeetingList {
+    pub meetings: Vec<ListedMeeting>,
+}

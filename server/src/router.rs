@@ -211,6 +211,24 @@ pub fn api() -> Api {
             .params(&["id"]),
             meetings::delete,
         )
+        .add(
+            Operation::get(
+                api::MEETINGS_PATH,
+                "The organiser's events between `from` and `to` that carry a Webex meeting, each with whether Webex agrees",
+                json::<api::MeetingList>(200),
+            )
+            .params(&["from", "to"]),
+            meetings::list,
+        )
+        .add(
+            Operation::post(
+                api::MEETING_REPAIR_PATH,
+                "Put the Webex meeting back in step with the Outlook event (times and subject)",
+                json::<api::WebexMeetingInfo>(200),
+            )
+            .params(&["id"]),
+            meetings::repair,
+        )
 }
 
 /// The whole server but its security headers (the caller adds those last, over everything).

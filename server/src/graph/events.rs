@@ -198,6 +198,9 @@ impl GraphClient {
 #[derive(Debug, Clone)]
 pub struct EventOfMeeting {
     pub id: String,
+    pub subject: String,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
     pub webex_meeting_id: Option<String>,
     pub body_html: String,
 }
@@ -212,6 +215,10 @@ struct Body {
 #[serde(rename_all = "camelCase")]
 struct OneEvent {
     id: String,
+    #[serde(default)]
+    subject: Option<String>,
+    start: Option<GraphTime>,
+    end: Option<GraphTime>,
     #[serde(default)]
     body: Option<Body>,
     #[serde(default)]
@@ -238,11 +245,14 @@ impl GraphClient {
         let expand =
             format!("singleValueExtendedProperties($filter=id eq '{WEBEX_MEETING_PROPERTY}')");
         url.query_pairs_mut()
-            .append_pair("$select", "id,body")
+            .append_pair("$select", "id,subject,start,end,body")
             .append_pair("$expand", &expand);
         let event: OneEvent = self.get(url, false).await?;
         Ok(EventOfMeeting {
             id: event.id,
+            subject: event.subject.unwrap_or_default(),
+            start: event.start.and_then(|t| utc(&t.date_time)),
+            end: event.end.and_then(|t| utc(&t.date_time)),
             webex_meeting_id: event
                 .single_value_extended_properties
                 .into_iter()

@@ -154,3 +154,91 @@ pub async fn update(
     remember(&webex, user, &input.meeting.options).await;
     Ok(Json(meeting_info(&meeting)))
 }
+
+#[derive(Debug, serde::Deserialize)]
+pub struct Window {
+    from: String,
+    to: String,
+}
+
+fn utc(text: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| {
+            AppError::Meeting(crate::domain::meeting::MeetingError::NotATime(
+                text.chars().take(40).collect(),
+            ))
+        })
+}
+
+fn iso(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// `GET /api/meetings?from=&to=`: the organiser's events that carry a Webex meeting, each with
+/// whether Webex agrees (times and title).
+pub async fn list(
+    signed_in: SignedIn,
+    Webex(webex): Webex,
+    State(graph): State<GraphService>,
+    crate::extract::Query(window): crate::extract::Query<Window>,
+) -> Result<Json<davet_api::MeetingList>, AppError> {
+    let (from, to) = (utc(&window.from)?, utc(&window.to)?);
+    let user = &signed_in.user.key;
+    let client = graph.acting_for(user);
+    let events = client.webex_events(from, to).await?;
+    let acting = webex.acting_for(user, address_of(&graph, user).await?);
+    let mut meetings = Vec::new();
+    for event in events {
+        let (webex_meeting, agreement) = match acting.meeting(&event.webex_meeting_id).await {
+            Ok(meeting) => {
+                let same = meeting.start == event.start
+                    && meeting.end == event.end
+                    && meeting.title == crate::domain::webex::webex_title(&event.subject);
+                let agreement = if same {
+                    davet_api::Agreement::InStep
+                } else {
+                    davet_api::Agreement::Differ
+                };
+                (Some(meeting_info(&meeting)), agreement)
+            }
+            Err(crate::webex::WebexError::NotFound) => (None, davet_api::Agreement::WebexMissing),
+            Err(other) => return Err(other.into()),
+        };
+        meetings.push(davet_api::ListedMeeting {
+            event_id: event.id,
+            subject: event.subject,
+            start: iso(event.start),
+            end: iso(event.end),
+            webex: webex_meeting,
+            agreement,
+        });
+    }
+    Ok(Json(davet_api::MeetingList { meetings }))
+}
+
+/// `POST /api/meetings/{id}/repair`: Webex takes the event's times and subject again.
+pub async fn repair(
+    signed_in: SignedIn,
+    Webex(webex): Webex,
+    State(graph): State<GraphService>,
+    Path(id): Path<String>,
+) -> Result<Json<davet_api::WebexMeetingInfo>, AppError> {
+    let user = &signed_in.user.key;
+    let client = graph.acting_for(user);
+    let (event, webex_id) = davet_event(&client, &id).await?;
+    let acting = webex.acting_for(user, address_of(&graph, user).await?);
+    let current = acting.meeting(&webex_id).await?;
+    let (Some(start), Some(end)) = (event.start, event.end) else {
+        return Err(AppError::Invalid(crate::error::Invalid::Malformed(
+            "the event has no times".into(),
+        )));
+    };
+    // Only the times and the title: every option stays as Webex has it.
+    let title = crate::domain::webex::webex_title(&event.subject);
+    let repaired = acting
+        .move_meeting(&webex_id, &title, start, end, &current.timezone)
+        .await?;
+    tracing::info!("Webex put back in step with Outlook");
+    Ok(Json(meeting_info(&repaired)))
+}

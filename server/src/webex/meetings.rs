@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use reqwest::header::{CONTENT_TYPE, LINK};
 
-use super::wire::{Items, Meeting, MeetingBody};
+use super::wire::{Items, Meeting, MeetingBody, MoveBody};
 use super::{WebexActing, WebexError, maybe_applied};
 use crate::domain::webex::{IdempotencyKey, MeetingDraft, WebexMeeting};
 use crate::upstream::Resend;
@@ -144,6 +144,27 @@ impl WebexActing {
     ) -> Result<WebexMeeting, WebexError> {
         let url = self.client.url(&format!("meetings/{}", segment(id)));
         let body = MeetingBody::new(draft, None, None);
+        let answer = self
+            .send(Resend::Safe, |http| {
+                http.patch(url.clone())
+                    .header(CONTENT_TYPE, "application/json")
+                    .json(&body)
+            })
+            .await?;
+        Ok(read::<Meeting>(&answer.body)?.into())
+    }
+
+    /// Moves or renames a meeting, every option left as it is.
+    pub async fn move_meeting(
+        &self,
+        id: &str,
+        title: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        timezone: &str,
+    ) -> Result<WebexMeeting, WebexError> {
+        let url = self.client.url(&format!("meetings/{}", segment(id)));
+        let body = MoveBody::new(title, start, end, timezone);
         let answer = self
             .send(Resend::Safe, |http| {
                 http.patch(url.clone())

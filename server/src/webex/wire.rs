@@ -341,3 +341,31 @@ impl<'a> MeetingBody<'a> {
         }
     }
 }
+
+/// A `PATCH` that moves or renames a meeting and leaves every option as it is.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct MoveBody<'a> {
+    pub title: &'a str,
+    pub start: String,
+    pub end: String,
+    pub timezone: &'a str,
+    pub send_email: bool,
+}
+
+impl<'a> MoveBody<'a> {
+    pub fn new(
+        title: &'a str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        timezone: &'a str,
+    ) -> Self {
+        Self {
+            title,
+            start: iso(start),
+            end: iso(end),
+            timezone,
+            send_email: false,
+        }
+    }
+}

@@ -333,3 +333,101 @@ async fn a_meeting_moved_then_cancelled_changes_on_both_sides() {
     assert!(app.emulator.webex.meetings().is_empty());
     assert!(organiser_events(&app).is_empty());
 }
+
+#[tokio::test]
+async fn the_list_says_where_outlook_and_webex_disagree_and_repair_puts_webex_back_in_step() {
+    let app = spawn_app().await;
+    connect(&app, &app.session, &address(&app, 0)).await;
+    let made = post(&app, "message-list-and-repair-0001", &request(&app)).await;
+    let (meeting_id, event_id, _) = scheduled(made.json().await.expect("an outcome"));
+    let window = {
+        let now = Utc::now();
+        let iso = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        format!(
+            "{}?from={}&to={}",
+            davet_api::MEETINGS_PATH,
+            iso(now),
+            iso(now + TimeDelta::days(3))
+        )
+    };
+    let list = |app: &TestApp| {
+        let window = window.clone();
+        let app_url = app.url.clone();
+        let session = app.session.clone();
+        let http = app.http.clone();
+        async move {
+            let answer = http
+                .get(app_url.join(&window).expect("url"))
+                .bearer_auth(session)
+                .send()
+                .await
+                .expect("answers");
+            assert_eq!(answer.status(), StatusCode::OK);
+            answer
+                .json::<davet_api::MeetingList>()
+                .await
+                .expect("a list")
+        }
+    };
+    let listed = list(&app).await;
+    let ours: Vec<_> = listed
+        .meetings
+        .iter()
+        .filter(|m| m.event_id == event_id)
+        .collect();
+    assert_eq!(ours.len(), 1, "{listed:?}");
+    assert_eq!(ours[0].agreement, davet_api::Agreement::InStep);
+    assert_eq!(
+        ours[0].webex.as_ref().map(|w| w.id.clone()),
+        Some(meeting_id.clone())
+    );
+    assert_eq!(
+        listed.meetings.len(),
+        1,
+        "the tenant's own events carry no Webex meeting"
+    );
+
+    // Someone moves the event in Outlook (straight through Graph, as Outlook would).
+    let moved_start = (Utc::now() + TimeDelta::days(2))
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .expect("a time");
+    let graph_token =
+        app.emulator
+            .graph_token_in(&app.emulator.world, app.member(0), &["Calendars.ReadWrite"]);
+    let patched = app
+        .http
+        .patch(format!("{}/me/events/{event_id}", app.emulator.graph_url))
+        .bearer_auth(graph_token)
+        .json(&json!({
+            "start": { "dateTime": moved_start.format("%Y-%m-%dT%H:%M:%S").to_string(), "timeZone": "UTC" },
+            "end": { "dateTime": (moved_start + TimeDelta::hours(1)).format("%Y-%m-%dT%H:%M:%S").to_string(), "timeZone": "UTC" },
+        }))
+        .send()
+        .await
+        .expect("Graph answers");
+    assert!(patched.status().is_success(), "{}", patched.status());
+    let listed = list(&app).await;
+    assert_eq!(listed.meetings[0].agreement, davet_api::Agreement::Differ);
+
+    let path = davet_api::MEETING_REPAIR_PATH.replace("{id}", &event_id);
+    let repaired = app
+        .http
+        .post(app.url.join(&path).expect("url"))
+        .bearer_auth(&app.session)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(repaired.status(), StatusCode::OK);
+    let meetings = app.emulator.webex.meetings();
+    assert_eq!(meetings[0].start, moved_start.and_utc());
+    assert_eq!(
+        meetings[0].options.get("unlockedMeetingJoinSecurity"),
+        Some(&json!("allowJoinWithLobby")),
+        "the options stay as they were"
+    );
+    assert_eq!(
+        list(&app).await.meetings[0].agreement,
+        davet_api::Agreement::InStep
+    );
+}
