@@ -21,7 +21,7 @@ use serde_json::{Map, Value, json};
 
 use super::collection::{self, EntityType};
 use super::odata::Query;
-use super::{Graph, GraphError, csdl, not_found, zones};
+use super::{Graph, GraphError, csdl, not_found, series, zones};
 use crate::tenant::Tenant;
 use crate::wire::now_iso;
 
@@ -42,9 +42,25 @@ pub(super) const EVENT: EntityType = EntityType {
     outlook: true,
 };
 
-/// Every mailbox's events, by owner.
+/// Every mailbox's events, by owner; the occurrences of series changed or cancelled on their
+/// own; and the messages Outlook sent for changes and cancellations.
 #[derive(Debug, Default)]
-pub struct Calendars(Mutex<HashMap<usize, Vec<Value>>>);
+pub struct Calendars(
+    Mutex<HashMap<usize, Vec<Value>>>,
+    Mutex<HashMap<String, series::Exceptions>>,
+    Mutex<Vec<Sent>>,
+);
+
+/// A message Outlook sends the attendees of a meeting the organiser changed or cancelled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// `update` or `cancellation`.
+    pub kind: &'static str,
+    pub event_id: String,
+    pub subject: String,
+    /// How many attendees it went to.
+    pub recipients: usize,
+}
 
 impl Calendars {
     pub(super) fn with<T>(
@@ -70,6 +86,51 @@ impl Calendars {
     /// The events of a mailbox as Exchange keeps them (for tests that read what was written).
     pub fn events(&self, tenant: &Tenant, owner: usize) -> Vec<Value> {
         self.with(tenant, owner, |events| events.clone())
+    }
+
+    /// The messages sent for changed and cancelled meetings, oldest first.
+    pub fn sent(&self) -> Vec<Sent> {
+        self.2.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn send(&self, kind: &'static str, event: &Value) {
+        let recipients = event["attendees"].as_array().map_or(0, Vec::len);
+        if recipients == 0 {
+            return;
+        }
+        let mut sent = self.2.lock().unwrap_or_else(|p| p.into_inner());
+        // The latest thousand: a demo runs for days.
+        if sent.len() == 1000 {
+            sent.remove(0);
+        }
+        sent.push(Sent {
+            kind,
+            event_id: event["id"].as_str().unwrap_or_default().to_owned(),
+            subject: event["subject"].as_str().unwrap_or_default().to_owned(),
+            recipients,
+        });
+    }
+
+    fn exceptions(&self, master: &str) -> series::Exceptions {
+        self.1
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(master)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn set_exception(&self, master: &str, original: i64, exception: series::Exception) {
+        let mut all = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        let of_master = all.entry(master.to_owned()).or_default();
+        let merged = match (of_master.remove(&original), exception) {
+            (Some(series::Exception::Changed(mut before)), series::Exception::Changed(after)) => {
+                before.extend(after);
+                series::Exception::Changed(before)
+            }
+            (_, exception) => exception,
+        };
+        of_master.insert(original, merged);
     }
 
     /// How many events a mailbox holds (for tests: nothing duplicated, nothing half-made).
@@ -373,7 +434,14 @@ fn stamp(tenant: &Tenant, owner: usize, mut event: Map<String, Value>) -> Value 
                     .map_or(json!("UTC"), |t| t["timeZone"].clone()),
             ),
             ("isCancelled", json!(false)),
-            ("type", json!("singleInstance")),
+            (
+                "type",
+                json!(if event.get("recurrence").is_some_and(Value::is_object) {
+                    "seriesMaster"
+                } else {
+                    "singleInstance"
+                }),
+            ),
             (
                 "responseStatus",
                 json!({ "response": "organizer", "time": "0001-01-01T00:00:00Z" }),
@@ -416,6 +484,20 @@ fn body_preview(content: &str) -> String {
 }
 
 fn find(graph: &Graph, owner: usize, id: &str) -> Result<Value, GraphError> {
+    if let Some((master_id, original)) = series::parse_occurrence_id(id) {
+        let master = find_stored(graph, owner, master_id)?;
+        let exceptions = graph.world.calendars.exceptions(master_id);
+        return series::occurrence_at(&master, &exceptions, original).ok_or_else(item_not_found);
+    }
+    let event = find_stored(graph, owner, id)?;
+    Ok(if series::is_master(&event) {
+        series::master_with_cancellations(&event, &graph.world.calendars.exceptions(id))
+    } else {
+        event
+    })
+}
+
+fn find_stored(graph: &Graph, owner: usize, id: &str) -> Result<Value, GraphError> {
     graph
         .world
         .calendars
@@ -511,20 +593,65 @@ pub(super) async fn calendar_view(
             .world
             .calendars
             .with(&graph.world.tenant, owner(&graph, &user)?, |events| {
-                events
-                    .iter()
-                    .filter(|e| {
-                        time_of(e, "start").is_some_and(|s| s < to)
-                            && time_of(e, "end").is_some_and(|e| e > from)
-                    })
-                    .cloned()
-                    .collect()
+                events.clone()
             });
+    // A series shows as its occurrences in the window, never as its master.
+    let events: Vec<Value> = events
+        .into_iter()
+        .flat_map(|e| {
+            if series::is_master(&e) {
+                let id = e["id"].as_str().unwrap_or_default().to_owned();
+                series::occurrences_between(&e, &graph.world.calendars.exceptions(&id), from, to)
+            } else {
+                vec![e]
+            }
+        })
+        .filter(|e| {
+            time_of(e, "start").is_some_and(|s| s < to)
+                && time_of(e, "end").is_some_and(|e| e > from)
+        })
+        .collect();
     answer_events(
         &graph,
         &user,
         "calendarView",
         &events,
+        raw.as_deref(),
+        &headers,
+    )
+}
+
+/// `GET /users/{id}/events/{event}/instances?startDateTime=…&endDateTime=…`: a series'
+/// occurrences in the window (an event that does not repeat is its own only instance).
+pub(super) async fn instances(
+    State(graph): State<Graph>,
+    Path((user, id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, GraphError> {
+    let params: HashMap<String, String> =
+        url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
+            .collect();
+    let window = |name: &str| params.get(name).and_then(|v| epoch_seconds(v));
+    let (Some(from), Some(to)) = (window("startdatetime"), window("enddatetime")) else {
+        return Err(GraphError::bad_request(
+            "ErrorInvalidParameter",
+            "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
+        ));
+    };
+    let owner = owner(&graph, &user)?;
+    let master = find_stored(&graph, owner, &id)?;
+    let occurrences = if series::is_master(&master) {
+        series::occurrences_between(&master, &graph.world.calendars.exceptions(&id), from, to)
+    } else {
+        vec![master]
+    };
+    answer_events(
+        &graph,
+        &user,
+        "instances",
+        &occurrences,
         raw.as_deref(),
         &headers,
     )
@@ -560,6 +687,26 @@ pub(super) async fn update(
             )));
         }
     }
+    // One occurrence of a series, changed on its own: an exception of the master.
+    if let Some((master_id, original)) = series::parse_occurrence_id(&id) {
+        find(&graph, owner, &id)?;
+        graph.world.calendars.set_exception(
+            master_id,
+            original,
+            series::Exception::Changed(changes),
+        );
+        let updated = find(&graph, owner, &id)?;
+        graph.world.calendars.send("update", &updated);
+        let shown = present(&updated, zone, &zone_name);
+        let body = collection::entity_json(
+            &graph,
+            &format!("users('{user}')/events"),
+            &EVENT,
+            &shown,
+            &Query::default(),
+        );
+        return Ok(with_preference(super::odata(body), applied));
+    }
     let if_match = headers
         .get("if-match")
         .and_then(|v| v.to_str().ok())
@@ -583,6 +730,7 @@ pub(super) async fn update(
         }
         Ok(event.clone())
     })?;
+    graph.world.calendars.send("update", &updated);
     let shown = present(&updated, zone, &zone_name);
     let body = collection::entity_json(
         &graph,
@@ -600,18 +748,22 @@ pub(super) async fn delete(
     Path((user, id)): Path<(String, String)>,
 ) -> Result<Response, GraphError> {
     let owner = owner(&graph, &user)?;
-    graph
-        .world
-        .calendars
-        .with(&graph.world.tenant, owner, |events| {
-            let before = events.len();
-            events.retain(|e| e["id"] != id.as_str());
-            if events.len() == before {
-                Err(item_not_found())
-            } else {
-                Ok(())
-            }
-        })?;
+    let event = find(&graph, owner, &id)?;
+    // One occurrence cancelled on its own; the series stays.
+    if let Some((master_id, original)) = series::parse_occurrence_id(&id) {
+        graph
+            .world
+            .calendars
+            .set_exception(master_id, original, series::Exception::Cancelled);
+    } else {
+        graph
+            .world
+            .calendars
+            .with(&graph.world.tenant, owner, |events| {
+                events.retain(|e| e["id"] != id.as_str());
+            });
+    }
+    graph.world.calendars.send("cancellation", &event);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

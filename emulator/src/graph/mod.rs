@@ -12,6 +12,7 @@ mod filter;
 mod groups;
 mod odata;
 mod schedule;
+mod series;
 mod users;
 mod zones;
 
@@ -84,6 +85,10 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
             get(events::get)
                 .patch(events::update)
                 .delete(events::delete),
+        )
+        .route(
+            "/v1.0/users/{id}/events/{event}/instances",
+            get(events::instances),
         )
         .route("/v1.0/users/{id}/calendarView", get(events::calendar_view))
         .route(
@@ -159,6 +164,7 @@ const SEGMENTS: &[&str] = &[
     "photo",
     "events",
     "calendarView",
+    "instances",
     "calendar",
     "getSchedule",
     "contacts",

@@ -12,8 +12,8 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 
 use super::people::{all_templates, call_in_numbers, digits};
-use super::recurrence::Rule;
 use super::{Answered, Caller, Failure, Params, Service, answer, error, invalid, not_found};
+use crate::recurrence::Rule;
 
 const READ: &str = "meeting:schedules_read";
 const WRITE: &str = "meeting:schedules_write";

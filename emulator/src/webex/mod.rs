@@ -9,7 +9,6 @@
 mod meetings;
 mod oauth;
 mod people;
-mod recurrence;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};

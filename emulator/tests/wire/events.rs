@@ -438,3 +438,142 @@ async fn times_are_answered_in_utc_or_in_the_preferred_zone() {
     )
     .await;
 }
+
+/// A weekly series on Mondays and Wednesdays, ten times, from Monday 7 June 2027 at 09:00 in
+/// Istanbul, as the reference writes `patternedRecurrence`.
+fn weekly_series(attendees: usize) -> Value {
+    let mut body = event("tx-series", attendees);
+    body["start"] = json!({ "dateTime": "2027-06-07T09:00:00", "timeZone": "Europe/Istanbul" });
+    body["end"] = json!({ "dateTime": "2027-06-07T10:00:00", "timeZone": "Europe/Istanbul" });
+    body["recurrence"] = json!({
+        "pattern": { "type": "weekly", "interval": 1, "daysOfWeek": ["Monday", "Wednesday"], "firstDayOfWeek": "sunday" },
+        "range": { "type": "numbered", "startDate": "2027-06-07", "numberOfOccurrences": 10, "recurrenceTimeZone": "Europe/Istanbul" },
+    });
+    body
+}
+
+#[tokio::test]
+async fn a_series_shows_its_occurrences_and_one_changed_or_cancelled_on_its_own_stays_so() {
+    let s = session().await;
+    let (_, user) = organiser(&s);
+    let master: Value = post(&s, &user, &weekly_series(3))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(master["type"], "seriesMaster");
+    let master_id = master["id"].as_str().expect("an id").to_owned();
+    let view = |from: &str, to: &str| {
+        let url = format!(
+            "{}/users/{user}/calendarView?startDateTime={from}&endDateTime={to}",
+            s.emulator.graph_url
+        );
+        let (http, token) = (s.http.clone(), s.token.clone());
+        async move {
+            let page: Value = http
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("answer")
+                .json()
+                .await
+                .expect("json");
+            page["value"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|e| e["subject"] == "Bütçe toplantısı" || e["subject"] == "Taşındı")
+                .collect::<Vec<Value>>()
+        }
+    };
+    let first_week = view("2027-06-07T00:00:00Z", "2027-06-14T00:00:00Z").await;
+    assert_eq!(first_week.len(), 2, "Monday and Wednesday: {first_week:?}");
+    assert!(
+        first_week
+            .iter()
+            .all(|o| o["type"] == "occurrence" && o["seriesMasterId"] == master_id.as_str())
+    );
+    assert_eq!(
+        first_week[1]["start"]["dateTime"], "2027-06-09T06:00:00.0000000",
+        "09:00 Istanbul in UTC"
+    );
+    let all = view("2027-06-01T00:00:00Z", "2027-08-01T00:00:00Z").await;
+    assert_eq!(all.len(), 10, "ten occurrences in all");
+
+    // The Wednesday moved and renamed, the next Monday cancelled: each on its own.
+    let wednesday = first_week[1]["id"].as_str().expect("an id").to_owned();
+    let moved = s
+        .http
+        .patch(format!("{}/users/{user}/events/{wednesday}", s.emulator.graph_url))
+        .bearer_auth(&s.token)
+        .json(&json!({ "subject": "Taşındı", "start": { "dateTime": "2027-06-10T09:00:00", "timeZone": "Europe/Istanbul" }, "end": { "dateTime": "2027-06-10T10:00:00", "timeZone": "Europe/Istanbul" } }))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(moved.status(), StatusCode::OK);
+    let second_week = view("2027-06-14T00:00:00Z", "2027-06-21T00:00:00Z").await;
+    let monday = second_week[0]["id"].as_str().expect("an id").to_owned();
+    let cancelled = s
+        .http
+        .delete(format!(
+            "{}/users/{user}/events/{monday}",
+            s.emulator.graph_url
+        ))
+        .bearer_auth(&s.token)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(cancelled.status(), StatusCode::NO_CONTENT);
+
+    let all = view("2027-06-01T00:00:00Z", "2027-08-01T00:00:00Z").await;
+    assert_eq!(all.len(), 9, "one cancelled");
+    let exception = all
+        .iter()
+        .find(|o| o["id"] == wednesday.as_str())
+        .expect("the moved one");
+    assert_eq!(exception["type"], "exception");
+    assert_eq!(
+        exception["start"]["dateTime"],
+        "2027-06-10T06:00:00.0000000"
+    );
+    assert!(all.iter().all(|o| o["id"] != monday.as_str()));
+    let instances: Value = s
+        .http
+        .get(format!(
+            "{}/users/{user}/events/{master_id}/instances?startDateTime=2027-06-01T00:00:00Z&endDateTime=2027-08-01T00:00:00Z",
+            s.emulator.graph_url
+        ))
+        .bearer_auth(&s.token)
+        .send()
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(instances["value"].as_array().map(Vec::len), Some(9));
+    let master: Value = s
+        .http
+        .get(format!(
+            "{}/users/{user}/events/{master_id}",
+            s.emulator.graph_url
+        ))
+        .bearer_auth(&s.token)
+        .send()
+        .await
+        .expect("answer")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        master["cancelledOccurrences"].as_array().map(Vec::len),
+        Some(1)
+    );
+
+    // Outlook told the attendees each time.
+    let sent = s.emulator.world.calendars.sent();
+    let kinds: Vec<&str> = sent.iter().map(|m| m.kind).collect();
+    assert_eq!(kinds, ["update", "cancellation"]);
+    assert!(sent.iter().all(|m| m.recipients == 3));
+}

@@ -1,6 +1,7 @@
-//! A meeting series' `recurrence`: the RFC 2445 RRULE subset Webex schedules (daily, weekly on
-//! days, monthly on a date or on the n-th weekday, yearly; ending by `COUNT`, `UNTIL` or never),
-//! expanded into occurrence starts in the meeting's own time zone.
+//! Recurrence as both services keep it: the RFC 2445 RRULE subset Webex schedules, and
+//! Outlook's `patternedRecurrence` read into the same rule (daily, weekly on days, monthly on a
+//! date or on the n-th weekday, yearly; ending by a count, a date or never), expanded into
+//! occurrence starts in the series' own time zone.
 
 use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime, Weekday};
 
@@ -134,6 +135,73 @@ impl Rule {
             return Err(bad("COUNT and UNTIL together"));
         }
         Ok(rule)
+    }
+
+    /// Graph's `patternedRecurrence` (`pattern` and `range`) as a rule, if it is one Outlook
+    /// writes.
+    pub fn from_graph(recurrence: &serde_json::Value) -> Result<Self, String> {
+        let pattern = &recurrence["pattern"];
+        let range = &recurrence["range"];
+        let interval = pattern["interval"].as_u64().unwrap_or(1).max(1);
+        let day_code = |name: &str| -> Option<&'static str> {
+            Some(match name.to_ascii_lowercase().as_str() {
+                "monday" => "MO",
+                "tuesday" => "TU",
+                "wednesday" => "WE",
+                "thursday" => "TH",
+                "friday" => "FR",
+                "saturday" => "SA",
+                "sunday" => "SU",
+                _ => return None,
+            })
+        };
+        let days: Vec<&str> = pattern["daysOfWeek"]
+            .as_array()
+            .map(|d| {
+                d.iter()
+                    .filter_map(|v| v.as_str().and_then(day_code))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let index = match pattern["index"].as_str().unwrap_or("first") {
+            "first" => "1",
+            "second" => "2",
+            "third" => "3",
+            "fourth" => "4",
+            "last" => "-1",
+            other => return Err(format!("index `{other}`")),
+        };
+        let nth = || {
+            days.first()
+                .map(|d| format!("{index}{d}"))
+                .unwrap_or_default()
+        };
+        let month_day = pattern["dayOfMonth"].as_u64().unwrap_or(1);
+        let month = pattern["month"].as_u64().unwrap_or(1);
+        let mut rule = match pattern["type"].as_str().unwrap_or_default() {
+            "daily" => format!("FREQ=DAILY;INTERVAL={interval}"),
+            "weekly" => format!("FREQ=WEEKLY;INTERVAL={interval};BYDAY={}", days.join(",")),
+            "absoluteMonthly" => format!("FREQ=MONTHLY;INTERVAL={interval};BYMONTHDAY={month_day}"),
+            "relativeMonthly" => format!("FREQ=MONTHLY;INTERVAL={interval};BYDAY={}", nth()),
+            "absoluteYearly" => format!("FREQ=YEARLY;BYMONTH={month};BYMONTHDAY={month_day}"),
+            "relativeYearly" => format!("FREQ=YEARLY;BYMONTH={month};BYDAY={}", nth()),
+            other => return Err(format!("pattern type `{other}`")),
+        };
+        match range["type"].as_str().unwrap_or("noEnd") {
+            "numbered" => rule.push_str(&format!(
+                ";COUNT={}",
+                range["numberOfOccurrences"].as_u64().unwrap_or(1)
+            )),
+            "endDate" => rule.push_str(&format!(
+                ";UNTIL={}",
+                range["endDate"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .replace('-', "")
+            )),
+            _ => {}
+        }
+        Self::parse(&rule)
     }
 
     /// Occurrence starts from `first` on, up to `horizon` (inclusive) or the rule's end.
