@@ -25,7 +25,7 @@ use url::Url;
 use crate::World;
 use crate::controls::{Controls, Dialect, Refusal};
 
-pub use meetings::Meeting;
+pub use meetings::{Exception, Meeting};
 pub use oauth::{ACCESS_TOKEN_LIFETIME, ADMIN_SCOPES, PERSON_SCOPES, REFRESH_TOKEN_LIFETIME};
 
 /// Meetings a regular user may create in 24 hours (the spec's `createMeeting`), failed

@@ -203,6 +203,8 @@ pub struct EventOfMeeting {
     pub end: Option<DateTime<Utc>>,
     pub webex_meeting_id: Option<String>,
     pub body_html: String,
+    /// For one occurrence of a series: when it was to start before any change of its own.
+    pub original_start: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,6 +223,8 @@ struct OneEvent {
     end: Option<GraphTime>,
     #[serde(default)]
     body: Option<Body>,
+    #[serde(default)]
+    original_start: Option<String>,
     #[serde(default)]
     single_value_extended_properties: Vec<Property>,
 }
@@ -245,7 +249,7 @@ impl GraphClient {
         let expand =
             format!("singleValueExtendedProperties($filter=id eq '{WEBEX_MEETING_PROPERTY}')");
         url.query_pairs_mut()
-            .append_pair("$select", "id,subject,start,end,body")
+            .append_pair("$select", "id,subject,start,end,body,originalStart,type")
             .append_pair("$expand", &expand);
         let event: OneEvent = self.get(url, false).await?;
         Ok(EventOfMeeting {
@@ -259,6 +263,10 @@ impl GraphClient {
                 .find(|p| p.id.eq_ignore_ascii_case(WEBEX_MEETING_PROPERTY))
                 .map(|p| p.value),
             body_html: event.body.map(|b| b.content).unwrap_or_default(),
+            original_start: event
+                .original_start
+                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.with_timezone(&Utc)),
         })
     }
 

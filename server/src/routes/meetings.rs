@@ -70,16 +70,22 @@ fn attendees_of(expansion: davet_api::Expansion) -> Vec<(EmailAddress, String)> 
         .collect()
 }
 
-/// The event (and its Webex meeting) a path names, if Davet made it.
+/// The event (and its Webex meeting) a path names, if Davet made it. For one occurrence of a
+/// series the Webex id is that occurrence's (`{series}_{original start in UTC}`): the event's
+/// extended property names the series, which Outlook keeps on an occurrence.
 async fn davet_event(
     client: &crate::graph::GraphClient,
     id: &str,
 ) -> Result<(crate::graph::EventOfMeeting, String), AppError> {
     let event = client.event_of_meeting(id).await?;
-    let webex_id = event
+    let series = event
         .webex_meeting_id
         .clone()
         .ok_or(AppError::Webex(crate::webex::WebexError::NotFound))?;
+    let webex_id = match event.original_start {
+        Some(original) => format!("{series}_{}", original.format("%Y%m%dT%H%M%SZ")),
+        None => series,
+    };
     Ok((event, webex_id))
 }
 
@@ -134,7 +140,21 @@ pub async fn update(
     };
     let acting = webex.acting_for(user, address_of(&graph, user).await?);
     cohosts_have_accounts(&acting, &request).await?;
-    let meeting = acting.update_meeting(&webex_id, &request.draft).await?;
+    // One occurrence moves or is renamed on its own; a series or a single meeting takes the
+    // whole request.
+    let meeting = if event.original_start.is_some() {
+        acting
+            .move_meeting(
+                &webex_id,
+                &request.draft.title,
+                request.draft.start,
+                request.draft.end,
+                request.draft.timezone.name(),
+            )
+            .await?
+    } else {
+        acting.update_meeting(&webex_id, &request.draft).await?
+    };
     let body = crate::domain::join_block::JoinBlock::new(&meeting, request.lang)
         .apply_to(&event.body_html);
     client

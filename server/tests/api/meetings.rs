@@ -431,3 +431,120 @@ async fn the_list_says_where_outlook_and_webex_disagree_and_repair_puts_webex_ba
         davet_api::Agreement::InStep
     );
 }
+
+#[tokio::test]
+async fn a_weekly_series_with_one_occurrence_moved_and_one_cancelled_agrees_on_both_sides() {
+    let app = spawn_app().await;
+    connect(&app, &app.session, &address(&app, 0)).await;
+    // Mondays and Wednesdays at 10:00 Istanbul, six times, from next Monday.
+    let today = Utc::now().date_naive();
+    let monday = today
+        + chrono::Days::new(u64::from(
+            7 - chrono::Datelike::weekday(&today).num_days_from_monday(),
+        ));
+    let start = monday.and_hms_opt(7, 0, 0).expect("a time").and_utc();
+    let mut series = request(&app);
+    series["meeting"]["start"] = json!(start.to_rfc3339());
+    series["meeting"]["end"] = json!((start + TimeDelta::hours(1)).to_rfc3339());
+    series["meeting"]["recurrence"] = json!({
+        "pattern": { "type": "weekly", "interval": 1, "daysOfWeek": ["monday", "wednesday"] },
+        "range": { "type": "numbered", "numberOfOccurrences": 6 },
+    });
+    let made = post(&app, "message-weekly-series-00001", &series).await;
+    assert_eq!(made.status(), StatusCode::OK, "{:?}", made.text().await);
+    let held = app.emulator.webex.meetings();
+    assert_eq!(
+        held[0].recurrence.as_deref(),
+        Some("FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,WE;COUNT=6")
+    );
+
+    // The occurrences, as Outlook has them.
+    let graph_token =
+        app.emulator
+            .graph_token_in(&app.emulator.world, app.member(0), &["Calendars.ReadWrite"]);
+    let view = || {
+        let url = format!(
+            "{}/me/calendarView?startDateTime={}&endDateTime={}",
+            app.emulator.graph_url,
+            start.format("%Y-%m-%dT00:00:00Z"),
+            (start + TimeDelta::days(21)).format("%Y-%m-%dT00:00:00Z")
+        );
+        let (http, token) = (app.http.clone(), graph_token.clone());
+        async move {
+            let page: Value = http
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("Graph")
+                .json()
+                .await
+                .expect("json");
+            page["value"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|e| e["seriesMasterId"].is_string())
+                .collect::<Vec<Value>>()
+        }
+    };
+    let occurrences = view().await;
+    assert_eq!(occurrences.len(), 6);
+    let wednesday = occurrences[1]["id"].as_str().expect("an id").to_owned();
+    let next_monday = occurrences[2]["id"].as_str().expect("an id").to_owned();
+
+    // The first Wednesday moves to Thursday 14:00; the next Monday is cancelled.
+    let thursday = start + TimeDelta::days(3) + TimeDelta::hours(4);
+    let mut moved = request(&app);
+    moved["meeting"]["start"] = json!(thursday.to_rfc3339());
+    moved["meeting"]["end"] = json!((thursday + TimeDelta::hours(1)).to_rfc3339());
+    let path = |id: &str| davet_api::MEETING_PATH.replace("{id}", id);
+    let changed = app
+        .http
+        .patch(app.url.join(&path(&wednesday)).expect("url"))
+        .bearer_auth(&app.session)
+        .json(&moved)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        changed.status(),
+        StatusCode::OK,
+        "{:?}",
+        changed.text().await
+    );
+    let cancelled = app
+        .http
+        .delete(app.url.join(&path(&next_monday)).expect("url"))
+        .bearer_auth(&app.session)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(cancelled.status(), StatusCode::NO_CONTENT);
+
+    // Outlook: five occurrences, the Wednesday now on Thursday.
+    let occurrences = view().await;
+    assert_eq!(occurrences.len(), 5);
+    let exception = occurrences
+        .iter()
+        .find(|o| o["id"] == wednesday.as_str())
+        .expect("moved");
+    assert_eq!(exception["type"], "exception");
+    assert!(occurrences.iter().all(|o| o["id"] != next_monday.as_str()));
+    // Webex: the same occurrence moved, the same one cancelled, the series otherwise whole.
+    let held = &app.emulator.webex.meetings()[0];
+    assert_eq!(held.exceptions.len(), 2, "{:?}", held.exceptions);
+    let wednesday_start = start + TimeDelta::days(2);
+    match held.exceptions.get(&wednesday_start) {
+        Some(davet_emulator::webex::Exception::Changed { start, .. }) => {
+            assert_eq!(*start, thursday)
+        }
+        other => panic!("the Wednesday moved in Webex: {other:?}"),
+    }
+    assert!(matches!(
+        held.exceptions.get(&(start + TimeDelta::days(7))),
+        Some(davet_emulator::webex::Exception::Cancelled)
+    ));
+    assert_eq!(app.emulator.webex.meetings().len(), 1, "one series");
+}
