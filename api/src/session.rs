@@ -41,3 +41,23 @@ pub enum SignInOutcome {
     SignedIn { session: Session },
     Failed { error: ApiError },
 }
+
+/// `/readyz`: whether this replica can serve, each check named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Readiness {
+    pub ready: bool,
+    pub checks: Vec<ReadinessCheck>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReadinessCheck {
+    /// `database`, `identity_keys`, `webex`.
+    pub name: String,
+    pub ok: bool,
+    /// How long it took.
+    pub ms: u64,
+}

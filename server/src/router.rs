@@ -281,6 +281,7 @@ pub fn router(settings: &Settings, state: AppState) -> Result<Router, PaneMissin
             }),
         )
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(routes::health::ready))
         .route("/assets/{file}", get(icon))
         .merge(pane.router())
         // Every error is an ApiError, a route that is not there and a method it does not take

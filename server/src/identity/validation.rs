@@ -242,6 +242,20 @@ impl TokenValidator {
         Ok(claims)
     }
 
+    /// How many signing keys are loaded, loading the key set first when none is (readiness).
+    pub async fn keys_loaded(&self) -> Result<usize, TokenRejected> {
+        let held = self.cache.read().await.keys.len();
+        if held > 0 {
+            return Ok(held);
+        }
+        let _fetching = self.fetching.lock().await;
+        let keys = self.fetch_keys().await?;
+        let mut cache = self.cache.write().await;
+        cache.keys = keys;
+        cache.fetched = Some(Instant::now());
+        Ok(cache.keys.len())
+    }
+
     /// The verifying key named `kid`, from the cache or a refetch of the key set.
     async fn key(&self, kid: &str) -> Result<DecodingKey, TokenRejected> {
         if let Some(key) = self.cache.read().await.keys.get(kid) {

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod contacts;
 pub mod expand;
 pub mod groups;
+pub mod health;
 pub mod meetings;
 pub mod people;
 pub mod session;

@@ -92,6 +92,12 @@ impl TokenVault {
         })
     }
 
+    /// Whether the database answers (readiness).
+    pub async fn ping(&self) -> Result<(), VaultError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

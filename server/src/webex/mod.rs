@@ -123,6 +123,17 @@ pub struct WebexClient {
 }
 
 impl WebexClient {
+    /// Whether Webex answers at all (readiness): any HTTP answer to an unauthenticated call is
+    /// one; only no answer is not.
+    pub async fn reachable(&self) -> Result<(), WebexError> {
+        self.http
+            .get(self.url("people/me"))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| WebexError::Unavailable(e.without_url().to_string()))
+    }
+
     pub fn new(mut api: Url, integration: Integration) -> Result<Self, reqwest::Error> {
         if !api.path().ends_with('/') {
             api.set_path(&format!("{}/", api.path()));

@@ -5,6 +5,7 @@ mod attacks;
 mod contacts;
 mod expand;
 mod groups;
+mod health;
 mod helpers;
 mod manifest;
 mod meetings;

@@ -1,0 +1,71 @@
+//! `/readyz`: each check named, 503 naming the one that fails.
+
+use davet_api::Readiness;
+use davet_emulator::controls::{Fault, FaultRule};
+
+use crate::helpers::{closed_port_url, spawn_app, spawn_app_with};
+
+async fn readiness(app: &crate::helpers::TestApp) -> (u16, Readiness) {
+    let answer = app.get_anonymous("readyz").await;
+    let status = answer.status().as_u16();
+    (status, answer.json().await.expect("a readiness"))
+}
+
+fn check<'a>(readiness: &'a Readiness, name: &str) -> &'a davet_api::ReadinessCheck {
+    readiness
+        .checks
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no {name} check in {readiness:?}"))
+}
+
+#[tokio::test]
+async fn ready_when_the_database_the_signing_keys_and_webex_answer() {
+    let app = spawn_app().await;
+    let (status, ready) = readiness(&app).await;
+    assert_eq!(status, 200, "{ready:?}");
+    assert!(ready.ready);
+    for name in ["database", "identity_keys", "webex"] {
+        assert!(check(&ready, name).ok, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn not_ready_names_what_does_not_answer() {
+    let app = spawn_app_with(|settings| {
+        settings.webex.as_mut().expect("Webex").url = closed_port_url("/v1");
+    })
+    .await;
+    let (status, ready) = readiness(&app).await;
+    assert_eq!(status, 503);
+    assert!(!ready.ready);
+    assert!(!check(&ready, "webex").ok);
+    assert!(check(&ready, "database").ok && check(&ready, "identity_keys").ok);
+}
+
+#[tokio::test]
+async fn keys_that_cannot_be_fetched_make_a_fresh_replica_not_ready() {
+    let emulator = davet_emulator::RunningEmulator::start(davet_emulator::TenantSpec::DEMO)
+        .await
+        .expect("the emulators start");
+    // Signing in (at spawn) loads the keys; a replica that has not loaded them yet, and cannot,
+    // is not ready.
+    let app = crate::helpers::spawn_app_on(emulator, |_| {}).await;
+    let (fresh, _state) = crate::helpers::start_replica(&app.settings).await;
+    app.emulator.identity_controls().inject(FaultRule {
+        path: "/discovery/v2.0/keys".into(),
+        fault: Fault::Unavailable {
+            retry_after_secs: 1,
+        },
+        times: 5,
+    });
+    let answer = app
+        .http
+        .get(fresh.join("readyz").expect("url"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(answer.status(), 503);
+    let ready: Readiness = answer.json().await.expect("a readiness");
+    assert!(!check(&ready, "identity_keys").ok);
+}
