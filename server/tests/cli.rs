@@ -341,3 +341,106 @@ fn serve_logs_json_lines_when_asked() {
     assert_eq!(line["fields"]["message"], "davet listening", "{line}");
     assert!(line["timestamp"].is_string(), "{line}");
 }
+
+#[test]
+fn webex_connect_keeps_an_admins_token_sealed_for_organisation_mode_and_refuses_a_persons() {
+    use std::io::Write;
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let emulator = runtime
+        .block_on(davet_emulator::RunningEmulator::start(
+            davet_emulator::TenantSpec::seeded(5, 20),
+        ))
+        .expect("the emulators start");
+    let dir = tempfile::tempdir().expect("tmp");
+    let connect = |token: &str, mode: &str| {
+        // `serve`'s settings, `webex-connect`'s command: the same configuration.
+        let mut command = Command::new(DAVET);
+        command.arg("webex-connect").env_clear();
+        for (key, value) in serve_env(&dir, &emulator) {
+            command.env(key, value);
+        }
+        command.env("DAVET_WEBEX_MODE", mode);
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("davet webex-connect runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{token}\n").as_bytes())
+            .expect("the token goes in");
+        // The emulators answer on this test's runtime while the command runs.
+        runtime.block_on(async {
+            tokio::task::spawn_blocking(move || child.wait_with_output())
+                .await
+                .expect("joined")
+                .expect("output")
+        })
+    };
+    let admin = emulator
+        .webex
+        .service_app_refresh_token()
+        .expect("an admin");
+    let output = connect(&admin, "organisation");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let admin_name = &emulator.webex.admin().expect("an admin").display_name;
+    assert!(
+        stdout.contains(&format!(
+            "Webex connected for the organisation as {admin_name}"
+        )),
+        "{stdout}"
+    );
+    let db = std::fs::read(dir.path().join("vault.sqlite3")).unwrap_or_default();
+    assert!(
+        !db.windows(admin.len()).any(|w| w == admin.as_bytes()),
+        "sealed, not in plaintext"
+    );
+
+    // In person mode there is no organisation to connect.
+    let output = connect(&admin, "person");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not `organisation`"));
+}
+
+/// `davet serve`'s environment against these emulators.
+fn serve_env(
+    dir: &tempfile::TempDir,
+    emulator: &davet_emulator::RunningEmulator,
+) -> Vec<(String, String)> {
+    let app = emulator.app();
+    vec![
+        (
+            "DAVET_PUBLIC_URL".into(),
+            "https://davet.contoso.example/".into(),
+        ),
+        ("DAVET_TENANT_ID".into(), emulator.world.tenant.id.clone()),
+        ("DAVET_CLIENT_ID".into(), app.client_id.clone()),
+        ("DAVET_CLIENT_SECRET".into(), app.client_secret.clone()),
+        ("DAVET_VAULT_KEY".into(), "00".repeat(32)),
+        (
+            "DAVET_DATABASE_URL".into(),
+            format!("sqlite:{}", dir.path().join("vault.sqlite3").display()),
+        ),
+        ("DAVET_PANE_DIR".into(), dir.path().display().to_string()),
+        ("DAVET_LOGIN_URL".into(), emulator.login_url.to_string()),
+        ("DAVET_GRAPH_URL".into(), emulator.graph_url.to_string()),
+        ("DAVET_WEBEX_URL".into(), emulator.webex_url.to_string()),
+        (
+            "DAVET_WEBEX_CLIENT_ID".into(),
+            emulator.webex.integration.client_id.clone(),
+        ),
+        (
+            "DAVET_WEBEX_CLIENT_SECRET".into(),
+            emulator.webex.integration.client_secret.clone(),
+        ),
+    ]
+}
