@@ -48,6 +48,9 @@ pub struct Settings {
     pub webex: Option<WebexSettings>,
     /// How long a scheduling may stay half-made before the sweep finishes or undoes it.
     pub scheduling_sweep_after: chrono::TimeDelta,
+    /// Where `/metrics` is served alone (an address an admin keeps private); on the main
+    /// address when unset.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 /// The server's app registration in Entra ID.
@@ -212,6 +215,10 @@ impl Settings {
                 lifetime: minutes("session_lifetime_minutes", 14 * 24 * 60)?,
             },
             webex: webex_settings(&source)?,
+            metrics_bind: source
+                .get("metrics_bind")
+                .map(|v| parse("metrics_bind", v))
+                .transpose()?,
             scheduling_sweep_after: chrono::TimeDelta::minutes(parse(
                 "scheduling_sweep_minutes",
                 &or("scheduling_sweep_minutes", "30"),

@@ -141,6 +141,7 @@ pub fn emulated_settings(
         },
         recipient_limit: crate::domain::expansion::DEFAULT_RECIPIENT_LIMIT,
         scheduling_sweep_after: crate::scheduling::DEFAULT_SWEEP_AFTER,
+        metrics_bind: None,
         webex: Some(crate::config::WebexSettings {
             url: emulator.webex_url.clone(),
             client_id: emulator.webex.integration.client_id.clone(),

@@ -84,6 +84,7 @@ async fn run(
     };
     let event = match run.gather(&graph).await {
         Ok(()) => {
+            crate::metrics::expansion(run.expansion.people() as usize);
             tracing::info!(
                 picks = picks.len(),
                 people = run.expansion.people(),

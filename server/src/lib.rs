@@ -2,7 +2,7 @@
 //!
 //! Layers, top to bottom (a module uses only those below it): `cli` → `startup` → `router` →
 //! `routes` → `expansion`, `scheduling`, `extract` → `error` → `app` → `auth`, `graph`, `webex`, `pages`, `pane` →
-//! `tokens` → `identity`, `vault`, `upstream` → `domain`, `secret`. `demo` (the `demo` feature
+//! `tokens` → `identity`, `vault`, `upstream` → `domain`, `secret`, `metrics`. `demo` (the `demo` feature
 //! only) sits beside `cli`.
 
 pub mod app;
@@ -18,6 +18,7 @@ pub mod extract;
 pub mod graph;
 pub mod identity;
 pub mod manifest;
+pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod pane;

@@ -281,14 +281,55 @@ pub fn router(settings: &Settings, state: AppState) -> Result<Router, PaneMissin
             }),
         )
         .route("/healthz", get(|| async { "ok" }))
+        .merge(if settings.metrics_bind.is_none() {
+            metrics_router()
+        } else {
+            Router::new()
+        })
         .route("/readyz", get(routes::health::ready))
         .route("/assets/{file}", get(icon))
         .merge(pane.router())
+        // Requests and their time, by route template (never the path with its ids).
+        .route_layer(axum::middleware::from_fn(count_request))
         // Every error is an ApiError, a route that is not there and a method it does not take
         // included.
         .fallback(|| async { AppError::NoRoute })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .with_state(state))
+}
+
+/// `/metrics`, OpenMetrics text for Prometheus: on the main address, or alone on
+/// `DAVET_METRICS_BIND` when an admin keeps it private.
+pub fn metrics_router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new().route(
+        "/metrics",
+        get(|| async {
+            (
+                [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
+                crate::metrics::render(),
+            )
+        }),
+    )
+}
+
+async fn count_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().as_str().to_owned();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    crate::metrics::request(
+        &route,
+        &method,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
 }
 
 pub const JS: &str = "text/javascript; charset=utf-8";

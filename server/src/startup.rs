@@ -33,6 +33,7 @@ pub struct Application {
     office_js_url: String,
     /// How long a scheduling may stay half-made before the sweep finishes or undoes it.
     sweep_after: chrono::TimeDelta,
+    metrics_bind: Option<SocketAddr>,
 }
 
 /// How often the sweep looks for half-made schedulings.
@@ -68,6 +69,7 @@ impl Application {
             state,
             office_js_url: settings.office_js_url.clone(),
             sweep_after: settings.scheduling_sweep_after,
+            metrics_bind: settings.metrics_bind,
         })
     }
 
@@ -116,6 +118,20 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let _sweeper = self.sweeper();
+        let _metrics = match self.metrics_bind {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr).await?;
+                tracing::info!(%addr, "metrics on their own address");
+                Some(AbortOnDrop(tokio::spawn(async move {
+                    if let Err(error) =
+                        axum::serve(listener, crate::router::metrics_router::<()>()).await
+                    {
+                        tracing::error!(%error, "the metrics listener stopped");
+                    }
+                })))
+            }
+            None => None,
+        };
         let router = security_headers(self.router, &self.office_js_url);
         // Small answers must not wait on delayed ACKs (design §5).
         let listener = self.listener.tap_io(|tcp| {

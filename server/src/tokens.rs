@@ -150,6 +150,14 @@ impl<I: Issuer> DelegatedTokens<I> {
                 Claim::Busy => return Err(AccessError::Busy),
                 Claim::Granted(claimed) => {
                     let answer = self.issuer.refresh(user, &claimed.token).await;
+                    crate::metrics::refresh(
+                        I::SERVICE.name(),
+                        match &answer {
+                            Ok(_) => "ok",
+                            Err(e) if I::spent(e) => "refused",
+                            Err(_) => "failed",
+                        },
+                    );
                     return match answer {
                         Ok(tokens) => {
                             // Whichever refresh token the answer carries is kept; an answer

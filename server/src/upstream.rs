@@ -44,6 +44,10 @@ pub trait Credential: Sync {
     fn token(&self) -> impl Future<Output = Result<Secret, Self::Error>> + Send;
     /// The service refused the last token: do not hand it out again.
     fn refused(&self) -> impl Future<Output = ()> + Send;
+    /// The service's name in the metrics (`graph`, `webex`).
+    fn service(&self) -> &'static str {
+        "upstream"
+    }
 }
 
 /// Whether a request may be sent again once it may have reached the service.
@@ -112,6 +116,16 @@ impl RetryPolicy {
         loop {
             let token = credential.token().await.map_err(Failure::Credential)?;
             let outcome = build(http).bearer_auth(token.expose()).send().await;
+            crate::metrics::call(
+                credential.service(),
+                match &outcome {
+                    Ok(r) if r.status().is_success() => "ok",
+                    Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => "throttled",
+                    Ok(r) if r.status().is_server_error() => "server_error",
+                    Ok(_) => "refused",
+                    Err(_) => "transport",
+                },
+            );
             let wait = match outcome {
                 Ok(response) if response.status().is_success() => {
                     let status = response.status();
@@ -163,6 +177,7 @@ impl RetryPolicy {
                 wait_ms = wait.as_millis() as u64,
                 "retrying a request"
             );
+            crate::metrics::retry(credential.service());
             tokio::time::sleep(wait).await;
             attempt += 1;
         }

@@ -234,6 +234,10 @@ impl Credential for Acting {
     async fn refused(&self) {
         self.tokens.forget_access(&self.user).await;
     }
+
+    fn service(&self) -> &'static str {
+        "graph"
+    }
 }
 
 fn to_error(status: StatusCode, body: String) -> GraphError {

@@ -219,6 +219,10 @@ impl Credential for Acting {
     async fn refused(&self) {
         self.tokens.forget_access(&self.owner).await;
     }
+
+    fn service(&self) -> &'static str {
+        "webex"
+    }
 }
 
 /// Webex, as one organiser.
@@ -275,6 +279,10 @@ impl Credential for Fixed<'_> {
     }
 
     async fn refused(&self) {}
+
+    fn service(&self) -> &'static str {
+        "webex"
+    }
 }
 
 impl WebexClient {

@@ -69,3 +69,62 @@ async fn keys_that_cannot_be_fetched_make_a_fresh_replica_not_ready() {
     let ready: Readiness = answer.json().await.expect("a readiness");
     assert!(!check(&ready, "identity_keys").ok);
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_calls_by_outcome_and_name_nobody() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("api/people?q=ay").await.status(), 200);
+    let person = &app.emulator.world.tenant.users[app.member(1)];
+    assert_eq!(
+        app.get(&format!("api/people/{}", person.id)).await.status(),
+        200
+    );
+    let answer = app.get_anonymous("metrics").await;
+    assert_eq!(answer.status(), 200);
+    assert!(
+        answer
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("application/openmetrics-text"))
+    );
+    let text = answer.text().await.expect("text");
+    assert!(
+        text.contains(
+            r#"davet_http_requests_total{route="/api/people",method="GET",status="200"} "#
+        ),
+        "{text}"
+    );
+    assert!(text.contains(
+        r#"davet_http_requests_total{route="/api/people/{id}",method="GET",status="200"} "#
+    ));
+    assert!(text.contains(r#"davet_upstream_requests_total{service="graph",outcome="ok"}"#));
+    assert!(text.contains("davet_http_request_duration_seconds_bucket"));
+    for personal in [person.id.as_str(), person.display_name.as_str(), "q=ay"] {
+        assert!(!text.contains(personal), "{personal} in the metrics");
+    }
+}
+
+#[tokio::test]
+async fn metrics_kept_private_are_served_on_their_own_address_only() {
+    let port = std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .expect("a port");
+    let app = spawn_app_with(|settings| settings.metrics_bind = Some(port)).await;
+    assert_eq!(
+        app.get_anonymous("metrics").await.status(),
+        404,
+        "not on the main address"
+    );
+    let private = reqwest::get(format!("http://{port}/metrics"))
+        .await
+        .expect("answers");
+    assert_eq!(private.status(), 200);
+    assert!(
+        private
+            .text()
+            .await
+            .expect("text")
+            .contains("davet_http_requests_total")
+    );
+}
