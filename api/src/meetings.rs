@@ -20,6 +20,19 @@ pub enum LobbyChoice {
     Block,
 }
 
+/// How attendees join the meeting's audio (Webex's `audioConnectionType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum AudioConnection {
+    /// Computer audio or a phone.
+    WebexAudio,
+    /// Computer audio only.
+    Voip,
+    /// Another teleconference service.
+    Other,
+}
+
 /// The Webex options of a meeting, as the organiser picked them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -42,6 +55,10 @@ pub struct WebexOptions {
     pub lobby: LobbyChoice,
     /// Minutes before the start Webex reminds the host: 0 (none), 5, 10, 15, 30 or 60.
     pub reminder_minutes: Option<u16>,
+    /// How attendees join the audio; the site's default when left out.
+    pub audio: Option<AudioConnection>,
+    /// Show toll-free call-in numbers (with Webex audio).
+    pub toll_free_call_in: bool,
 }
 
 /// A recurrence as Graph writes an event's (`patternedRecurrence`).

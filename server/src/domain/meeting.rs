@@ -245,6 +245,12 @@ impl MeetingRequest {
         };
         draft.reminder_minutes = reminder_minutes;
         draft.personal_room = options.personal_room;
+        draft.audio = options.audio.map(|a| match a {
+            api::AudioConnection::WebexAudio => "webexAudio",
+            api::AudioConnection::Voip => "VoIP",
+            api::AudioConnection::Other => "other",
+        });
+        draft.toll_free_call_in = options.toll_free_call_in;
         Ok(Self {
             subject: subject.to_owned(),
             lang: input

@@ -95,6 +95,10 @@ pub struct MeetingDraft {
     pub reminder_minutes: u16,
     /// In the organiser's personal room instead of a meeting of its own.
     pub personal_room: bool,
+    /// How attendees join the audio (`webexAudio`, `VoIP`, `other`), the site's default when
+    /// `None`; and whether toll-free numbers are shown.
+    pub audio: Option<&'static str>,
+    pub toll_free_call_in: bool,
 }
 
 impl MeetingDraft {
@@ -118,6 +122,8 @@ impl MeetingDraft {
             lobby: Lobby::WaitInLobby,
             reminder_minutes: 10,
             personal_room: false,
+            audio: None,
+            toll_free_call_in: false,
         }
     }
 }

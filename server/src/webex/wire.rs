@@ -286,7 +286,16 @@ pub(super) struct MeetingBody<'a> {
     integration_tags: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     host_email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audio_connection_options: Option<AudioOptions>,
     send_email: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AudioOptions {
+    audio_connection_type: &'static str,
+    enabled_toll_free_call_in: bool,
 }
 
 /// Times as Webex takes them: ISO 8601 in UTC, to the minute.
@@ -336,6 +345,10 @@ impl<'a> MeetingBody<'a> {
                 .collect(),
             integration_tags: tag.into_iter().collect(),
             host_email: host,
+            audio_connection_options: draft.audio.map(|kind| AudioOptions {
+                audio_connection_type: kind,
+                enabled_toll_free_call_in: draft.toll_free_call_in,
+            }),
             // Outlook sends the invitation; Webex's own e-mail would be a second one.
             send_email: false,
         }

@@ -5,7 +5,8 @@
 //   - subject and location hold at most 255 characters (DataExceedsMaximumSize);
 //   - start and end are Date objects in UTC;
 //   - body.setAsync/prependAsync with HTML coercion: Outlook rewrites the HTML, dropping scripts,
-//     styles and inline CSS;
+//     styles, inline CSS, comments and elements it does not know (their text stays), and
+//     prefixing ids and classes with `x_`, as Outlook on the web shows a body;
 //   - context.requirements.isSetSupported, context.displayLanguage, context.officeTheme;
 //   - context.ui.displayDialogAsync (DialogApi 1.1): the dialog is a browser window, as in
 //     Outlook on the web; its page's context.ui.messageParent reaches the opener's
@@ -163,14 +164,30 @@
     };
   }
 
-  // What Outlook does to HTML put into a body: scripts, styles and inline CSS do not survive.
+  // Elements Outlook keeps in a body; others are unwrapped (their content stays).
+  const KNOWN = new Set(["a", "b", "blockquote", "br", "div", "em", "font", "h1", "h2", "h3", "h4",
+    "hr", "i", "img", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "code", "body"]);
+
+  // What Outlook does to HTML put into a body: scripts, styles, inline CSS and comments do not
+  // survive, unknown elements are unwrapped, ids and classes gain `x_`.
   function coerceHtml(html) {
     const doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
     doc.querySelectorAll("script, style, iframe, object, embed, link, meta").forEach((n) => n.remove());
-    doc.querySelectorAll("*").forEach((el) => {
+    const comments = doc.createTreeWalker(doc.body, NodeFilter.SHOW_COMMENT);
+    const dropped = [];
+    while (comments.nextNode()) dropped.push(comments.currentNode);
+    dropped.forEach((n) => n.remove());
+    Array.from(doc.body.querySelectorAll("*")).reverse().forEach((el) => {
+      if (!KNOWN.has(el.localName)) {
+        el.replaceWith(...Array.from(el.childNodes));
+        return;
+      }
       for (const attr of Array.from(el.attributes)) {
         if (attr.name === "style" || attr.name.startsWith("on") || /^\s*javascript:/i.test(attr.value)) el.removeAttribute(attr.name);
       }
+      if (el.id) el.id = "x_" + el.id;
+      if (el.className) el.className = el.className.split(/\s+/).filter(Boolean).map((c) => "x_" + c).join(" ");
     });
     return doc.body.innerHTML;
   }

@@ -27,7 +27,7 @@ fn meeting(subject: &str) -> serde_json::Value {
         "start": start,
         "end": end,
         "timeZone": "Europe/Istanbul",
-        "options": { "joinBeforeHostMinutes": 5, "lobby": "waitInLobby" },
+        "options": { "joinBeforeHostMinutes": 5, "lobby": "waitInLobby", "audio": "voip" },
         "lang": "tr",
     })
 }

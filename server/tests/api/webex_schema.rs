@@ -229,6 +229,8 @@ async fn every_answer_the_webex_emulator_gives_and_every_request_davet_sends_mat
     );
     draft.recurrence = Some("FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,WE;COUNT=6".into());
     draft.cohosts = vec![EmailAddress::parse(&other).expect("an address")];
+    draft.audio = Some("VoIP");
+    draft.toll_free_call_in = true;
     let made = acting
         .create_meeting(&IdempotencyKey::generate(), &draft)
         .await

@@ -198,3 +198,68 @@ async fn the_pane_speaks_turkish_when_office_does() {
     assert_eq!(hint.text().await.expect("text"), "En az iki harf yazın.");
     browser.client.clone().close().await.expect("closes");
 }
+
+/// The join block Davet writes, through the shim's rewriting as Outlook rewrites a body (ids
+/// and classes with `x_`, comments and unknown elements gone), is still found by its marker:
+/// applied again it is replaced, not repeated, and removing the meeting removes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_join_block_survives_outlooks_rewriting_of_the_body() {
+    use davet::domain::join_block::{JoinBlock, remove_from};
+    use davet::domain::webex::{CallIn, WebexMeeting};
+
+    let demo = spawn_demo().await;
+    let browser = Browser::start().await;
+    browser.open_pane(&demo.app_url).await;
+    let meeting = WebexMeeting {
+        id: "870f51ff287b41be84648412901e0402".into(),
+        meeting_number: "2512345678".into(),
+        title: "Haftalık ekip".into(),
+        password: "Bg&Jep@43".into(),
+        web_link: "https://ornek.webex.com/ornek/j.php?MTID=m870f".into(),
+        sip_address: Some("2512345678@ornek.webex.com".into()),
+        site_url: "ornek.webex.com".into(),
+        host_email: "ayse.kaya@ornek.example".into(),
+        start: chrono::Utc::now(),
+        end: chrono::Utc::now(),
+        timezone: "Europe/Istanbul".into(),
+        recurrence: None,
+        access_code: Some("2512345678".into()),
+        call_in: vec![CallIn {
+            label: "Türkiye".into(),
+            number: "+90-212-900-1234".into(),
+            toll_free: false,
+        }],
+        integration_tags: vec![],
+    };
+    let block = JoinBlock::new(&meeting, davet_api::Lang::Tr);
+    let written =
+        block.apply_to("<p>Gündem: bütçe</p><!-- a note --><custom-tag>kept text</custom-tag>");
+    let script = format!(
+        r#"const item = Office.context.mailbox.item;
+           item.body.setAsync({}, {{coercionType: "html"}}, () => item.body.getAsync("html", (res) => done(res.value)));"#,
+        serde_json::to_string(&written).expect("json")
+    );
+    let rewritten = in_pane(&browser, &script)
+        .await
+        .as_str()
+        .expect("the body")
+        .to_owned();
+    assert!(
+        rewritten.contains("id=\"x_davet-webex-begin\""),
+        "Outlook's rewriting: {rewritten}"
+    );
+    assert!(!rewritten.contains("<!--") && !rewritten.contains("custom-tag"));
+    assert!(rewritten.contains("kept text"));
+
+    let again = block.apply_to(&rewritten);
+    assert_eq!(
+        again.matches("Webex toplantısına katılın").count(),
+        1,
+        "{again}"
+    );
+    assert!(again.contains("Gündem: bütçe"));
+    let removed = remove_from(&rewritten);
+    assert!(!removed.contains("Webex"), "{removed}");
+    assert!(removed.contains("Gündem: bütçe") && removed.contains("kept text"));
+    browser.client.clone().close().await.expect("closes");
+}
