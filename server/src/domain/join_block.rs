@@ -4,8 +4,9 @@
 //!
 //! Outlook rewrites an invitation's HTML: it drops comments and elements it does not know, and
 //! prefixes ids (and classes) with `x_`. The block's marker is therefore two paragraphs with
-//! ids and visible rules, `davet-webex-begin` and `davet-webex-end`, found in either spelling:
-//! applying a block again replaces the one there, and removing the meeting removes it.
+//! ids and visible rules, `davet-webex-begin-<meeting id>` and `davet-webex-end`, found in either
+//! spelling: applying a block again replaces the one there, removing the meeting removes it,
+//! and an event that lost its extended property still names its meeting ([`meeting_in`]).
 
 use davet_api::Lang;
 use maud::{Markup, html};
@@ -78,8 +79,9 @@ impl JoinBlock {
             .clone()
             .unwrap_or_else(|| meeting.meeting_number.clone());
         let first_number = meeting.call_in.first();
+        let begin = format!("{BEGIN}-{}", meeting.id);
         let markup: Markup = html! {
-            p id=(BEGIN) { (RULE) " " (title) " " (RULE) }
+            p id=(begin) { (RULE) " " (title) " " (RULE) }
             p { a href=(meeting.web_link) { (join) } }
             p { (number) ": " (meeting.meeting_number) br; (password) ": " (meeting.password) }
             @if let Some(first) = first_number {
@@ -148,8 +150,8 @@ fn closing_body(html: &str) -> Option<usize> {
 fn marker(html: &str, id: &str, from: usize) -> Option<(usize, usize)> {
     let rest = &html[from..];
     let found = [
-        format!("id=\"{id}\""),
-        format!("id=\"x_{id}\""),
+        format!("id=\"{id}"),
+        format!("id=\"x_{id}"),
         format!("id={id}"),
         format!("id=x_{id}"),
     ]
@@ -159,6 +161,18 @@ fn marker(html: &str, id: &str, from: usize) -> Option<(usize, usize)> {
     let attribute = from + found;
     let open = html[..attribute].rfind('<')?;
     Some((open, attribute))
+}
+
+/// The Webex meeting a body's join block names, if it has one.
+pub fn meeting_in(body: &str) -> Option<String> {
+    let (_, attribute) = marker(body, BEGIN, 0)?;
+    let rest = &body[attribute..];
+    let start = rest.find(BEGIN)? + BEGIN.len() + 1;
+    let id: String = rest[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    (!id.is_empty()).then_some(id)
 }
 
 /// `body` without a join block (as it is when there is none).
@@ -243,7 +257,7 @@ mod tests {
         assert!(once.find("Join the Webex").unwrap_or(0) < once.find("</body>").unwrap_or(0));
         // Outlook's rewriting: ids prefixed, a comment dropped, an element it adds.
         let rewritten = once
-            .replace("id=\"davet-webex-begin\"", "id=\"x_davet-webex-begin\"")
+            .replace("id=\"davet-webex-begin", "id=\"x_davet-webex-begin")
             .replace("id=\"davet-webex-end\"", "id=\"x_davet-webex-end\"")
             .replace(
                 "<p>Gündem",
@@ -256,6 +270,12 @@ mod tests {
             "{twice}"
         );
         assert!(twice.contains("Gündem: bütçe"));
+        assert_eq!(
+            meeting_in(&rewritten).as_deref(),
+            Some("870f51ff287b41be84648412901e0402"),
+            "the block names its meeting, through Outlook's rewriting too"
+        );
+        assert_eq!(meeting_in("<p>no block</p>"), None);
         let removed = remove_from(&twice);
         assert!(!removed.contains("Webex"), "{removed}");
         assert!(removed.contains("Gündem: bütçe"));

@@ -72,15 +72,18 @@ fn attendees_of(expansion: davet_api::Expansion) -> Vec<(EmailAddress, String)> 
 
 /// The event (and its Webex meeting) a path names, if Davet made it. For one occurrence of a
 /// series the Webex id is that occurrence's (`{series}_{original start in UTC}`): the event's
-/// extended property names the series, which Outlook keeps on an occurrence.
+/// extended property names the series (Outlook keeps it on an occurrence, where an add-in's
+/// custom properties are dropped), else the join block's marker does.
 async fn davet_event(
     client: &crate::graph::GraphClient,
     id: &str,
 ) -> Result<(crate::graph::EventOfMeeting, String), AppError> {
     let event = client.event_of_meeting(id).await?;
+    // The extended property, or (on an event that lost it) the join block's marker.
     let series = event
         .webex_meeting_id
         .clone()
+        .or_else(|| crate::domain::join_block::meeting_in(&event.body_html))
         .ok_or(AppError::Webex(crate::webex::WebexError::NotFound))?;
     let webex_id = match event.original_start {
         Some(original) => format!("{series}_{}", original.format("%Y%m%dT%H%M%SZ")),

@@ -245,8 +245,13 @@ async fn the_join_block_survives_outlooks_rewriting_of_the_body() {
         .expect("the body")
         .to_owned();
     assert!(
-        rewritten.contains("id=\"x_davet-webex-begin\""),
+        rewritten.contains("id=\"x_davet-webex-begin-"),
         "Outlook's rewriting: {rewritten}"
+    );
+    assert_eq!(
+        davet::domain::join_block::meeting_in(&rewritten).as_deref(),
+        Some(meeting.id.as_str()),
+        "the marker still names the meeting"
     );
     assert!(!rewritten.contains("<!--") && !rewritten.contains("custom-tag"));
     assert!(rewritten.contains("kept text"));
