@@ -106,7 +106,8 @@ impl Operation {
         self
     }
 
-    /// Its parameters, by name: in the path where the path names them, else in the query.
+    /// Its parameters, by name: in the path where the path names them, a header for
+    /// `Idempotency-Key`, else in the query.
     pub fn params(mut self, params: &'static [&'static str]) -> Self {
         self.params = params;
         self
@@ -166,7 +167,13 @@ pub fn document(operations: &[Operation]) -> Value {
                 .params
                 .iter()
                 .map(|name| {
-                    let place = if op.path.contains(&format!("{{{name}}}")) { "path" } else { "query" };
+                    let place = if op.path.contains(&format!("{{{name}}}")) {
+                        "path"
+                    } else if *name == api::IDEMPOTENCY_KEY_HEADER {
+                        "header"
+                    } else {
+                        "query"
+                    };
                     json!({ "name": name, "in": place, "required": true, "schema": { "type": "string" } })
                 })
                 .collect();

@@ -180,6 +180,7 @@ pub fn api() -> Api {
                 "Appointment compose: create (once per Idempotency-Key) or update only the Webex meeting; answers it with its join block",
                 json::<api::WebexMeetingAnswer>(200),
             )
+            .params(&[api::IDEMPOTENCY_KEY_HEADER])
             .body::<api::WebexMeetingRequest>(),
             webex::schedule,
         )
@@ -189,6 +190,7 @@ pub fn api() -> Api {
                 "Message compose: the selection expanded now, then the Webex meeting and the Outlook event, exactly once per Idempotency-Key",
                 json::<api::ScheduleOutcome>(200),
             )
+            .params(&[api::IDEMPOTENCY_KEY_HEADER])
             .body::<api::EventMeetingRequest>(),
             meetings::create,
         )

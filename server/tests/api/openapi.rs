@@ -67,6 +67,15 @@ async fn the_openapi_description_covers_every_operation_and_resolves() {
         davet::router::api().operations().len(),
         "every registered operation is in the document"
     );
+    // Creating calls name the header that makes them happen once.
+    for path in [davet_api::WEBEX_MEETINGS_PATH, davet_api::MEETINGS_PATH] {
+        let parameters = &paths[path]["post"]["parameters"];
+        assert_eq!(
+            parameters[0],
+            serde_json::json!({ "name": "Idempotency-Key", "in": "header", "required": true, "schema": { "type": "string" } }),
+            "{path}"
+        );
+    }
     // What the server answers where no route is: an ApiError of its own, 404 and 405 alike.
     let nowhere = app.get_anonymous("api/no-such-thing").await;
     assert_eq!(nowhere.status(), StatusCode::NOT_FOUND);
