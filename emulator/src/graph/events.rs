@@ -569,6 +569,30 @@ fn answer_events(
     Ok(with_preference(response, applied))
 }
 
+/// The `startDateTime` and `endDateTime` of a `calendarView` or `instances` request, in Unix
+/// seconds. Function parameters are read without regard to case (`startdatetime`,
+/// `StartDateTime`).
+fn time_window(raw: Option<&str>) -> Result<(i64, i64), GraphError> {
+    let params: HashMap<String, String> =
+        url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
+            .collect();
+    let window = |name: &str| params.get(name).and_then(|v| epoch_seconds(v));
+    match (window("startdatetime"), window("enddatetime")) {
+        (Some(from), Some(to)) => Ok((from, to)),
+        _ => Err(GraphError::bad_request(
+            "ErrorInvalidParameter",
+            "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
+        )),
+    }
+}
+
+/// Whether an event overlaps `[from, to)`.
+pub(super) fn overlaps(event: &Value, from: i64, to: i64) -> bool {
+    time_of(event, "start").is_some_and(|s| s < to)
+        && time_of(event, "end").is_some_and(|e| e > from)
+}
+
 /// `GET /users/{id}/calendarView?startDateTime=…&endDateTime=…`: events overlapping the window.
 pub(super) async fn calendar_view(
     State(graph): State<Graph>,
@@ -576,27 +600,21 @@ pub(super) async fn calendar_view(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, GraphError> {
-    // Function parameters are read without regard to case (`startdatetime`, `StartDateTime`).
-    let params: HashMap<String, String> =
-        url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
-            .collect();
-    let window = |name: &str| params.get(name).and_then(|v| epoch_seconds(v));
-    let (Some(from), Some(to)) = (window("startdatetime"), window("enddatetime")) else {
-        return Err(GraphError::bad_request(
-            "ErrorInvalidParameter",
-            "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
-        ));
-    };
-    let events: Vec<Value> =
+    let (from, to) = time_window(raw.as_deref())?;
+    // Only what can meet the window is copied out: single events overlapping it, and series
+    // masters, which show as their occurrences in it, never as themselves.
+    let candidates: Vec<Value> =
         graph
             .world
             .calendars
             .with(&graph.world.tenant, owner(&graph, &user)?, |events| {
-                events.clone()
+                events
+                    .iter()
+                    .filter(|e| series::is_master(e) || overlaps(e, from, to))
+                    .cloned()
+                    .collect()
             });
-    // A series shows as its occurrences in the window, never as its master.
-    let events: Vec<Value> = events
+    let events: Vec<Value> = candidates
         .into_iter()
         .flat_map(|e| {
             if series::is_master(&e) {
@@ -605,10 +623,6 @@ pub(super) async fn calendar_view(
             } else {
                 vec![e]
             }
-        })
-        .filter(|e| {
-            time_of(e, "start").is_some_and(|s| s < to)
-                && time_of(e, "end").is_some_and(|e| e > from)
         })
         .collect();
     answer_events(
@@ -629,17 +643,7 @@ pub(super) async fn instances(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, GraphError> {
-    let params: HashMap<String, String> =
-        url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
-            .collect();
-    let window = |name: &str| params.get(name).and_then(|v| epoch_seconds(v));
-    let (Some(from), Some(to)) = (window("startdatetime"), window("enddatetime")) else {
-        return Err(GraphError::bad_request(
-            "ErrorInvalidParameter",
-            "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.",
-        ));
-    };
+    let (from, to) = time_window(raw.as_deref())?;
     let owner = owner(&graph, &user)?;
     let master = find_stored(&graph, owner, &id)?;
     let occurrences = if series::is_master(&master) {

@@ -290,7 +290,7 @@ fn error_page(refusal: &grants::Refusal) -> Response {
 }
 
 /// Hidden form fields that carry a request's parameters to its decision.
-fn hidden_fields(fields: &[(&str, &Option<String>)]) -> String {
+pub(crate) fn hidden_fields(fields: &[(&str, &Option<String>)]) -> String {
     fields
         .iter()
         .filter_map(|(name, value)| {

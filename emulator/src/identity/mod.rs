@@ -7,7 +7,7 @@
 //! body: `error`, `error_description` starting with an AADSTS code, `error_codes`, `timestamp`,
 //! `trace_id`, `correlation_id`.
 
-mod authorize;
+pub(crate) mod authorize;
 pub mod grants;
 pub mod keys;
 mod token;

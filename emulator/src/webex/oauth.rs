@@ -202,23 +202,13 @@ pub(super) async fn page(
         Err(message) => return error_page(&message),
     };
     let html = crate::identity::html;
-    let hidden: String = [
+    let hidden = crate::identity::authorize::hidden_fields(&[
         ("client_id", &request.client_id),
         ("response_type", &request.response_type),
         ("redirect_uri", &request.redirect_uri),
         ("scope", &request.scope),
         ("state", &request.state),
-    ]
-    .iter()
-    .filter_map(|(name, value)| {
-        value.as_ref().map(|v| {
-            format!(
-                "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
-                html(v)
-            )
-        })
-    })
-    .collect();
+    ]);
     let people: String = service
         .webex
         .people
