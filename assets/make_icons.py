@@ -29,13 +29,19 @@ def pixel(x: float, y: float) -> tuple:
     return BLUE
 
 
-def png(size: int) -> bytes:
+def outline(x: float, y: float) -> tuple:
+    """The outline icon of the unified manifest: white on transparent, the page and its rings."""
+    shade = pixel(x, y)
+    return WHITE if shade not in (CLEAR, BLUE) else CLEAR
+
+
+def png(size: int, shape=pixel) -> bytes:
     rows = []
     for j in range(size):
         row = bytearray([0])
         for i in range(size):
             # 4x supersampling for smooth edges.
-            samples = [pixel((i + (a + 0.5) / 4) / size, (j + (b + 0.5) / 4) / size) for a in range(4) for b in range(4)]
+            samples = [shape((i + (a + 0.5) / 4) / size, (j + (b + 0.5) / 4) / size) for a in range(4) for b in range(4)]
             row.extend(round(sum(s[c] for s in samples) / 16) for c in range(4))
         rows.append(bytes(row))
     raw = zlib.compress(b"".join(rows), 9)
@@ -51,3 +57,6 @@ if __name__ == "__main__":
     here = Path(__file__).parent
     for size in (16, 32, 64, 80, 128):
         (here / f"icon-{size}.png").write_bytes(png(size))
+    # The unified manifest's two: a 192-pixel colour icon and a 32-pixel white outline.
+    (here / "color-192.png").write_bytes(png(192))
+    (here / "outline-32.png").write_bytes(png(32, outline))

@@ -51,6 +51,12 @@ pub struct Settings {
     /// Where `/metrics` is served alone (an address an admin keeps private); on the main
     /// address when unset.
     pub metrics_bind: Option<SocketAddr>,
+    /// The certificate and key Davet terminates TLS with; plain HTTP (behind a proxy) when unset.
+    pub tls: Option<crate::transport::TlsFiles>,
+    /// Proxies whose `X-Forwarded-Proto` is believed (plain HTTP behind a proxy).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The bounds on what a client may hold: handshake, headers, answer, connections.
+    pub limits: crate::transport::Limits,
 }
 
 /// The server's app registration in Entra ID.
@@ -219,6 +225,38 @@ impl Settings {
                 .get("metrics_bind")
                 .map(|v| parse("metrics_bind", v))
                 .transpose()?,
+            tls: tls_files(&source)?,
+            trusted_proxies: source
+                .get("trusted_proxies")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse::<ipnet::IpNet>()
+                        .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .map_err(|_| ConfigError::Invalid {
+                            name: env_name("trusted_proxies"),
+                            why: format!("`{p}` is neither an address nor a network"),
+                        })
+                })
+                .collect::<Result<_, _>>()?,
+            limits: {
+                let default = crate::transport::Limits::default();
+                let seconds = |key: &str, default: std::time::Duration| {
+                    parse::<u64>(key, &or(key, &default.as_secs().to_string()))
+                        .map(std::time::Duration::from_secs)
+                };
+                crate::transport::Limits {
+                    handshake: default.handshake,
+                    header_read: seconds("header_timeout_seconds", default.header_read)?,
+                    request: seconds("request_timeout_seconds", default.request)?,
+                    max_connections: parse(
+                        "max_connections",
+                        &or("max_connections", &default.max_connections.to_string()),
+                    )?,
+                }
+            },
             scheduling_sweep_after: chrono::TimeDelta::minutes(parse(
                 "scheduling_sweep_minutes",
                 &or("scheduling_sweep_minutes", "30"),
@@ -259,6 +297,20 @@ fn webex_settings(source: &Source) -> Result<Option<WebexSettings>, ConfigError>
         })),
         (Some(_), None) => Err(ConfigError::Missing(vec![env_name("webex_client_secret")])),
         (None, Some(_)) => Err(ConfigError::Missing(vec![env_name("webex_client_id")])),
+    }
+}
+
+/// TLS is on when the certificate and key files are both named; one without the other is a
+/// mistake.
+fn tls_files(source: &Source) -> Result<Option<crate::transport::TlsFiles>, ConfigError> {
+    match (source.get("tls_certificate"), source.get("tls_key")) {
+        (None, None) => Ok(None),
+        (Some(certificate), Some(key)) => Ok(Some(crate::transport::TlsFiles {
+            certificate: PathBuf::from(certificate),
+            key: PathBuf::from(key),
+        })),
+        (Some(_), None) => Err(ConfigError::Missing(vec![env_name("tls_key")])),
+        (None, Some(_)) => Err(ConfigError::Missing(vec![env_name("tls_certificate")])),
     }
 }
 
@@ -410,6 +462,34 @@ mod tests {
         let err = complete(&[("DAVET_ALLOWED_TENANTS", "contoso")]).unwrap_err();
         assert!(err.to_string().contains("DAVET_ALLOWED_TENANTS"), "{err}");
         assert_eq!(complete(&[]).unwrap().app_id_uri, "api://davet.example/c");
+    }
+
+    #[test]
+    fn tls_needs_both_files_and_proxies_are_addresses_or_networks() {
+        let err = complete(&[("DAVET_TLS_CERTIFICATE", "/etc/davet/cert.pem")]).unwrap_err();
+        assert_eq!(err, ConfigError::Missing(vec!["DAVET_TLS_KEY".into()]));
+        let settings = complete(&[
+            ("DAVET_TLS_CERTIFICATE", "/etc/davet/cert.pem"),
+            ("DAVET_TLS_KEY", "/etc/davet/key.pem"),
+            ("DAVET_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7"),
+            ("DAVET_HEADER_TIMEOUT_SECONDS", "5"),
+        ])
+        .unwrap();
+        assert_eq!(
+            settings.tls.map(|t| t.key),
+            Some(PathBuf::from("/etc/davet/key.pem"))
+        );
+        assert_eq!(settings.trusted_proxies.len(), 2);
+        assert!(
+            settings.trusted_proxies[1]
+                .contains(&"192.168.1.7".parse::<std::net::IpAddr>().unwrap())
+        );
+        assert_eq!(
+            settings.limits.header_read,
+            std::time::Duration::from_secs(5)
+        );
+        let err = complete(&[("DAVET_TRUSTED_PROXIES", "proxy.internal")]).unwrap_err();
+        assert!(err.to_string().contains("DAVET_TRUSTED_PROXIES"), "{err}");
     }
 
     #[test]

@@ -82,6 +82,9 @@ pub enum AppError {
     /// The path is there, the method is not.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The answer did not begin within the deployment's request bound.
+    #[error("the request took too long")]
+    TimedOut,
 }
 
 /// What is wrong with a request.
@@ -385,6 +388,12 @@ impl AppError {
                 "this address does not take that method",
                 "Bu adres bu yöntemi kabul etmiyor",
             ),
+            Self::TimedOut => Public::new(
+                S::SERVICE_UNAVAILABLE,
+                C::Internal,
+                "Davet took too long to answer; try again",
+                "Davet'in yanıtı çok uzun sürdü; yeniden deneyin",
+            ),
             Self::Vault(_) => Public::new(
                 S::INTERNAL_SERVER_ERROR,
                 C::Internal,
@@ -492,6 +501,7 @@ mod tests {
             AppError::from(AccessError::SignedOut),
             AppError::NoRoute,
             AppError::MethodNotAllowed,
+            AppError::TimedOut,
             AppError::Webex(WebexError::ConnectionRequired),
             AppError::Webex(WebexError::Throttled),
             AppError::Webex(WebexError::PasswordRefused("A mix of letters".into())),

@@ -29,6 +29,7 @@ pub mod secret;
 pub mod startup;
 pub mod telemetry;
 pub mod tokens;
+pub mod transport;
 pub mod upstream;
 pub mod vault;
 pub mod webex;

@@ -94,9 +94,15 @@ fn escaped(value: &str) -> String {
 /// Strict security headers for every answer. The content security policy allows scripts from
 /// ourselves and Office.js's origin only, WebAssembly compilation (`wasm-unsafe-eval`), no
 /// inline script or style, and framing by ourselves and Outlook on the web.
+///
+/// `Strict-Transport-Security` goes only on answers that travel over HTTPS (RFC 6797 §7.2: not
+/// over plain HTTP): TLS Davet terminated, or a proxy among `trusted_proxies` that says
+/// `X-Forwarded-Proto: https`. Anyone else's `X-Forwarded-…` is ignored, and Davet builds every
+/// address it hands out from `DAVET_PUBLIC_URL`, never from `Host` or `X-Forwarded-Host`.
 pub fn security_headers<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     office_js_url: &str,
+    trusted_proxies: Vec<ipnet::IpNet>,
 ) -> Router<S> {
     let office_origin = Url::parse(office_js_url)
         .ok()
@@ -114,10 +120,6 @@ pub fn security_headers<S: Clone + Send + Sync + 'static>(
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
         (header::REFERRER_POLICY, "no-referrer".to_owned()),
         (
-            header::STRICT_TRANSPORT_SECURITY,
-            "max-age=31536000; includeSubDomains".to_owned(),
-        ),
-        (
             HeaderName::from_static("permissions-policy"),
             "camera=(), microphone=(), geolocation=(), payment=(), usb=()".to_owned(),
         ),
@@ -126,11 +128,43 @@ pub fn security_headers<S: Clone + Send + Sync + 'static>(
             "same-origin".to_owned(),
         ),
     ];
-    headers.into_iter().fold(
-        router,
-        |router, (name, value)| match HeaderValue::from_str(&value) {
-            Ok(value) => router.layer(SetResponseHeaderLayer::if_not_present(name, value)),
-            Err(_) => router,
-        },
-    )
+    let trusted = std::sync::Arc::new(trusted_proxies);
+    headers
+        .into_iter()
+        .fold(
+            router,
+            |router, (name, value)| match HeaderValue::from_str(&value) {
+                Ok(value) => router.layer(SetResponseHeaderLayer::if_not_present(name, value)),
+                Err(_) => router,
+            },
+        )
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                let secure = over_https(&request, &trusted);
+                async move {
+                    let mut response = next.run(request).await;
+                    if secure {
+                        response.headers_mut().insert(
+                            header::STRICT_TRANSPORT_SECURITY,
+                            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+                        );
+                    }
+                    response
+                }
+            },
+        ))
+}
+
+/// Whether the request reached us over HTTPS, as far as we can know.
+fn over_https(request: &axum::extract::Request, trusted: &[ipnet::IpNet]) -> bool {
+    let Some(arrival) = request.extensions().get::<crate::transport::Arrival>() else {
+        return false;
+    };
+    arrival.tls
+        || (trusted.iter().any(|p| p.contains(&arrival.peer.ip()))
+            && request
+                .headers()
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https")))
 }

@@ -300,6 +300,19 @@ pub fn router(settings: &Settings, state: AppState) -> Result<Router, PaneMissin
         .with_state(state))
 }
 
+/// Every answer begins within `limit` or is a 503 `ApiError`; a stream's body (the expansion's
+/// progress) goes on after its head, unbounded by this.
+pub fn bound_requests(router: Router, limit: std::time::Duration) -> Router {
+    router.layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+            match tokio::time::timeout(limit, next.run(request)).await {
+                Ok(response) => response,
+                Err(_) => AppError::TimedOut.into_response(),
+            }
+        },
+    ))
+}
+
 /// `/metrics`, OpenMetrics text for Prometheus: on the main address, or alone on
 /// `DAVET_METRICS_BIND` when an admin keeps it private.
 pub fn metrics_router<S: Clone + Send + Sync + 'static>() -> Router<S> {

@@ -3,14 +3,16 @@
 
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::app::{AppState, StateError};
 use crate::config::Settings;
 use crate::pane::{PaneMissing, security_headers};
-use crate::router::router;
+use crate::router::{bound_requests, router};
+use crate::transport::{self, Certificate, Limits, TlsError};
 use crate::vault::{TokenVault, VaultError};
 
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +25,8 @@ pub enum StartupError {
     Listen(#[from] std::io::Error),
     #[error("the token vault: {0}")]
     Vault(#[from] VaultError),
+    #[error("TLS: {0}")]
+    Tls(#[from] TlsError),
 }
 
 #[derive(Debug)]
@@ -34,7 +38,14 @@ pub struct Application {
     /// How long a scheduling may stay half-made before the sweep finishes or undoes it.
     sweep_after: chrono::TimeDelta,
     metrics_bind: Option<SocketAddr>,
+    /// The certificate, when Davet terminates TLS itself.
+    certificate: Option<Arc<Certificate>>,
+    trusted_proxies: Vec<ipnet::IpNet>,
+    limits: Limits,
 }
+
+/// How often the certificate files are looked at for a renewal.
+const CERTIFICATE_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// How often the sweep looks for half-made schedulings.
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
@@ -70,6 +81,9 @@ impl Application {
             office_js_url: settings.office_js_url.clone(),
             sweep_after: settings.scheduling_sweep_after,
             metrics_bind: settings.metrics_bind,
+            certificate: settings.tls.clone().map(Certificate::load).transpose()?,
+            trusted_proxies: settings.trusted_proxies.clone(),
+            limits: settings.limits,
         })
     }
 
@@ -123,22 +137,34 @@ impl Application {
                 let listener = TcpListener::bind(addr).await?;
                 tracing::info!(%addr, "metrics on their own address");
                 Some(AbortOnDrop(tokio::spawn(async move {
-                    if let Err(error) =
-                        axum::serve(listener, crate::router::metrics_router::<()>()).await
-                    {
+                    let metrics = crate::router::metrics_router::<()>();
+                    let served = transport::serve(
+                        listener,
+                        metrics,
+                        None,
+                        Limits::default(),
+                        std::future::pending(),
+                    );
+                    if let Err(error) = served.await {
                         tracing::error!(%error, "the metrics listener stopped");
                     }
                 })))
             }
             None => None,
         };
-        let router = security_headers(self.router, &self.office_js_url);
-        // Small answers must not wait on delayed ACKs (design §5).
-        let listener = self.listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let _renewals = self
+            .certificate
+            .as_ref()
+            .map(|c| AbortOnDrop(c.watch(CERTIFICATE_CHECK_EVERY)));
+        let router = bound_requests(self.router, self.limits.request);
+        let router = security_headers(router, &self.office_js_url, self.trusted_proxies);
+        transport::serve(
+            self.listener,
+            router,
+            self.certificate,
+            self.limits,
+            shutdown,
+        )
+        .await
     }
 }

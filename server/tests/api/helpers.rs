@@ -200,10 +200,7 @@ pub async fn spawn_app_on(
         url,
         state,
         emulator,
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("a client"),
+        http: client_for(&settings),
         settings,
         session: String::new(),
         database,
@@ -217,10 +214,31 @@ pub async fn spawn_app_on(
 /// answers its address and state.
 pub async fn start_replica(settings: &Settings) -> (Url, AppState) {
     let app = Application::build(settings).await.expect("the app builds");
-    let url = Url::parse(&format!("http://{}/", app.local_addr().expect("addr"))).expect("url");
+    let scheme = if settings.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let addr = app.local_addr().expect("addr");
+    let url = Url::parse(&format!("{scheme}://{addr}/")).expect("url");
     let state = app.state().clone();
     tokio::spawn(app.run());
     (url, state)
+}
+
+/// A client that follows no redirects and, when the server terminates TLS, trusts what its
+/// certificate file holds (the chain ends with the test's own authority).
+pub fn client_for(settings: &Settings) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .tls_info(true);
+    if let Some(tls) = &settings.tls {
+        let pem = std::fs::read(&tls.certificate).expect("the certificate file");
+        for certificate in reqwest::Certificate::from_pem_bundle(&pem).expect("PEM") {
+            builder = builder.add_root_certificate(certificate);
+        }
+    }
+    builder.build().expect("a client")
 }
 
 fn fake_pane() -> tempfile::TempDir {

@@ -15,6 +15,7 @@ mod people;
 mod scheduling;
 mod session;
 mod tenants;
+mod transport;
 mod vault;
 mod webex;
 mod webex_schema;

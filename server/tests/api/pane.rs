@@ -79,7 +79,8 @@ async fn every_answer_carries_strict_security_headers() {
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
         assert!(headers.contains_key("content-security-policy"), "{path}");
-        assert!(headers.contains_key("strict-transport-security"), "{path}");
+        // Plain HTTP: no HSTS (RFC 6797 §7.2); transport.rs checks it over HTTPS.
+        assert!(!headers.contains_key("strict-transport-security"), "{path}");
     }
 }
 

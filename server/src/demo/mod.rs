@@ -21,6 +21,8 @@ use crate::secret::Secret;
 use crate::startup::{Application, StartupError};
 use crate::vault::{KeyRing, SessionLimits};
 
+pub mod certificates;
+
 /// The Office.js stand-in the demo's pane loads instead of Microsoft's CDN.
 pub const OFFICE_SHIM_PATH: &str = "/demo/office-shim.js";
 
@@ -142,6 +144,9 @@ pub fn emulated_settings(
         recipient_limit: crate::domain::expansion::DEFAULT_RECIPIENT_LIMIT,
         scheduling_sweep_after: crate::scheduling::DEFAULT_SWEEP_AFTER,
         metrics_bind: None,
+        tls: None,
+        trusted_proxies: Vec::new(),
+        limits: crate::transport::Limits::default(),
         webex: Some(crate::config::WebexSettings {
             url: emulator.webex_url.clone(),
             client_id: emulator.webex.integration.client_id.clone(),
@@ -154,17 +159,20 @@ pub fn emulated_settings(
 /// The compose-window page at `/` and its scripts.
 fn host_router() -> Router {
     Router::new()
-        .route("/", asset(HTML, include_str!("../static/demo/index.html")))
+        .route(
+            "/",
+            asset(HTML, include_str!("../../static/demo/index.html")),
+        )
         .route(
             "/demo/host.css",
-            asset(CSS, include_str!("../static/demo/host.css")),
+            asset(CSS, include_str!("../../static/demo/host.css")),
         )
         .route(
             "/demo/host.js",
-            asset(JS, include_str!("../static/demo/host.js")),
+            asset(JS, include_str!("../../static/demo/host.js")),
         )
         .route(
             OFFICE_SHIM_PATH,
-            asset(JS, include_str!("../static/demo/office-shim.js")),
+            asset(JS, include_str!("../../static/demo/office-shim.js")),
         )
 }
