@@ -58,12 +58,31 @@ enum Command {
         #[arg(long, env = "DAVET_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Prints the add-in manifest for this deployment (`xml`, the add-in only manifest; `json`,
+    /// the unified manifest) or writes `zip`, the package with icons to upload in the Microsoft
+    /// 365 admin center (Settings → Integrated apps), to `--out`.
+    Manifest {
+        #[arg(long, env = "DAVET_CONFIG")]
+        config: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ManifestFormat::Xml)]
+        format: ManifestFormat,
+        /// Where to write it (standard output when not given; required for `zip`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The emulated Microsoft services alone, for use with any Graph client.
     #[cfg(feature = "demo")]
     Emulator {
         #[command(flatten)]
         tenant: TenantArgs,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ManifestFormat {
+    Xml,
+    Json,
+    Zip,
 }
 
 #[cfg(feature = "demo")]
@@ -159,6 +178,34 @@ impl Cli {
                     }
                 }
                 tracing::info!("stopped");
+            }
+            Command::Manifest {
+                config,
+                format,
+                out,
+            } => {
+                let settings = Settings::load(config.as_deref())?;
+                let vault =
+                    TokenVault::open(settings.database_url.expose(), settings.vault_keys.clone())
+                        .await?;
+                let manifests = crate::manifest::Manifests::render(
+                    &crate::startup::deployment(&settings),
+                    &vault,
+                )
+                .await?;
+                vault.close().await;
+                let bytes = match format {
+                    ManifestFormat::Xml => manifests.xml.into_bytes(),
+                    ManifestFormat::Json => manifests.json.into_bytes(),
+                    ManifestFormat::Zip => manifests.package,
+                };
+                match out {
+                    Some(path) => std::fs::write(&path, bytes)?,
+                    None if format == ManifestFormat::Zip => {
+                        return Err("a zip goes to a file: give --out davet-manifest.zip".into());
+                    }
+                    None => std::io::stdout().write_all(&bytes)?,
+                }
             }
             Command::GenerateKey => announce(&[VaultKey::generate()])?,
             Command::RotateKey { config } => {

@@ -234,9 +234,13 @@ pub fn api() -> Api {
 }
 
 /// The whole server but its security headers (the caller adds those last, over everything).
-pub fn router(settings: &Settings, state: AppState) -> Result<Router, PaneMissing> {
+pub fn router(
+    settings: &Settings,
+    state: AppState,
+    manifests: manifest::Manifests,
+) -> Result<Router, PaneMissing> {
     let Api { router, operations } = api();
-    let manifest_xml = manifest::render(&settings.public_url);
+    let manifest::Manifests { xml, json, package } = manifests;
     let pane = Pane::load(
         &settings.pane_dir,
         &PageSettings {
@@ -278,7 +282,26 @@ pub fn router(settings: &Settings, state: AppState) -> Result<Router, PaneMissin
             get(move || async move {
                 (
                     [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-                    manifest_xml,
+                    xml,
+                )
+            }),
+        )
+        .route(
+            "/manifest.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], json) }),
+        )
+        .route(
+            "/manifest.zip",
+            get(move || async move {
+                (
+                    [
+                        (header::CONTENT_TYPE, "application/zip"),
+                        (
+                            header::CONTENT_DISPOSITION,
+                            "attachment; filename=\"davet-manifest.zip\"",
+                        ),
+                    ],
+                    package,
                 )
             }),
         )

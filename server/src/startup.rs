@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::app::{AppState, StateError};
 use crate::config::Settings;
+use crate::manifest::{Deployment, ManifestError, Manifests};
 use crate::pane::{PaneMissing, security_headers};
 use crate::router::{bound_requests, router};
 use crate::transport::{self, Certificate, Limits, TlsError};
@@ -27,6 +28,17 @@ pub enum StartupError {
     Vault(#[from] VaultError),
     #[error("TLS: {0}")]
     Tls(#[from] TlsError),
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+}
+
+/// What the manifests say of this deployment.
+pub fn deployment(settings: &Settings) -> Deployment<'_> {
+    Deployment {
+        public_url: &settings.public_url,
+        client_id: &settings.identity.client_id,
+        app_id_uri: &settings.app_id_uri,
+    }
 }
 
 #[derive(Debug)]
@@ -73,9 +85,10 @@ impl Application {
     ) -> Result<Self, StartupError> {
         let vault =
             TokenVault::open(settings.database_url.expose(), settings.vault_keys.clone()).await?;
-        let state = AppState::new(settings, vault)?;
+        let state = AppState::new(settings, vault.clone())?;
+        let manifests = Manifests::render(&deployment(settings), &vault).await?;
         Ok(Self {
-            router: router(settings, state.clone())?,
+            router: router(settings, state.clone(), manifests)?,
             listener,
             state,
             office_js_url: settings.office_js_url.clone(),

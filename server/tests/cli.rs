@@ -444,3 +444,58 @@ fn serve_env(
         ),
     ]
 }
+
+#[test]
+fn manifest_prints_the_xml_and_the_unified_manifest_and_writes_the_package() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |args: &[&str]| {
+        let output = Command::new(DAVET)
+            .arg("manifest")
+            .args(args)
+            .env_clear()
+            .env("DAVET_PUBLIC_URL", "https://davet.contoso.example/")
+            .env("DAVET_TENANT_ID", "aaaaaaaa-0000-4000-8000-000000000001")
+            .env("DAVET_CLIENT_ID", "aaaaaaaa-0000-4000-8000-0000000000c1")
+            .env("DAVET_CLIENT_SECRET", "s")
+            .env("DAVET_VAULT_KEY", "00".repeat(32))
+            .env(
+                "DAVET_DATABASE_URL",
+                format!("sqlite:{}", dir.path().join("vault.sqlite3").display()),
+            )
+            .output()
+            .expect("davet runs");
+        assert!(
+            output.status.success() || args.is_empty() || args.contains(&"zip"),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    };
+    let xml = String::from_utf8(run(&[]).stdout).expect("UTF-8");
+    assert!(xml.contains("<Version>0.1.0.1</Version>"), "{xml}");
+    assert!(xml.contains("https://davet.contoso.example/pane/taskpane.html"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["--format", "json"]).stdout).expect("JSON");
+    assert_eq!(json["version"], "0.1.1");
+    assert_eq!(
+        json["webApplicationInfo"]["id"],
+        "aaaaaaaa-0000-4000-8000-0000000000c1"
+    );
+    let refused = run(&["--format", "zip"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--out"));
+    let package = dir.path().join("davet.zip");
+    let written = run(&["--format", "zip", "--out", package.to_str().expect("path")]);
+    assert!(written.status.success());
+    let zip =
+        zip::ZipArchive::new(std::fs::File::open(&package).expect("the package")).expect("a zip");
+    let mut names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.expect("a name").to_string())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["color.png", "manifest.json", "outline.png", "tr-tr.json"]
+    );
+}

@@ -9,6 +9,7 @@
 
 pub mod cipher;
 mod defaults;
+mod manifests;
 mod schedulings;
 mod sessions;
 mod tokens;
@@ -36,6 +37,8 @@ pub enum VaultError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
     Open(#[from] OpenError),
+    #[error("the {0} kept changing under us; try again")]
+    Contended(&'static str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
