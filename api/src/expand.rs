@@ -15,6 +15,7 @@ pub const NDJSON: &str = "application/x-ndjson";
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExpandRequest {
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 50)))]
     pub selection: Vec<Selection>,
 }
 
@@ -25,16 +26,32 @@ pub struct ExpandRequest {
 pub enum Selection {
     #[serde(rename_all = "camelCase")]
     Group {
+        #[cfg_attr(feature = "schema", schemars(regex(pattern = crate::DIRECTORY_ID_PATTERN)))]
         id: String,
         display_name: String,
         /// The group's own address, when it has one: the proposal when it is too large.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(length(max = 254), regex(pattern = crate::EMAIL_PATTERN))
+        )]
         mail: Option<String>,
     },
     #[serde(rename_all = "camelCase")]
-    ContactFolder { id: String, display_name: String },
+    ContactFolder {
+        #[cfg_attr(feature = "schema", schemars(regex(pattern = crate::OPAQUE_ID_PATTERN)))]
+        id: String,
+        display_name: String,
+    },
     #[serde(rename_all = "camelCase")]
-    Person { email: String, display_name: String },
+    Person {
+        #[cfg_attr(
+            feature = "schema",
+            schemars(length(max = 254), regex(pattern = crate::EMAIL_PATTERN))
+        )]
+        email: String,
+        display_name: String,
+    },
 }
 
 /// A person to invite, once, however many picks brought them in.

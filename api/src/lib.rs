@@ -28,6 +28,16 @@ pub use people::*;
 pub use session::*;
 pub use webex::*;
 
+/// What the server takes as a directory object id: a GUID, hyphenated (the OpenAPI document
+/// states it, so a generated client never sends another).
+pub const DIRECTORY_ID_PATTERN: &str =
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+/// An opaque Graph id (a contact folder's, an event's): no `/`, `?` or `#`, 1 to 512 long.
+pub const OPAQUE_ID_PATTERN: &str = "^[^/?#]{1,512}$";
+/// An address the server takes: a local part, `@`, a domain with a dot inside it, nothing
+/// blank or a control character anywhere (at most 254 characters, said beside it).
+pub const EMAIL_PATTERN: &str = "^[^@\\s\\x00-\\x1f\\x7f-\\x9f]+@[^@.\\s\\x00-\\x1f\\x7f-\\x9f][^@\\s\\x00-\\x1f\\x7f-\\x9f]*\\.[^@\\s\\x00-\\x1f\\x7f-\\x9f]*[^@.\\s\\x00-\\x1f\\x7f-\\x9f]$";
+
 #[cfg(test)]
 mod tests {
     use super::*;

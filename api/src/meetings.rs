@@ -115,6 +115,10 @@ pub struct RecurrenceRange {
 #[serde(rename_all = "camelCase")]
 pub struct WebexMeetingRequest {
     /// The Outlook subject (at most 255 characters); Webex's title is it, cut to 128.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(length(min = 1, max = 255), regex(pattern = "\\S"))
+    )]
     pub subject: String,
     /// RFC 3339 (Office.js gives UTC).
     pub start: String,
@@ -178,6 +182,7 @@ pub const MEETINGS_PATH: &str = "/api/meetings";
 pub struct EventMeetingRequest {
     pub meeting: WebexMeetingRequest,
     /// People, groups and contact folders to invite: expanded now, never kept.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 50)))]
     pub selection: Vec<crate::Selection>,
 }
 
@@ -192,6 +197,7 @@ pub const MEETING_PATH: &str = "/api/meetings/{id}";
 pub struct EventMeetingUpdate {
     pub meeting: WebexMeetingRequest,
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 50)))]
     pub selection: Option<Vec<crate::Selection>>,
 }
 

@@ -15,8 +15,74 @@ pub struct Operation {
     summary: &'static str,
     request: Option<SchemaFn>,
     answer: Answer,
-    params: &'static [&'static str],
+    params: Vec<Param>,
     security: Security,
+}
+
+/// A parameter: in the path where the path names it, a header for `Idempotency-Key`, else in
+/// the query; its schema says exactly what the server takes, so a generated client never
+/// sends what the server refuses.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    name: &'static str,
+    required: bool,
+    kind: Kind,
+}
+
+/// What a parameter holds, as the domain parses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A directory object id (`DirectoryId`): a GUID in its hyphenated form.
+    DirectoryId,
+    /// Search text (`PeopleQuery`): 2 to 100 characters, two of them neither white space nor
+    /// a quote, backslash or control character.
+    SearchText,
+    /// An opaque Graph id (a contact folder's, an event's): 1 to 512 characters, no `/`, `?`
+    /// or `#`.
+    OpaqueId,
+    /// An `Idempotency-Key`: 16 to 58 letters, digits, `-` or `_`.
+    IdempotencyKey,
+    /// An RFC 3339 date and time.
+    Time,
+}
+
+impl Param {
+    pub const fn required(name: &'static str, kind: Kind) -> Self {
+        Self {
+            name,
+            required: true,
+            kind,
+        }
+    }
+
+    pub const fn optional(name: &'static str, kind: Kind) -> Self {
+        Self {
+            name,
+            required: false,
+            kind,
+        }
+    }
+}
+
+impl Kind {
+    fn schema(self) -> Value {
+        // Separators the search text drops: white space, quotes, backslashes, controls.
+        const KEPT: &str = r#"[^\s"\\\x00-\x1f\x7f-\x9f]"#;
+        match self {
+            Self::DirectoryId => json!({ "type": "string", "pattern": api::DIRECTORY_ID_PATTERN }),
+            Self::SearchText => json!({
+                "type": "string",
+                "minLength": api::PEOPLE_QUERY_MIN_CHARS,
+                "maxLength": api::PEOPLE_QUERY_MAX_CHARS,
+                "pattern": format!("{KEPT}[\\s\\S]*{KEPT}"),
+            }),
+            Self::OpaqueId => json!({ "type": "string", "pattern": api::OPAQUE_ID_PATTERN }),
+            Self::IdempotencyKey => {
+                json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]{16,58}$" })
+            }
+            Self::Time => json!({ "type": "string", "format": "date-time" }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +145,7 @@ impl Operation {
             summary,
             request: None,
             answer,
-            params: &[],
+            params: Vec::new(),
             security: Security::Session,
         }
     }
@@ -106,10 +172,9 @@ impl Operation {
         self
     }
 
-    /// Its parameters, by name: in the path where the path names them, a header for
-    /// `Idempotency-Key`, else in the query.
-    pub fn params(mut self, params: &'static [&'static str]) -> Self {
-        self.params = params;
+    /// Its parameters.
+    pub fn params(mut self, params: impl IntoIterator<Item = Param>) -> Self {
+        self.params = params.into_iter().collect();
         self
     }
 
@@ -122,7 +187,14 @@ impl Operation {
 
 /// The document describing `operations`.
 pub fn document(operations: &[Operation]) -> Value {
-    let mut generator = SchemaSettings::openapi3().into_generator();
+    // OpenAPI 3.1's schemas are JSON Schema 2020-12: `null` in type unions, not 3.0's
+    // `nullable`.
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.meta_schema = None;
+        })
+        .into_generator();
     let error = schema::<api::ApiError>(&mut generator);
     let mut paths = serde_json::Map::new();
     for op in operations {
@@ -166,15 +238,21 @@ pub fn document(operations: &[Operation]) -> Value {
             operation["parameters"] = op
                 .params
                 .iter()
-                .map(|name| {
+                .map(|param| {
+                    let name = param.name;
                     let place = if op.path.contains(&format!("{{{name}}}")) {
                         "path"
-                    } else if *name == api::IDEMPOTENCY_KEY_HEADER {
+                    } else if name == api::IDEMPOTENCY_KEY_HEADER {
                         "header"
                     } else {
                         "query"
                     };
-                    json!({ "name": name, "in": place, "required": true, "schema": { "type": "string" } })
+                    json!({
+                        "name": name,
+                        "in": place,
+                        "required": param.required || place == "path",
+                        "schema": param.kind.schema(),
+                    })
                 })
                 .collect();
         }

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::config::Settings;
 use crate::error::AppError;
 use crate::manifest;
-use crate::openapi::{self, Answer, Method, Operation, json, ndjson};
+use crate::openapi::{self, Answer, Kind, Method, Operation, Param, json, ndjson};
 use crate::pane::{PageSettings, Pane, PaneMissing};
 use crate::routes;
 
@@ -87,7 +87,7 @@ pub fn api() -> Api {
                 "Directory type-ahead",
                 json::<api::PeopleSearch>(200),
             )
-            .params(&["q"]),
+            .params([Param::required("q", Kind::SearchText)]),
             people::search,
         )
         .add(
@@ -96,7 +96,7 @@ pub fn api() -> Api {
                 "The people card: profile, phones, office, three levels of managers",
                 json::<api::PersonCard>(200),
             )
-            .params(&["id"]),
+            .params([Param::required("id", Kind::DirectoryId)]),
             people::card,
         )
         .add(
@@ -105,7 +105,7 @@ pub fn api() -> Api {
                 "The person's photo; 404 when there is none",
                 Answer::Image,
             )
-            .params(&["id"]),
+            .params([Param::required("id", Kind::DirectoryId)]),
             people::photo,
         )
         .add(
@@ -114,7 +114,7 @@ pub fn api() -> Api {
                 "Groups by name or address, with kind and people count",
                 json::<api::GroupList>(200),
             )
-            .params(&["q"]),
+            .params([Param::required("q", Kind::SearchText)]),
             groups::search,
         )
         .add(
@@ -138,7 +138,11 @@ pub fn api() -> Api {
                 api::CONTACTS_PATH,
                 "The organiser's contacts with an address, in a folder (or the default), matching `q`",
                 json::<api::ContactList>(200),
-            ),
+            )
+            .params([
+                Param::optional("q", Kind::SearchText),
+                Param::optional("folder", Kind::OpaqueId),
+            ]),
             contacts::list,
         )
         .add(
@@ -180,7 +184,7 @@ pub fn api() -> Api {
                 "Appointment compose: create (once per Idempotency-Key) or update only the Webex meeting; answers it with its join block",
                 json::<api::WebexMeetingAnswer>(200),
             )
-            .params(&[api::IDEMPOTENCY_KEY_HEADER])
+            .params([Param::required(api::IDEMPOTENCY_KEY_HEADER, Kind::IdempotencyKey)])
             .body::<api::WebexMeetingRequest>(),
             webex::schedule,
         )
@@ -190,7 +194,7 @@ pub fn api() -> Api {
                 "Message compose: the selection expanded now, then the Webex meeting and the Outlook event, exactly once per Idempotency-Key",
                 json::<api::ScheduleOutcome>(200),
             )
-            .params(&[api::IDEMPOTENCY_KEY_HEADER])
+            .params([Param::required(api::IDEMPOTENCY_KEY_HEADER, Kind::IdempotencyKey)])
             .body::<api::EventMeetingRequest>(),
             meetings::create,
         )
@@ -200,7 +204,7 @@ pub fn api() -> Api {
                 "A meeting Davet wrote (by its event id) changed on both sides: subject, times, options, attendees",
                 json::<api::WebexMeetingInfo>(200),
             )
-            .params(&["id"])
+            .params([Param::required("id", Kind::OpaqueId)])
             .body::<api::EventMeetingUpdate>(),
             meetings::update,
         )
@@ -210,7 +214,7 @@ pub fn api() -> Api {
                 "A meeting Davet wrote (by its event id) cancelled on both sides; Outlook sends the cancellations",
                 Answer::Empty(204),
             )
-            .params(&["id"]),
+            .params([Param::required("id", Kind::OpaqueId)]),
             meetings::delete,
         )
         .add(
@@ -219,7 +223,7 @@ pub fn api() -> Api {
                 "The organiser's events between `from` and `to` that carry a Webex meeting, each with whether Webex agrees",
                 json::<api::MeetingList>(200),
             )
-            .params(&["from", "to"]),
+            .params([Param::required("from", Kind::Time), Param::required("to", Kind::Time)]),
             meetings::list,
         )
         .add(
@@ -228,7 +232,7 @@ pub fn api() -> Api {
                 "Put the Webex meeting back in step with the Outlook event (times and subject)",
                 json::<api::WebexMeetingInfo>(200),
             )
-            .params(&["id"]),
+            .params([Param::required("id", Kind::OpaqueId)]),
             meetings::repair,
         )
 }

@@ -171,6 +171,7 @@ impl Application {
             .map(|c| AbortOnDrop(c.watch(CERTIFICATE_CHECK_EVERY)));
         let router = bound_requests(self.router, self.limits.request);
         let router = security_headers(router, &self.office_js_url, self.trusted_proxies);
+        let router = crate::telemetry::trace_requests(router);
         transport::serve(
             self.listener,
             router,

@@ -46,3 +46,22 @@ pub fn capture() -> Option<std::sync::Arc<std::sync::Mutex<Vec<u8>>>> {
         .ok()
         .map(|()| buffer)
 }
+
+/// Every request in a span with an id of Davet's own (never one a client sent), so every line
+/// logged while answering it carries the id; the answer names it in `X-Request-Id` for the
+/// person who reports a problem. The line about each upstream call adds the ids Graph, the
+/// identity platform or Webex gave that call.
+pub fn trace_requests(router: axum::Router) -> axum::Router {
+    use tracing::Instrument;
+    router.layer(axum::middleware::from_fn(
+        |request: axum::extract::Request, next: axum::middleware::Next| async move {
+            let id = uuid::Uuid::new_v4().to_string();
+            let span = tracing::info_span!("request", request_id = %id);
+            let mut response = next.run(request).instrument(span).await;
+            if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
+                response.headers_mut().insert("x-request-id", value);
+            }
+            response
+        },
+    ))
+}

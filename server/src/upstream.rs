@@ -9,6 +9,9 @@
 //! - What may be sent again is the caller's to say ([`Resend`]): a request that may have been
 //!   applied is resent only when it is safe to apply twice.
 //! - A bearer token refused with 401 is renewed once (it expired between issue and use).
+//! - Every attempt carries an id of ours the service keeps ([`Service::stamp`]), and every log
+//!   line about a call names it and the id the service gave the call, so an admin can hand
+//!   Microsoft or Cisco the request id they need.
 
 use std::future::Future;
 use std::time::Duration;
@@ -28,6 +31,79 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error>
         .build()
 }
 
+/// A service Davet calls, and how it names a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Graph,
+    Identity,
+    Webex,
+}
+
+impl Service {
+    /// Its name in the metrics and the logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Graph => "graph",
+            Self::Identity => "identity",
+            Self::Webex => "webex",
+        }
+    }
+
+    /// The request with an id of ours the service keeps with the call and echoes: Graph's and
+    /// the identity platform's `client-request-id` (a GUID), Webex's `TrackingID`.
+    pub fn stamp(self, request: reqwest::RequestBuilder) -> (reqwest::RequestBuilder, String) {
+        let id = uuid::Uuid::new_v4().to_string();
+        match self {
+            Self::Graph | Self::Identity => (request.header("client-request-id", &id), id),
+            Self::Webex => {
+                let id = format!("DAVET_{id}");
+                (request.header("TrackingID", &id), id)
+            }
+        }
+    }
+
+    /// The id the service gave the call (Graph's `request-id`, the identity platform's
+    /// `x-ms-request-id`, Webex's `trackingid`), when it has the shape of one: nothing else a
+    /// service sends reaches a log line.
+    pub fn seen(self, headers: &HeaderMap) -> Option<String> {
+        let name = match self {
+            Self::Graph => "request-id",
+            Self::Identity => "x-ms-request-id",
+            Self::Webex => "trackingid",
+        };
+        let value = headers.get(name)?.to_str().ok()?;
+        (!value.is_empty()
+            && value.len() <= 128
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':')))
+        .then(|| value.to_owned())
+    }
+
+    /// One log line for a call that failed or is tried again, with both ids.
+    pub fn log_failed(self, ours: &str, status: Option<StatusCode>, headers: Option<&HeaderMap>) {
+        let theirs = headers.and_then(|h| self.seen(h));
+        tracing::warn!(
+            service = self.name(),
+            status = status.map(|s| s.as_u16()),
+            client_request_id = ours,
+            request_id = theirs.as_deref(),
+            "a call failed"
+        );
+    }
+
+    /// One debug line for a call that succeeded, with both ids.
+    pub fn log_answered(self, ours: &str, status: StatusCode, headers: &HeaderMap) {
+        tracing::debug!(
+            service = self.name(),
+            status = status.as_u16(),
+            client_request_id = ours,
+            request_id = self.seen(headers).as_deref(),
+            "a call answered"
+        );
+    }
+}
+
 /// The tokens of one answer of an OAuth token endpoint (the identity platform's, Webex's).
 #[derive(Debug)]
 pub struct TokenSet {
@@ -44,10 +120,8 @@ pub trait Credential: Sync {
     fn token(&self) -> impl Future<Output = Result<Secret, Self::Error>> + Send;
     /// The service refused the last token: do not hand it out again.
     fn refused(&self) -> impl Future<Output = ()> + Send;
-    /// The service's name in the metrics (`graph`, `webex`).
-    fn service(&self) -> &'static str {
-        "upstream"
-    }
+    /// The service it is for.
+    fn service(&self) -> Service;
 }
 
 /// Whether a request may be sent again once it may have reached the service.
@@ -115,9 +189,18 @@ impl RetryPolicy {
         let mut attempt = 1;
         loop {
             let token = credential.token().await.map_err(Failure::Credential)?;
-            let outcome = build(http).bearer_auth(token.expose()).send().await;
+            let service = credential.service();
+            let (request, ours) = service.stamp(build(http).bearer_auth(token.expose()));
+            let outcome = request.send().await;
+            match &outcome {
+                Ok(r) if r.status().is_success() => {
+                    service.log_answered(&ours, r.status(), r.headers())
+                }
+                Ok(r) => service.log_failed(&ours, Some(r.status()), Some(r.headers())),
+                Err(_) => service.log_failed(&ours, None, None),
+            }
             crate::metrics::call(
-                credential.service(),
+                service.name(),
                 match &outcome {
                     Ok(r) if r.status().is_success() => "ok",
                     Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => "throttled",
@@ -177,7 +260,7 @@ impl RetryPolicy {
                 wait_ms = wait.as_millis() as u64,
                 "retrying a request"
             );
-            crate::metrics::retry(credential.service());
+            crate::metrics::retry(service.name());
             tokio::time::sleep(wait).await;
             attempt += 1;
         }

@@ -499,3 +499,106 @@ fn manifest_prints_the_xml_and_the_unified_manifest_and_writes_the_package() {
         ["color.png", "manifest.json", "outline.png", "tr-tr.json"]
     );
 }
+
+/// An admin hands Microsoft the id of a failed call: every JSON line about a Graph call names
+/// the `client-request-id` Davet sent and the `request-id` Graph answered, inside the span of
+/// the request that made it, whose id the answer's `X-Request-Id` gives.
+#[test]
+fn json_logs_name_each_call_by_the_ids_graph_saw_within_the_request_that_made_it() {
+    use davet_emulator::controls::{Fault, FaultRule};
+    use davet_emulator::{RunningEmulator, TenantSpec};
+    use std::time::Duration;
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let emulator = runtime
+        .block_on(RunningEmulator::start(TenantSpec::DEMO))
+        .expect("emulators");
+    let dir = tempfile::tempdir().expect("tmp");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a port")
+        .port();
+    let app = emulator.app().clone();
+    let log = dir.path().join("davet.log");
+    let mut child = serve(
+        &dir,
+        &format!("127.0.0.1:{port}"),
+        &emulator.world.tenant.id,
+        &app.client_id,
+        &app.client_secret,
+    )
+    .env("DAVET_GRAPH_URL", emulator.graph_url.as_str())
+    .env("DAVET_LOGIN_URL", emulator.login_url.as_str())
+    .env("DAVET_LOG_FORMAT", "json")
+    .stdout(Stdio::null())
+    .stderr(std::fs::File::create(&log).expect("a log file"))
+    .spawn()
+    .expect("davet serve starts");
+    let base = format!("http://127.0.0.1:{port}/");
+    let member = emulator
+        .world
+        .tenant
+        .users
+        .iter()
+        .position(|u| u.user_type == "Member" && u.account_enabled)
+        .expect("a member");
+    let token = emulator.api_token(member);
+    let request_id = runtime.block_on(async {
+        let http = reqwest::Client::new();
+        for _ in 0..400 {
+            if http.get(format!("{base}healthz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let session: davet_api::Session = http
+            .post(format!("{base}api/session"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("answer")
+            .json()
+            .await
+            .expect("a session");
+        // Graph is briefly unavailable for the search: one failed call, then the retry.
+        emulator.graph_controls().inject(FaultRule {
+            path: "/users".into(),
+            fault: Fault::Unavailable {
+                retry_after_secs: 1,
+            },
+            times: 1,
+        });
+        let answer = http
+            .get(format!("{base}api/people?q=ay"))
+            .bearer_auth(&session.session_token)
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(answer.status(), reqwest::StatusCode::OK);
+        answer.headers()["x-request-id"]
+            .to_str()
+            .expect("ascii")
+            .to_owned()
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = std::fs::read_to_string(&log).expect("the log");
+    let failed: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| l["fields"]["message"] == "a call failed")
+        .collect();
+    let line = failed
+        .iter()
+        .find(|l| l["span"]["request_id"] == request_id.as_str())
+        .unwrap_or_else(|| panic!("no failed call logged within request {request_id}:\n{text}"));
+    assert_eq!(line["fields"]["service"], "graph", "{line}");
+    assert_eq!(line["fields"]["status"], 503, "{line}");
+    let ours = line["fields"]["client_request_id"].as_str().expect("ours");
+    let graphs = line["fields"]["request_id"].as_str().expect("Graph's");
+    for id in [ours, graphs, request_id.as_str()] {
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{id} is not a GUID");
+    }
+    assert_ne!(ours, graphs);
+    assert_ne!(ours, request_id.as_str(), "each call has its own id");
+}

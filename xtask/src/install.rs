@@ -130,17 +130,45 @@ pub fn npm_tools(root: &Path) -> Result<std::path::PathBuf> {
 /// A virtual environment with Microsoft's Python Graph SDK (`tests/graph_sdk/requirements.txt`),
 /// for the test that drives the emulator with it. Returns its Python.
 pub fn graph_sdk_python(root: &Path) -> Result<std::path::PathBuf> {
-    let venv = root.join("target/graph-sdk-venv");
+    python_venv(
+        root,
+        "graph-sdk-venv",
+        "tests/graph_sdk/requirements.txt",
+        "msgraph-sdk (for the Graph SDK test)",
+    )
+    .map(|bin| bin.join("python"))
+}
+
+/// Schemathesis's `st`, for the test that runs it against the OpenAPI document.
+pub fn schemathesis(root: &Path) -> Result<std::path::PathBuf> {
+    python_venv(
+        root,
+        "schemathesis-venv",
+        "tests/schemathesis/requirements.txt",
+        "schemathesis (for the OpenAPI test)",
+    )
+    .map(|bin| bin.join("st"))
+}
+
+/// A Python virtual environment in `target/<name>` with `requirements` installed, made again
+/// only when the requirements change; answers its `bin` folder.
+fn python_venv(
+    root: &Path,
+    name: &str,
+    requirements: &str,
+    what: &str,
+) -> Result<std::path::PathBuf> {
+    let venv = root.join("target").join(name);
     let python = venv.join("bin/python");
-    let requirements = root.join("tests/graph_sdk/requirements.txt");
+    let requirements = root.join(requirements);
     let wanted = std::fs::read_to_string(&requirements)
         .map_err(|e| format!("{}: {e}", requirements.display()))?;
     let stamp = venv.join(".installed-requirements");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && python.is_file()
     {
-        return Ok(python);
+        return Ok(venv.join("bin"));
     }
-    step("install: Python virtual environment with msgraph-sdk (for the Graph SDK test)");
+    step(&format!("install: Python virtual environment with {what}"));
     if !python.is_file() {
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
     }
@@ -155,7 +183,7 @@ pub fn graph_sdk_python(root: &Path) -> Result<std::path::PathBuf> {
         ])
         .arg(&requirements))?;
     std::fs::write(&stamp, wanted).map_err(|e| format!("{}: {e}", stamp.display()))?;
-    Ok(python)
+    Ok(venv.join("bin"))
 }
 
 #[cfg(test)]

@@ -139,6 +139,7 @@ fn test() -> Result {
         ("chromedriver", "chromium-driver"),
     ])?;
     let graph_sdk_python = install::graph_sdk_python(&root)?;
+    let schemathesis = install::schemathesis(&root)?;
     step("tests: unit, integration and browser end-to-end");
     let mut tests = if install::has("cargo-nextest") {
         let mut c = cargo();
@@ -153,7 +154,8 @@ fn test() -> Result {
     let everything = run(tests
         .env("DAVET_PANE_DIR", &dist)
         .env("DAVET_MANIFEST_SCHEMA", schema(&root)?)
-        .env("DAVET_GRAPH_SDK_PYTHON", graph_sdk_python));
+        .env("DAVET_GRAPH_SDK_PYTHON", graph_sdk_python)
+        .env("DAVET_SCHEMATHESIS", schemathesis));
     step("tests: the server's API suite and privacy proofs again, on PostgreSQL");
     let mut again = cargo();
     if install::has("cargo-nextest") {

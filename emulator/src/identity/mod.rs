@@ -150,7 +150,26 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
             (controls, DIALECT),
             crate::controls::apply_keeping,
         ))
+        .layer(axum::middleware::from_fn(request_ids))
         .with_state(Identity { world, root })
+}
+
+/// The platform's ids of a call: `x-ms-request-id` its own, `client-request-id` the caller's
+/// echoed (with `return-client-request-id`, as the platform documents it, or always here).
+async fn request_ids(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let client = request.headers().get("client-request-id").cloned();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if let Ok(ours) = axum::http::HeaderValue::from_str(&crate::wire::request_id()) {
+        headers.insert("x-ms-request-id", ours);
+    }
+    if let Some(client) = client {
+        headers.insert("client-request-id", client);
+    }
+    response
 }
 
 impl Identity {

@@ -227,12 +227,34 @@ pub(crate) fn webex_id(kind: &str, uuid: &str) -> String {
         .encode(format!("ciscospark://us/{kind}/{uuid}"))
 }
 
-/// Webex's tracking id: a request's id on Cisco's side, in every error and header.
+tokio::task_local! {
+    /// The `TrackingID` the caller sent with the request being answered.
+    static TRACKING: String;
+}
+
+/// Webex's tracking id: a request's id on Cisco's side, in every error and header; the
+/// caller's own `TrackingID` when it sent one (Webex keeps and echoes it).
 pub(crate) fn tracking_id() -> String {
-    format!(
-        "ROUTER_{}",
-        crate::wire::request_id().replace('-', "").to_uppercase()
-    )
+    TRACKING.try_with(String::clone).unwrap_or_else(|_| {
+        format!(
+            "ROUTER_{}",
+            crate::wire::request_id().replace('-', "").to_uppercase()
+        )
+    })
+}
+
+/// Answers the request under the caller's `TrackingID`, when it has one of a sane shape.
+async fn tracked(request: Request, next: Next) -> Response {
+    let sent = request
+        .headers()
+        .get("trackingid")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .map(str::to_owned);
+    match sent {
+        Some(id) => TRACKING.scope(id, next.run(request)).await,
+        None => next.run(request).await,
+    }
 }
 
 /// A refusal, answered in Webex's words: `message`, `errors[].description`, `trackingId`.
@@ -460,6 +482,7 @@ pub fn router(webex: Arc<Webex>, root: Url) -> Router {
             (controls, DIALECT),
             crate::controls::apply_keeping,
         ))
+        .layer(axum::middleware::from_fn(tracked))
         .with_state(service)
 }
 

@@ -25,7 +25,7 @@ impl EmailAddress {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains('@')
-            && written.len() <= 254
+            && written.chars().count() <= 254
             && !written.chars().any(|c| c.is_whitespace() || c.is_control());
         if !ok {
             return Err(refuse());

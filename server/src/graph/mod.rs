@@ -235,8 +235,8 @@ impl Credential for Acting {
         self.tokens.forget_access(&self.user).await;
     }
 
-    fn service(&self) -> &'static str {
-        "graph"
+    fn service(&self) -> crate::upstream::Service {
+        crate::upstream::Service::Graph
     }
 }
 

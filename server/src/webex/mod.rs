@@ -220,8 +220,8 @@ impl Credential for Acting {
         self.tokens.forget_access(&self.owner).await;
     }
 
-    fn service(&self) -> &'static str {
-        "webex"
+    fn service(&self) -> crate::upstream::Service {
+        crate::upstream::Service::Webex
     }
 }
 
@@ -280,8 +280,8 @@ impl Credential for Fixed<'_> {
 
     async fn refused(&self) {}
 
-    fn service(&self) -> &'static str {
-        "webex"
+    fn service(&self) -> crate::upstream::Service {
+        crate::upstream::Service::Webex
     }
 }
 

@@ -72,10 +72,48 @@ async fn the_openapi_description_covers_every_operation_and_resolves() {
         let parameters = &paths[path]["post"]["parameters"];
         assert_eq!(
             parameters[0],
-            serde_json::json!({ "name": "Idempotency-Key", "in": "header", "required": true, "schema": { "type": "string" } }),
+            serde_json::json!({ "name": "Idempotency-Key", "in": "header", "required": true, "schema": { "type": "string", "pattern": "^[A-Za-z0-9_-]{16,58}$" } }),
             "{path}"
         );
     }
+    // What a generated client needs to send only what the server takes.
+    let param = |path: &str, method: &str, name: &str| -> Value {
+        paths[path][method]["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == name).cloned())
+            .unwrap_or_else(|| panic!("{method} {path} does not declare {name}"))
+    };
+    let contacts_q = param(davet_api::CONTACTS_PATH, "get", "q");
+    assert_eq!(contacts_q["required"], false);
+    assert_eq!(contacts_q["schema"]["minLength"], 2);
+    assert_eq!(
+        param(davet_api::CONTACTS_PATH, "get", "folder")["required"],
+        false
+    );
+    assert_eq!(
+        param(davet_api::PEOPLE_SEARCH_PATH, "get", "q")["schema"]["maxLength"],
+        100
+    );
+    let id = param(davet_api::PERSON_CARD_PATH, "get", "id");
+    assert_eq!(id["schema"]["pattern"], davet_api::DIRECTORY_ID_PATTERN);
+    assert_eq!(
+        paths[davet_api::SESSION_PATH]["post"]["security"],
+        serde_json::json!([{ "apiToken": [] }])
+    );
+    // OpenAPI 3.1: type unions, never 3.0's `nullable`.
+    let text = document.to_string();
+    assert!(
+        !text.contains("\"nullable\""),
+        "a 3.0 `nullable` in a 3.1 document"
+    );
+    assert!(text.contains("\"null\""), "no type union with null at all");
+    let person = &schemas["Selection"];
+    assert!(
+        person
+            .to_string()
+            .contains(&serde_json::to_string(davet_api::EMAIL_PATTERN).expect("json")),
+        "addresses carry their pattern: {person}"
+    );
     // What the server answers where no route is: an ApiError of its own, 404 and 405 alike.
     let nowhere = app.get_anonymous("api/no-such-thing").await;
     assert_eq!(nowhere.status(), StatusCode::NOT_FOUND);
