@@ -89,6 +89,31 @@ pub fn wasm_bindgen_cli(root: &Path) -> Result {
     Ok(())
 }
 
+/// The cargo-deny the test command checks licences, bans and sources with.
+pub const CARGO_DENY_VERSION: &str = "0.20.2";
+
+pub fn cargo_deny() -> Result {
+    let have = Command::new("cargo-deny")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    if have != format!("cargo-deny {CARGO_DENY_VERSION}") {
+        step(&format!(
+            "install: cargo install cargo-deny {CARGO_DENY_VERSION} (about three minutes, once)"
+        ));
+        run(Command::new("cargo").args([
+            "install",
+            "cargo-deny",
+            "--locked",
+            "--no-default-features",
+            "--version",
+            &format!("={CARGO_DENY_VERSION}"),
+        ]))?;
+    }
+    Ok(())
+}
+
 fn locked_version<'a>(lock: &'a str, name: &str) -> Option<&'a str> {
     let header = format!("name = \"{name}\"\nversion = \"");
     let start = lock.find(&header)? + header.len();

@@ -128,6 +128,18 @@ fn test() -> Result {
 
     admin_build_has_no_emulator()?;
 
+    step("dependencies: cargo deny check licenses bans sources (deny.toml)");
+    install::cargo_deny()?;
+    run(cargo().args([
+        "deny",
+        "--log-level",
+        "error",
+        "check",
+        "licenses",
+        "bans",
+        "sources",
+    ]))?;
+
     step("manifest: validate manifest.xml against the Office schemas");
     install::apt(&[("xmllint", "libxml2-utils")])?;
     validate_manifest(&root.join("manifest.xml"))?;
@@ -219,6 +231,8 @@ const ON_POSTGRES: &[&str] = &[
     "membership_never_kept",
     "--test",
     "secrets_in_logs",
+    "--test",
+    "replicas",
     "--no-fail-fast",
 ];
 
