@@ -72,7 +72,7 @@ async fn replica(env: &[(String, String)]) -> Replica {
         .and_then(|l| l.local_addr())
         .expect("a port")
         .port();
-    let child = Command::new(DAVET)
+    let mut child = Command::new(DAVET)
         .arg("serve")
         .env_clear()
         .envs(env.iter().cloned())
@@ -89,6 +89,8 @@ async fn replica(env: &[(String, String)]) -> Replica {
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("a replica did not come up");
 }
 
