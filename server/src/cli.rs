@@ -37,6 +37,13 @@ enum Command {
         /// The built task pane.
         #[arg(long, env = "DAVET_PANE_DIR")]
         pane_dir: Option<PathBuf>,
+        /// Serve over HTTPS at https://localhost with a local certificate authority's
+        /// certificate, for sideloading the demo into Outlook on the web.
+        #[arg(long)]
+        tls: bool,
+        /// Where the local authority and the certificate are kept (made on first use).
+        #[arg(long, requires = "tls")]
+        tls_dir: Option<PathBuf>,
     },
     /// Production: settings from `DAVET_…` variables and an optional TOML file.
     Serve {
@@ -139,17 +146,23 @@ impl Cli {
                 port,
                 tenant,
                 pane_dir,
+                tls,
+                tls_dir,
             } => {
                 let demo = Demo::start(DemoOptions {
                     port,
                     tenant: tenant.spec(),
                     pane_dir: pane_dir.unwrap_or_else(default_pane_dir),
+                    tls: tls.then(|| tls_dir.unwrap_or_else(crate::demo::default_tls_dir)),
                 })
                 .await?;
                 // A reader that went away (a script that took the lines it wanted) does not
                 // stop the demo.
                 if let Err(error) = announce(&demo.service_lines()) {
                     tracing::warn!(%error, "the service lines were not all printed");
+                }
+                if let Some(steps) = demo.tls_steps() {
+                    eprintln!("{steps}");
                 }
                 tokio::select! {
                     served = demo.run() => served?,

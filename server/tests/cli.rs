@@ -602,3 +602,79 @@ fn json_logs_name_each_call_by_the_ids_graph_saw_within_the_request_that_made_it
     assert_ne!(ours, graphs);
     assert_ne!(ours, request_id.as_str(), "each call has its own id");
 }
+
+/// `davet demo --tls` (what `cargo xtask demo --tls` runs): HTTPS at https://localhost with a
+/// local authority's certificate, a manifest for that address, and the steps to trust the
+/// authority and sideload the add-in.
+#[test]
+fn demo_over_tls_serves_https_at_localhost_and_says_how_to_sideload_it() {
+    let pane = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        pane.path().join("taskpane.html"),
+        format!(
+            "<script src=\"{}\"></script>",
+            davet::pane::OFFICE_JS_PLACEHOLDER
+        ),
+    )
+    .expect("write");
+    let tls = tempfile::tempdir().expect("tmp");
+    let mut child = Command::new(DAVET)
+        .args(["demo", "--port", "0", "--users", "40", "--tls", "--tls-dir"])
+        .arg(tls.path())
+        .env("DAVET_PANE_DIR", pane.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("davet demo starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let app = BufReader::new(stdout)
+        .lines()
+        .take(4)
+        .map(|l| l.expect("line"))
+        .find_map(|l| l.strip_prefix("app: ").map(str::to_owned))
+        .expect("an app line");
+    assert!(app.starts_with("https://localhost:"), "{app}");
+    let authority = std::fs::read(tls.path().join("davet-demo-ca.pem")).expect("the authority");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (manifest, hsts, page) = runtime.block_on(async {
+        let http = reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(&authority).expect("PEM"))
+            .build()
+            .expect("a client");
+        let manifest = http
+            .get(format!("{app}manifest.xml"))
+            .send()
+            .await
+            .expect("HTTPS with the local authority's certificate");
+        let hsts = manifest.headers().contains_key("strict-transport-security");
+        let page = http
+            .get(format!("{app}pane/taskpane.html"))
+            .send()
+            .await
+            .expect("the pane")
+            .text()
+            .await
+            .expect("html");
+        (manifest.text().await.expect("xml"), hsts, page)
+    });
+    child.kill().expect("stop the demo");
+    let _ = child.wait();
+    let mut steps = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut steps)
+        .expect("stderr");
+    assert!(
+        manifest.contains(&format!("{app}pane/taskpane.html")),
+        "{manifest}"
+    );
+    assert!(hsts, "HSTS over HTTPS");
+    assert!(
+        page.contains(davet::config::OFFICE_JS_CDN),
+        "inside a real Outlook the pane loads the real Office.js: {page}"
+    );
+    for step in ["certutil", "Add a custom add-in", "manifest.xml"] {
+        assert!(
+            steps.contains(step),
+            "no `{step}` in the printed steps:\n{steps}"
+        );
+    }
+}

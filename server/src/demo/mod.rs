@@ -31,11 +31,19 @@ pub fn default_pane_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/pane"))
 }
 
+/// Where `davet demo --tls` keeps its local authority, so a browser told to trust it once
+/// keeps trusting it.
+pub fn default_tls_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/demo-tls"))
+}
+
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
     pub port: u16,
     pub tenant: TenantSpec,
     pub pane_dir: PathBuf,
+    /// Over HTTPS at `https://localhost`, with the local authority kept in this folder.
+    pub tls: Option<PathBuf>,
 }
 
 /// A running demo. Dropping it stops the emulators; `run` serves the app until the process ends.
@@ -43,6 +51,8 @@ pub struct DemoOptions {
 pub struct Demo {
     pub app_url: Url,
     pub emulator: RunningEmulator,
+    /// The local authority and certificate, in TLS mode.
+    pub certificates: Option<certificates::LocalCertificates>,
     app: Application,
 }
 
@@ -51,14 +61,33 @@ impl Demo {
         let emulator = RunningEmulator::start(options.tenant).await?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, options.port)).await?;
         let addr: SocketAddr = listener.local_addr()?;
-        let app_url = Url::parse(&format!("http://{addr}/")).map_err(std::io::Error::other)?;
+        let certificates = options
+            .tls
+            .as_deref()
+            .map(|folder| {
+                std::fs::create_dir_all(folder)?;
+                certificates::LocalCertificates::in_folder(folder).map_err(std::io::Error::other)
+            })
+            .transpose()?;
+        // Over TLS the address is `localhost`, the name the certificate and Outlook know.
+        let app_url = match certificates {
+            Some(_) => format!("https://localhost:{}/", addr.port()),
+            None => format!("http://{addr}/"),
+        };
+        let app_url = Url::parse(&app_url).map_err(std::io::Error::other)?;
         // A fresh vault each run: the demo tenant is generated anew too.
         let database = std::env::temp_dir().join(format!("davet-demo-{}.sqlite3", addr.port()));
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
         }
         let settings = Settings {
-            office_js_url: OFFICE_SHIM_PATH.to_owned(),
+            // Inside a real Outlook the pane needs the real Office.js; the compose-window page
+            // plays Outlook with the shim over plain HTTP.
+            office_js_url: match certificates {
+                Some(_) => crate::config::OFFICE_JS_CDN.to_owned(),
+                None => OFFICE_SHIM_PATH.to_owned(),
+            },
+            tls: certificates.as_ref().map(|c| c.server.clone()),
             ..emulated_settings(
                 &emulator,
                 addr,
@@ -73,6 +102,7 @@ impl Demo {
         Ok(Self {
             app_url,
             emulator,
+            certificates,
             app,
         })
     }
@@ -85,6 +115,31 @@ impl Demo {
             format!("login: {}", self.emulator.login_url),
             format!("webex: {}", self.emulator.webex_url),
         ]
+    }
+
+    /// In TLS mode: how to trust the local authority and sideload the demo into Outlook.
+    pub fn tls_steps(&self) -> Option<String> {
+        let authority = self.certificates.as_ref()?.authority.display().to_string();
+        let app = self.app_url.as_str();
+        Some(format!(
+            "\
+Davet's demo over HTTPS, for Outlook on the web.
+
+1. Trust the demo's local authority ({authority}) in the browser you use Outlook in:
+   Linux (Chrome, Chromium): certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n davet-demo -i {authority}
+   macOS: security add-trusted-cert -r trustRoot -k ~/Library/Keychains/login.keychain-db {authority}
+   Windows: certutil -user -addstore Root {authority}
+   Firefox: Settings > Privacy & Security > Certificates > View Certificates > Authorities > Import.
+   Then open {app}healthz: it must say ok without a warning.
+2. Sideload: in Outlook on the web open a new mail or event, choose Apps (or ...) > Get add-ins >
+   My add-ins > Add a custom add-in > Add from URL, and give {app}manifest.xml
+   (or download it and Add from file). The unified manifest is {app}manifest.json, and
+   {app}manifest.zip is the package for the Microsoft 365 admin center.
+3. Open an event or a mail you are writing and press Davet's Webex meeting button. You sign in
+   to the demo tenant (its people, groups and Webex are emulated on this machine); what Davet
+   adds goes into your real Outlook item.
+The demo's own compose-window page is for plain HTTP: run `cargo xtask demo` without --tls."
+        ))
     }
 
     pub async fn run(self) -> std::io::Result<()> {

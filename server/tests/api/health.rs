@@ -74,6 +74,26 @@ async fn keys_that_cannot_be_fetched_make_a_fresh_replica_not_ready() {
 async fn metrics_count_requests_by_route_and_calls_by_outcome_and_name_nobody() {
     let app = spawn_app().await;
     assert_eq!(app.get("api/people?q=ay").await.status(), 200);
+    assert_eq!(app.get("api/groups?q=Ekibi").await.status(), 200);
+    let team = app
+        .emulator
+        .world
+        .tenant
+        .groups
+        .iter()
+        .find(|g| g.display_name.contains("Ekibi"))
+        .expect("a team");
+    let events = app
+        .expand(vec![davet_api::Selection::Group {
+            id: team.id.clone(),
+            display_name: team.display_name.clone(),
+            mail: None,
+        }])
+        .await;
+    assert!(
+        matches!(events.last(), Some(davet_api::ExpandEvent::Done { .. })),
+        "{events:?}"
+    );
     let person = &app.emulator.world.tenant.users[app.member(1)];
     assert_eq!(
         app.get(&format!("api/people/{}", person.id)).await.status(),
@@ -100,9 +120,29 @@ async fn metrics_count_requests_by_route_and_calls_by_outcome_and_name_nobody() 
     ));
     assert!(text.contains(r#"davet_upstream_requests_total{service="graph",outcome="ok"}"#));
     assert!(text.contains("davet_http_request_duration_seconds_bucket"));
-    for personal in [person.id.as_str(), person.display_name.as_str(), "q=ay"] {
+    for personal in [
+        person.id.as_str(),
+        person.display_name.as_str(),
+        "q=ay",
+        "Ekibi",
+    ] {
         assert!(!text.contains(personal), "{personal} in the metrics");
     }
+    // No id, address or name of anyone or any group of the tenant.
+    let tenant = &app.emulator.world.tenant;
+    for user in &tenant.users {
+        assert!(!text.contains(&user.id), "a person's id in the metrics");
+        if let Some(mail) = &user.mail {
+            assert!(!text.contains(mail.as_str()), "an address in the metrics");
+        }
+    }
+    for group in &tenant.groups {
+        assert!(!text.contains(&group.id), "a group's id in the metrics");
+    }
+    assert!(
+        text.contains("davet_expansions_total") || text.contains("expansion"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -127,4 +167,59 @@ async fn metrics_kept_private_are_served_on_their_own_address_only() {
             .expect("text")
             .contains("davet_http_requests_total")
     );
+}
+
+/// PostgreSQL going away and coming back (the SQLite pass has no database server to lose: the
+/// file is the process's own).
+#[tokio::test]
+async fn not_ready_while_the_database_is_down_and_ready_again_when_it_is_back() {
+    use sqlx::Connection;
+    let app = spawn_app().await;
+    let Ok(server) = std::env::var("DAVET_TEST_POSTGRES_URL") else {
+        assert!(!app.database.is_postgres());
+        eprintln!("SQLite: no database server to stop; the PostgreSQL pass checks this");
+        return;
+    };
+    assert_eq!(readiness(&app).await.0, 200);
+    let name = url::Url::parse(&app.database.url)
+        .expect("url")
+        .path()
+        .trim_start_matches('/')
+        .to_owned();
+    let mut admin = sqlx::PgConnection::connect(&server)
+        .await
+        .expect("the server");
+    let allow = |yes: bool| format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {yes}");
+    sqlx::query(&allow(false))
+        .execute(&mut admin)
+        .await
+        .expect("refuse connections");
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+    )
+    .bind(&name)
+    .execute(&mut admin)
+    .await
+    .expect("end Davet's connections");
+    let (status, ready) = readiness(&app).await;
+    assert_eq!(status, 503);
+    assert!(!check(&ready, "database").ok, "{ready:?}");
+    assert!(check(&ready, "identity_keys").ok);
+    sqlx::query(&allow(true))
+        .execute(&mut admin)
+        .await
+        .expect("allow connections");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (status, ready) = readiness(&app).await;
+        if status == 200 {
+            assert!(check(&ready, "database").ok);
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never ready again: {ready:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }

@@ -30,6 +30,7 @@ pub async fn spawn_demo() -> RunningDemo {
         port: 0,
         tenant: TenantSpec::DEMO,
         pane_dir,
+        tls: None,
     })
     .await
     .expect(
