@@ -43,6 +43,8 @@ async fn davet_serves_https_itself_with_strict_headers_on_the_pane_the_api_and_t
         "pane/taskpane.html",
         "api/people?q=ay",
         "manifest.xml",
+        "manifest.json",
+        "manifest.zip",
         "api/no/such/thing",
     ] {
         let response = app.get(path).await;
