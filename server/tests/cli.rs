@@ -3,7 +3,9 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-const DAVET: &str = env!("CARGO_BIN_EXE_davet");
+mod support;
+
+use support::{DAVET, free_port, serve_env, session, sqlite_in, until_up};
 
 /// `davet serve` configured as an admin would, by `DAVET_…` variables alone, listening on
 /// `bind`, with its vault and a stand-in pane in `dir`.
@@ -207,6 +209,21 @@ fn generate_key_then_rotate_key_reseals_what_the_old_key_sealed() {
     });
 }
 
+/// `davet serve` against the emulators, on `port`, its vault and pane in `dir`.
+fn serve_emulated(
+    emulator: &davet_emulator::RunningEmulator,
+    dir: &tempfile::TempDir,
+    port: u16,
+) -> Command {
+    let mut command = Command::new(DAVET);
+    command
+        .arg("serve")
+        .env_clear()
+        .envs(serve_env(emulator, &sqlite_in(dir), dir.path()))
+        .env("DAVET_BIND", format!("127.0.0.1:{port}"));
+    command
+}
+
 /// `davet serve` stopped by SIGTERM, as a service manager or Kubernetes stops a replica: it
 /// stops accepting, answers the request it holds (here one that waits on a slow directory), and
 /// exits cleanly.
@@ -221,53 +238,18 @@ fn serve_finishes_what_it_holds_when_terminated_and_exits() {
         .block_on(RunningEmulator::start(TenantSpec::DEMO))
         .expect("emulators");
     let dir = tempfile::tempdir().expect("tmp");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a port")
-        .port();
-    let app = emulator.app().clone();
-    let mut child = serve(
-        &dir,
-        &format!("127.0.0.1:{port}"),
-        &emulator.world.tenant.id,
-        &app.client_id,
-        &app.client_secret,
-    )
-    .env("DAVET_GRAPH_URL", emulator.graph_url.as_str())
-    .env("DAVET_LOGIN_URL", emulator.login_url.as_str())
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn()
-    .expect("davet serve starts");
+    let port = free_port();
+    let mut child = serve_emulated(&emulator, &dir, port)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("davet serve starts");
     let base = format!("http://127.0.0.1:{port}/");
-    let member = emulator
-        .world
-        .tenant
-        .users
-        .iter()
-        .position(|u| u.user_type == "Member" && u.account_enabled)
-        .expect("a member");
-    let token = emulator.api_token(member);
+    let member = support::organiser(&emulator);
     let answered = runtime.block_on(async {
         let http = reqwest::Client::new();
-        let mut up = false;
-        for _ in 0..400 {
-            if http.get(format!("{base}healthz")).send().await.is_ok() {
-                up = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        assert!(up, "davet serve comes up");
-        let session: davet_api::Session = http
-            .post(format!("{base}api/session"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("answer")
-            .json()
-            .await
-            .expect("a session");
+        assert!(until_up(&base).await, "davet serve comes up");
+        let token = session(&emulator, &base, member).await;
         // A directory slow enough that the search is under way when the signal comes.
         let controls = emulator.graph_controls();
         controls.set_latency(Latency {
@@ -276,7 +258,7 @@ fn serve_finishes_what_it_holds_when_terminated_and_exits() {
         });
         let search = tokio::spawn(
             http.get(format!("{base}api/people?q=ay"))
-                .bearer_auth(&session.session_token)
+                .bearer_auth(&token)
                 .send(),
         );
         while controls.answering() == 0 {
@@ -357,7 +339,7 @@ fn webex_connect_keeps_an_admins_token_sealed_for_organisation_mode_and_refuses_
         // `serve`'s settings, `webex-connect`'s command: the same configuration.
         let mut command = Command::new(DAVET);
         command.arg("webex-connect").env_clear();
-        for (key, value) in serve_env(&dir, &emulator) {
+        for (key, value) in serve_env(&emulator, &sqlite_in(&dir), dir.path()) {
             command.env(key, value);
         }
         command.env("DAVET_WEBEX_MODE", mode);
@@ -409,40 +391,6 @@ fn webex_connect_keeps_an_admins_token_sealed_for_organisation_mode_and_refuses_
     let output = connect(&admin, "person");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("not `organisation`"));
-}
-
-/// `davet serve`'s environment against these emulators.
-fn serve_env(
-    dir: &tempfile::TempDir,
-    emulator: &davet_emulator::RunningEmulator,
-) -> Vec<(String, String)> {
-    let app = emulator.app();
-    vec![
-        (
-            "DAVET_PUBLIC_URL".into(),
-            "https://davet.contoso.example/".into(),
-        ),
-        ("DAVET_TENANT_ID".into(), emulator.world.tenant.id.clone()),
-        ("DAVET_CLIENT_ID".into(), app.client_id.clone()),
-        ("DAVET_CLIENT_SECRET".into(), app.client_secret.clone()),
-        ("DAVET_VAULT_KEY".into(), "00".repeat(32)),
-        (
-            "DAVET_DATABASE_URL".into(),
-            format!("sqlite:{}", dir.path().join("vault.sqlite3").display()),
-        ),
-        ("DAVET_PANE_DIR".into(), dir.path().display().to_string()),
-        ("DAVET_LOGIN_URL".into(), emulator.login_url.to_string()),
-        ("DAVET_GRAPH_URL".into(), emulator.graph_url.to_string()),
-        ("DAVET_WEBEX_URL".into(), emulator.webex_url.to_string()),
-        (
-            "DAVET_WEBEX_CLIENT_ID".into(),
-            emulator.webex.integration.client_id.clone(),
-        ),
-        (
-            "DAVET_WEBEX_CLIENT_SECRET".into(),
-            emulator.webex.integration.client_secret.clone(),
-        ),
-    ]
 }
 
 #[test]
@@ -507,59 +455,26 @@ fn manifest_prints_the_xml_and_the_unified_manifest_and_writes_the_package() {
 fn json_logs_name_each_call_by_the_ids_graph_saw_within_the_request_that_made_it() {
     use davet_emulator::controls::{Fault, FaultRule};
     use davet_emulator::{RunningEmulator, TenantSpec};
-    use std::time::Duration;
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let emulator = runtime
         .block_on(RunningEmulator::start(TenantSpec::DEMO))
         .expect("emulators");
     let dir = tempfile::tempdir().expect("tmp");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a port")
-        .port();
-    let app = emulator.app().clone();
+    let port = free_port();
     let log = dir.path().join("davet.log");
-    let mut child = serve(
-        &dir,
-        &format!("127.0.0.1:{port}"),
-        &emulator.world.tenant.id,
-        &app.client_id,
-        &app.client_secret,
-    )
-    .env("DAVET_GRAPH_URL", emulator.graph_url.as_str())
-    .env("DAVET_LOGIN_URL", emulator.login_url.as_str())
-    .env("DAVET_LOG_FORMAT", "json")
-    .stdout(Stdio::null())
-    .stderr(std::fs::File::create(&log).expect("a log file"))
-    .spawn()
-    .expect("davet serve starts");
+    let mut child = serve_emulated(&emulator, &dir, port)
+        .env("DAVET_LOG_FORMAT", "json")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("a log file"))
+        .spawn()
+        .expect("davet serve starts");
     let base = format!("http://127.0.0.1:{port}/");
-    let member = emulator
-        .world
-        .tenant
-        .users
-        .iter()
-        .position(|u| u.user_type == "Member" && u.account_enabled)
-        .expect("a member");
-    let token = emulator.api_token(member);
+    let member = support::organiser(&emulator);
     let request_id = runtime.block_on(async {
         let http = reqwest::Client::new();
-        for _ in 0..400 {
-            if http.get(format!("{base}healthz")).send().await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        let session: davet_api::Session = http
-            .post(format!("{base}api/session"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .expect("answer")
-            .json()
-            .await
-            .expect("a session");
+        assert!(until_up(&base).await, "davet serve comes up");
+        let token = session(&emulator, &base, member).await;
         // Graph is briefly unavailable for the search: one failed call, then the retry.
         emulator.graph_controls().inject(FaultRule {
             path: "/users".into(),
@@ -570,7 +485,7 @@ fn json_logs_name_each_call_by_the_ids_graph_saw_within_the_request_that_made_it
         });
         let answer = http
             .get(format!("{base}api/people?q=ay"))
-            .bearer_auth(&session.session_token)
+            .bearer_auth(&token)
             .send()
             .await
             .expect("an answer");

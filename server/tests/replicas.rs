@@ -8,6 +8,7 @@
 #[allow(dead_code)]
 #[path = "api/helpers.rs"]
 mod helpers;
+mod support;
 
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
@@ -18,41 +19,7 @@ use davet_emulator::controls::Latency;
 use davet_emulator::{RunningEmulator, TenantSpec};
 use reqwest::StatusCode;
 use serde_json::json;
-
-const DAVET: &str = env!("CARGO_BIN_EXE_davet");
-
-/// `davet serve`'s settings for these emulators and this database, organisation mode.
-fn settings(
-    emulator: &RunningEmulator,
-    database: &str,
-    pane: &std::path::Path,
-) -> Vec<(String, String)> {
-    let app = emulator.app();
-    vec![
-        (
-            "DAVET_PUBLIC_URL".into(),
-            "https://davet.contoso.example/".into(),
-        ),
-        ("DAVET_TENANT_ID".into(), emulator.world.tenant.id.clone()),
-        ("DAVET_CLIENT_ID".into(), app.client_id.clone()),
-        ("DAVET_CLIENT_SECRET".into(), app.client_secret.clone()),
-        ("DAVET_VAULT_KEY".into(), "00".repeat(32)),
-        ("DAVET_DATABASE_URL".into(), database.to_owned()),
-        ("DAVET_PANE_DIR".into(), pane.display().to_string()),
-        ("DAVET_LOGIN_URL".into(), emulator.login_url.to_string()),
-        ("DAVET_GRAPH_URL".into(), emulator.graph_url.to_string()),
-        ("DAVET_WEBEX_URL".into(), emulator.webex_url.to_string()),
-        ("DAVET_WEBEX_MODE".into(), "organisation".into()),
-        (
-            "DAVET_WEBEX_CLIENT_ID".into(),
-            emulator.webex.integration.client_id.clone(),
-        ),
-        (
-            "DAVET_WEBEX_CLIENT_SECRET".into(),
-            emulator.webex.integration.client_secret.clone(),
-        ),
-    ]
-}
+use support::{DAVET, free_port, organiser, serve_env, session, until_up};
 
 /// A replica: `davet serve` on a port of its own; killed when dropped.
 struct Replica {
@@ -68,10 +35,7 @@ impl Drop for Replica {
 }
 
 async fn replica(env: &[(String, String)]) -> Replica {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a port")
-        .port();
+    let port = free_port();
     let mut child = Command::new(DAVET)
         .arg("serve")
         .env_clear()
@@ -82,12 +46,8 @@ async fn replica(env: &[(String, String)]) -> Replica {
         .spawn()
         .expect("davet serve starts");
     let url = format!("http://127.0.0.1:{port}/");
-    let http = reqwest::Client::new();
-    for _ in 0..800 {
-        if http.get(format!("{url}healthz")).send().await.is_ok() {
-            return Replica { child, url };
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
+    if until_up(&url).await {
+        return Replica { child, url };
     }
     let _ = child.kill();
     let _ = child.wait();
@@ -101,8 +61,8 @@ async fn replicas_share_sessions_spend_a_refresh_once_survive_a_kill_and_schedul
         .expect("the emulators start");
     let database = helpers::TestDatabase::new().await;
     let pane = tempfile::tempdir().expect("a pane folder");
-    std::fs::write(pane.path().join("taskpane.html"), "<p>pane</p>").expect("write");
-    let env = settings(&emulator, &database.url, pane.path());
+    let mut env = serve_env(&emulator, &database.url, pane.path());
+    env.push(("DAVET_WEBEX_MODE".into(), "organisation".into()));
 
     // The admin connects Webex for the organisation once, for every replica.
     let admin_token = emulator
@@ -139,25 +99,10 @@ async fn replicas_share_sessions_spend_a_refresh_once_survive_a_kill_and_schedul
     let third = replica(&env).await;
     let http = reqwest::Client::new();
     let tenant = &emulator.world.tenant;
-    let organiser = tenant
-        .users
-        .iter()
-        .position(|u| {
-            u.user_type == "Member" && u.account_enabled && u.has_webex && u.mail.is_some()
-        })
-        .expect("an organiser with Webex");
+    let organiser = organiser(&emulator);
 
     // Signed in through the first; the session works on the second.
-    let session: davet_api::Session = http
-        .post(format!("{}api/session", first.url))
-        .bearer_auth(emulator.api_token(organiser))
-        .send()
-        .await
-        .expect("answer")
-        .json()
-        .await
-        .expect("a session");
-    let token = session.session_token;
+    let token = session(&emulator, &first.url, organiser).await;
     let get = |base: &str, path: &str| http.get(format!("{base}{path}")).bearer_auth(&token).send();
 
     // The second and third have no Graph token for the organiser: both refresh, at once, with
