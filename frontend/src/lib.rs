@@ -90,8 +90,20 @@ fn Tabs() -> impl IntoView {
         </nav>
         {move || match tab.get() {
             Tab::People => view! { <people::PeopleSearch/> }.into_any(),
-            Tab::Groups => view! { <groups::GroupSearch/> }.into_any(),
-            Tab::Contacts => view! { <contacts::ContactSearch/> }.into_any(),
+            Tab::Groups => Suspend::new(groups_view()).into_any(),
+            Tab::Contacts => Suspend::new(contacts_view()).into_any(),
         }}
     }
+}
+
+/// The Groups view, in a module of its own loaded when first shown.
+#[lazy]
+fn groups_view() -> AnyView {
+    view! { <groups::GroupSearch/> }.into_any()
+}
+
+/// The Contacts view, in a module of its own loaded when first shown.
+#[lazy]
+fn contacts_view() -> AnyView {
+    view! { <contacts::ContactSearch/> }.into_any()
 }

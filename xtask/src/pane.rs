@@ -1,6 +1,7 @@
-//! Builds the task pane into `target/pane`: cargo (size profile) → wasm-bindgen → wasm-opt →
-//! content-hashed names → brotli and gzip copies beside each file. Prints the first-load payload
-//! and fails when it is over budget.
+//! Builds the task pane into `target/pane`: cargo (size profile, relocations kept) → wasm-split
+//! (each `#[lazy]` function and what only it needs into a module of its own, loaded when first
+//! called) → wasm-bindgen → wasm-opt → content-hashed names → brotli and gzip copies beside
+//! each file. Prints the first-load payload and fails when it is over budget.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -16,7 +17,18 @@ pub const FIRST_LOAD_BUDGET: usize = 140_000;
 
 const TARGET: &str = "wasm32-unknown-unknown";
 /// Files loaded after first paint, and only where needed: listed, not counted in the budget.
-const LAZY_PREFIX: &str = "naa-";
+/// `naa-`: MSAL.js, only with nested app authentication; `lazy-`: the split modules, when a
+/// view that needs them is first shown.
+const LAZY_PREFIXES: [&str; 2] = ["naa-", "lazy-"];
+const NAA_PREFIX: &str = "naa-";
+/// What wasm-split's loader imports the main module as, and what the main module imports the
+/// loader as, before the build gives both their hashed names.
+const MAIN_JS: &str = "./davet_pane.js";
+const SPLIT_JS: &str = "./__wasm_split.js";
+
+fn is_lazy(name: &str) -> bool {
+    LAZY_PREFIXES.iter().any(|p| name.starts_with(p))
+}
 
 pub fn build(root: &Path) -> Result<PathBuf> {
     install::wasm_toolchain(root)?;
@@ -24,9 +36,9 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     let npm = install::npm_tools(root)?;
     let wasm_opt = npm.join(".bin/wasm-opt");
 
-    step("pane: cargo build --target wasm32-unknown-unknown --profile pane");
+    step("pane: cargo rustc --target wasm32-unknown-unknown --profile pane (relocations kept)");
     run(cargo().args([
-        "build",
+        "rustc",
         "--package",
         "davet-pane",
         "--bin",
@@ -35,6 +47,9 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         TARGET,
         "--profile",
         "pane",
+        "--",
+        // wasm-split reads the linker's relocations to move functions between modules.
+        "-Clink-arg=--emit-relocs",
     ]))?;
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -43,40 +58,85 @@ pub fn build(root: &Path) -> Result<PathBuf> {
 
     let staging = root.join("target/pane-staging");
     fresh_dir(&staging)?;
+    step("pane: wasm-split (the #[lazy] views into modules of their own)");
+    let split_dir = staging.join("split");
+    fresh_dir(&split_dir)?;
+    let main_split = split_dir.join("davet_pane.wasm");
+    let input = read(&compiled)?;
+    let split = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&input);
+        options.output_dir = &split_dir;
+        options.main_out_path = &main_split;
+        options.main_module = MAIN_JS;
+        options.link_name = SPLIT_JS;
+        options
+    })
+    .map_err(|e| format!("wasm-split: {e}"))?;
+
     step("pane: wasm-bindgen --target web");
     run(Command::new("wasm-bindgen")
         .args([
             "--target",
             "web",
             "--no-typescript",
+            // The split modules call the main module's functions by their linker names.
+            "--keep-lld-exports",
+            "--no-demangle",
             "--out-name",
             "davet_pane",
             "--out-dir",
         ])
         .arg(&staging)
-        .arg(&compiled))?;
+        .arg(&main_split))?;
 
-    step("pane: wasm-opt -Oz (npm binaryen)");
+    step("pane: wasm-opt -Oz (npm binaryen), the main module and each split one");
+    let optimise = |from: &Path, to: &Path| {
+        run(Command::new(&wasm_opt)
+            .args(["-Oz", "--strip-debug", "--strip-producers"])
+            // The features rustc 1.95 enables by default for wasm32-unknown-unknown.
+            .args([
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-multivalue",
+                "--enable-reference-types",
+            ])
+            .arg(from)
+            .arg("-o")
+            .arg(to))
+    };
     let optimised = staging.join("optimised.wasm");
-    run(Command::new(&wasm_opt)
-        .args(["-Oz", "--strip-debug", "--strip-producers"])
-        // The features rustc 1.95 enables by default for wasm32-unknown-unknown.
-        .args([
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-multivalue",
-            "--enable-reference-types",
-        ])
-        .arg(staging.join("davet_pane_bg.wasm"))
-        .arg("-o")
-        .arg(&optimised))?;
+    optimise(&staging.join("davet_pane_bg.wasm"), &optimised)?;
 
     step("pane: hashing names and compressing");
     let dist = root.join("target/pane");
     fresh_dir(&dist)?;
     let frontend = root.join("frontend");
+
+    // The split modules, each under a name of its content; the loader names them.
+    let mut loader = String::from_utf8(read(&split_dir.join(SPLIT_JS.trim_start_matches("./")))?)
+        .map_err(|e| e.to_string())?;
+    for module in &split.split_modules {
+        let file = module
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or("a split module without a name")?;
+        let stem = file.trim_end_matches(".wasm");
+        let small = staging.join(format!("{stem}.opt.wasm"));
+        optimise(&split_dir.join(file), &small)?;
+        // `split_contacts_view_1042…` → `lazy-contacts_view`, `chunk_3` → `lazy-chunk_3`.
+        let short = stem
+            .strip_prefix("split_")
+            .map(|s| s.rsplit_once('_').map_or(s, |(name, _)| name))
+            .unwrap_or(stem);
+        let name = place(&dist, &format!("lazy-{short}"), "wasm", &read(&small)?)?;
+        let reference = format!("\"./{file}\"");
+        if !loader.contains(&reference) {
+            return Err(format!("wasm-split's loader does not name {file}"));
+        }
+        loader = loader.replace(&reference, &format!("\"./{name}\""));
+    }
 
     let wasm_name = place(&dist, "davet_pane", "wasm", &read(&optimised)?)?;
     let mut js =
@@ -92,7 +152,22 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     js.push_str(&format!(
         "\n__wbg_init({{ module_or_path: new URL(\"./{wasm_name}\", import.meta.url) }});\n"
     ));
-    let js_name = place(&dist, "davet_pane", "js", js.as_bytes())?;
+    // The main module and the loader import each other: the main JS is named for both as they
+    // are before either names the other, the loader for what it is once it names the main JS.
+    let js_name = hashed_name("davet_pane", "js", &[js.as_bytes(), loader.as_bytes()]);
+    let main_import = format!("from \"{MAIN_JS}\"");
+    if !loader.contains(&main_import) {
+        return Err("wasm-split's loader does not import the main module".into());
+    }
+    let loader = loader.replace(&main_import, &format!("from \"./{js_name}\""));
+    let loader_name = place(&dist, "split", "js", loader.as_bytes())?;
+    // Only the `from` clauses move: the imports object keeps the name the wasm module imports.
+    let split_import = format!("from \"{SPLIT_JS}\"");
+    if !js.contains(&split_import) {
+        return Err("the pane's JS does not import wasm-split's loader".into());
+    }
+    let js = js.replace(&split_import, &format!("from \"./{loader_name}\""));
+    write(&dist.join(&js_name), js.as_bytes())?;
     let css_name = place(
         &dist,
         "pane",
@@ -119,7 +194,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         ])
         .arg(format!("--outfile={}", naa.display()))
         .env("NODE_PATH", &npm))?;
-    let naa_name = place(&dist, LAZY_PREFIX.trim_end_matches('-'), "js", &read(&naa)?)?;
+    let naa_name = place(&dist, NAA_PREFIX.trim_end_matches('-'), "js", &read(&naa)?)?;
     let html = String::from_utf8(read(&frontend.join("index.html"))?).map_err(|e| e.to_string())?;
     let html = html
         .replace("__PANE_CSS__", &css_name)
@@ -177,14 +252,26 @@ fn relocate_snippets(staging: &Path, dist: &Path, mut js: String) -> Result<Stri
 
 /// Writes `bytes` as `{stem}-{hash}.{ext}` and returns that name.
 fn place(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<String> {
-    let digest = Sha256::digest(bytes);
-    let hash = digest.iter().take(8).fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    });
-    let name = format!("{stem}-{hash}.{ext}");
+    let name = hashed_name(stem, ext, &[bytes]);
     write(&dir.join(&name), bytes)?;
     Ok(name)
+}
+
+/// `{stem}-{hash}.{ext}`, the hash of `parts` together.
+fn hashed_name(stem: &str, ext: &str, parts: &[&[u8]]) -> String {
+    let mut digest = Sha256::new();
+    for part in parts {
+        digest.update(part);
+    }
+    let hash = digest
+        .finalize()
+        .iter()
+        .take(8)
+        .fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        });
+    format!("{stem}-{hash}.{ext}")
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
@@ -231,7 +318,7 @@ impl Report {
     fn first_load_brotli(&self) -> usize {
         self.0
             .iter()
-            .filter(|a| !a.name.ends_with(".html") && !a.name.starts_with(LAZY_PREFIX))
+            .filter(|a| !a.name.ends_with(".html") && !is_lazy(&a.name))
             .map(|a| a.brotli)
             .sum()
     }
@@ -240,8 +327,10 @@ impl Report {
         let mut out =
             String::from("\npane payload (bytes)                      raw      gzip    brotli\n");
         for a in &self.0 {
-            let lazy = if a.name.starts_with(LAZY_PREFIX) {
+            let lazy = if a.name.starts_with(NAA_PREFIX) {
                 "  (lazy: only with nested app auth)"
+            } else if is_lazy(&a.name) {
+                "  (lazy: when a view needing it is first shown)"
             } else {
                 ""
             };

@@ -202,3 +202,53 @@ async fn who_shows_progress_then_the_people_and_adds_nobody_until_asked() {
     assert_eq!(browser.required_attendees().await, expected);
     browser.client.clone().close().await.expect("closes");
 }
+
+/// The Groups and Contacts views are modules of their own (the pane's split build): the first
+/// load fetches neither; opening Groups fetches its module and what it shares with Contacts,
+/// opening Contacts then fetches only its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_groups_and_contacts_views_load_only_when_first_opened() {
+    let pane = SignedInPane::open().await;
+    let lazy = |loaded: Vec<String>| -> Vec<String> {
+        loaded
+            .into_iter()
+            .filter_map(|url| {
+                let name = url.rsplit('/').next()?.to_owned();
+                name.starts_with("lazy-")
+                    .then(|| name.split('-').nth(1).unwrap_or("").to_owned())
+            })
+            .collect()
+    };
+    assert_eq!(
+        lazy(pane.loaded_resources().await),
+        Vec::<String>::new(),
+        "a view module in the first load"
+    );
+    find_group(&pane, "Finans", TEAM).await;
+    let after_groups = lazy(pane.loaded_resources().await);
+    assert!(
+        after_groups.iter().any(|n| n == "groups_view"),
+        "{after_groups:?}"
+    );
+    assert!(
+        !after_groups.iter().any(|n| n == "contacts_view"),
+        "{after_groups:?}"
+    );
+    pane.click("button.tab-contacts").await;
+    pane.page()
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("select"))
+        .await
+        .expect("the contacts view");
+    let after_contacts = lazy(pane.loaded_resources().await);
+    assert!(
+        after_contacts.iter().any(|n| n == "contacts_view"),
+        "{after_contacts:?}"
+    );
+    assert_eq!(
+        after_contacts.len(),
+        after_groups.len() + 1,
+        "Contacts needed only its own module: {after_contacts:?}"
+    );
+}
