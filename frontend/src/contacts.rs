@@ -61,7 +61,8 @@ pub fn ContactSearch() -> impl IntoView {
             };
             notice.set(
                 match office::add_attendees(AttendeeField::Required, &[recipient]).await {
-                    Ok(()) => Some(Text::ContactAdded),
+                    Ok(0) => Some(Text::ContactAdded),
+                    Ok(_) => Some(Text::AlreadyInvited),
                     Err(e) => Some(e.adding_text()),
                 },
             );

@@ -46,6 +46,7 @@ pub enum Text {
     Invite,
     Expanding,
     PeopleAddedFrom,
+    AlreadyInvited,
     LeftOut,
     TooManyPeople,
     InviteAddress,
@@ -166,7 +167,9 @@ impl Localised for Locale {
             (Text::Expanding, En) => "Finding everyone in",
             (Text::Expanding, Tr) => "Üyeler bulunuyor:",
             (Text::PeopleAddedFrom, En) => "people added from",
-            (Text::PeopleAddedFrom, Tr) => "kişi eklendi; kaynak:",
+            (Text::PeopleAddedFrom, Tr) => "kişi eklendi:",
+            (Text::AlreadyInvited, En) => "already invited",
+            (Text::AlreadyInvited, Tr) => "kişi zaten davetli",
             (Text::LeftOut, En) => "left out",
             (Text::LeftOut, Tr) => "dışarıda bırakıldı",
             (Text::TooManyPeople, En) => "people, more than one invitation holds",
@@ -417,6 +420,7 @@ mod tests {
             Text::Invite,
             Text::Expanding,
             Text::PeopleAddedFrom,
+            Text::AlreadyInvited,
             Text::LeftOut,
             Text::TooManyPeople,
             Text::InviteAddress,
@@ -484,6 +488,7 @@ mod tests {
                 | Text::Invite
                 | Text::Expanding
                 | Text::PeopleAddedFrom
+                | Text::AlreadyInvited
                 | Text::LeftOut
                 | Text::TooManyPeople
                 | Text::InviteAddress
@@ -522,7 +527,7 @@ mod tests {
     #[test]
     fn both_languages_differ_for_every_text() {
         let all = every_text();
-        assert_eq!(all.len(), 64 + 22);
+        assert_eq!(all.len(), 65 + 22);
         for text in all {
             let (en, tr) = (Locale::En.text(text), Locale::Tr.text(text));
             assert!(!en.is_empty() && !tr.is_empty(), "{text:?} has no words");

@@ -21,6 +21,8 @@ enum Outcome {
         pick: Selection,
         expansion: Expansion,
         added: bool,
+        /// Of the people, how many the item had already (not added again).
+        already: u32,
     },
     TooMany {
         count: u32,
@@ -55,7 +57,8 @@ fn failure(error: CallError) -> Outcome {
     })
 }
 
-async fn add_required(people: Vec<(String, String)>) -> Result<(), Text> {
+/// Adds the people to Required attendees; answers how many were on the item already.
+async fn add_required(people: Vec<(String, String)>) -> Result<u32, Text> {
     let recipients: Vec<Recipient<'_>> = people
         .iter()
         .map(|(display_name, email)| Recipient {
@@ -121,20 +124,23 @@ impl Invitation {
     }
 
     async fn settle(self, pick: Selection, expansion: Expansion, add: bool) {
+        let mut already = 0;
         if add {
             let people = expansion
                 .people
                 .iter()
                 .map(|p| (p.display_name.clone(), p.email.clone()))
                 .collect();
-            if let Err(text) = add_required(people).await {
-                return self.outcome.set(Some(Outcome::Failed(text)));
+            match add_required(people).await {
+                Ok(n) => already = n,
+                Err(text) => return self.outcome.set(Some(Outcome::Failed(text))),
             }
         }
         self.outcome.set(Some(Outcome::Ready {
             pick,
             expansion,
             added: add,
+            already,
         }));
     }
 
@@ -145,7 +151,7 @@ impl Invitation {
                 .map(|a| (a.display_name.clone(), a.mail.clone()))
                 .collect();
             self.outcome.set(Some(match add_required(people).await {
-                Ok(()) => Outcome::AddressesInvited(
+                Ok(_) => Outcome::AddressesInvited(
                     addresses.into_iter().map(|a| a.display_name).collect(),
                 ),
                 Err(text) => Outcome::Failed(text),
@@ -158,8 +164,8 @@ impl Invitation {
         move || {
             self.outcome.get().map(|o| match o {
                 Outcome::Working(name, progress) => working(locale, name, progress).into_any(),
-                Outcome::Ready { pick, expansion, added } => {
-                    ready(self, locale, pick, expansion, added).into_any()
+                Outcome::Ready { pick, expansion, added, already } => {
+                    ready(self, locale, pick, expansion, added, already).into_any()
                 }
                 Outcome::TooMany { count, limit, addresses } => {
                     let offer = (!addresses.is_empty()).then(|| {
@@ -217,13 +223,18 @@ fn ready(
     pick: Selection,
     expansion: Expansion,
     added: bool,
+    already: u32,
 ) -> impl IntoView {
     let name = pick_name(&pick).to_owned();
     let count = expansion.people.len();
     let headline = if added {
+        let fresh = count.saturating_sub(already as usize);
         view! {
             <p class="notice-ok" role="status">
-                <span class="invited-count">{count}</span> " " {locale.text(Text::PeopleAddedFrom)} " " {name}
+                <span class="invited-count">{fresh}</span> " " {locale.text(Text::PeopleAddedFrom)} " " {name}
+                {(already > 0).then(|| view! {
+                    " · " <span class="already-count">{already}</span> " " {locale.text(Text::AlreadyInvited)}
+                })}
             </p>
         }
         .into_any()

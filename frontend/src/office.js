@@ -11,19 +11,33 @@ export function officeReady() {
   }));
 }
 
-export function addRecipients(field, names, emails) {
-  return new Promise((resolve, reject) => {
-    const item = typeof Office !== "undefined" && Office.context && Office.context.mailbox && Office.context.mailbox.item;
-    if (!item || !item[field]) {
-      reject({ name: "NoItem", message: "There is no item being composed." });
-      return;
-    }
-    const recipients = emails.map((emailAddress, i) => ({ displayName: names[i], emailAddress }));
-    item[field].addAsync(recipients, (result) => {
-      if (result.status === "succeeded") resolve();
-      else reject({ name: result.error && result.error.name, message: result.error && result.error.message });
-    });
+// Adds recipients to `field` (requiredAttendees, optionalAttendees), never one already on the
+// item in any recipient field (compared by address, case aside) nor twice from one list, in
+// calls of at most 100 (Outlook's limit). Resolves with how many were already invited.
+export async function addRecipients(field, names, emails) {
+  const item = typeof Office !== "undefined" && Office.context && Office.context.mailbox && Office.context.mailbox.item;
+  if (!item || !item[field]) throw { name: "NoItem", message: "There is no item being composed." };
+  const office = (call) => new Promise((resolve, reject) => call((result) => {
+    if (result.status === "succeeded") resolve(result.value);
+    else reject({ name: result.error && result.error.name, message: result.error && result.error.message });
+  }));
+  const fields = ["requiredAttendees", "optionalAttendees", "to", "cc", "bcc"].filter((f) => item[f] && item[f].getAsync);
+  const there = new Set();
+  for (const f of fields) {
+    for (const r of (await office((cb) => item[f].getAsync(cb))) || []) there.add(String(r.emailAddress).toLowerCase());
+  }
+  const fresh = [];
+  let already = 0;
+  emails.forEach((emailAddress, i) => {
+    const key = emailAddress.toLowerCase();
+    if (there.has(key)) { already += 1; return; }
+    there.add(key);
+    fresh.push({ displayName: names[i], emailAddress });
   });
+  for (let i = 0; i < fresh.length; i += 100) {
+    await office((cb) => item[field].addAsync(fresh.slice(i, i + 100), cb));
+  }
+  return already;
 }
 
 // Sign-in through the code flow (design §4): in an Office dialog where Outlook offers one

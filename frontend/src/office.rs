@@ -26,9 +26,6 @@ extern "C" {
     pub fn clear_session();
 }
 
-/// Office's per-call recipient limit for `addAsync` and `setAsync`.
-pub const RECIPIENTS_PER_CALL: usize = 100;
-
 #[derive(Debug, Clone)]
 pub struct OfficeContext {
     pub display_language: String,
@@ -125,17 +122,19 @@ fn office_error(e: &JsValue) -> OfficeError {
     }
 }
 
-/// Adds recipients to a field, in calls of at most [`RECIPIENTS_PER_CALL`].
+/// Adds recipients to a field, in calls of at most 100 (`office.js`), leaving out everyone
+/// already on the item; answers how many were.
 pub async fn add_attendees(
     field: AttendeeField,
     recipients: &[Recipient<'_>],
-) -> Result<(), OfficeError> {
-    for chunk in recipients.chunks(RECIPIENTS_PER_CALL) {
-        let names = chunk.iter().map(|r| r.display_name.to_owned()).collect();
-        let emails = chunk.iter().map(|r| r.email.to_owned()).collect();
-        JsFuture::from(add_recipients(field.js_name(), names, emails))
-            .await
-            .map_err(|e| office_error(&e))?;
-    }
-    Ok(())
+) -> Result<u32, OfficeError> {
+    let names = recipients
+        .iter()
+        .map(|r| r.display_name.to_owned())
+        .collect();
+    let emails = recipients.iter().map(|r| r.email.to_owned()).collect();
+    JsFuture::from(add_recipients(field.js_name(), names, emails))
+        .await
+        .map(|already| already.as_f64().unwrap_or(0.0) as u32)
+        .map_err(|e| office_error(&e))
 }

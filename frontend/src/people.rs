@@ -33,7 +33,12 @@ pub fn PeopleSearch() -> impl IntoView {
                 email: &person.email,
             };
             match office::add_attendees(AttendeeField::Required, &[recipient]).await {
-                Ok(()) => added.update(|list| list.push(person.email.clone())),
+                Ok(already) => {
+                    added.update(|list| list.push(person.email.clone()));
+                    if already > 0 {
+                        notice.set(Some(Text::AlreadyInvited));
+                    }
+                }
                 Err(error) => notice.set(Some(error.adding_text())),
             }
         });

@@ -48,9 +48,12 @@ async fn find_team(browser: &Browser) -> String {
 /// its row's XPath.
 async fn find_group(browser: &Browser, typed: &str, name: &str) -> String {
     browser.click("button.tab-groups").await;
+    // The view's module loads when the tab is first opened.
     browser
         .client
-        .find(Locator::Css("input.group-search"))
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("input.group-search"))
         .await
         .expect("the group search")
         .send_keys(typed)
@@ -251,4 +254,37 @@ async fn the_groups_and_contacts_views_load_only_when_first_opened() {
         after_groups.len() + 1,
         "Contacts needed only its own module: {after_contacts:?}"
     );
+}
+
+/// "Invite all" twice (or after the pane reloads): nobody is added a second time, and the pane
+/// says how many were invited already.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inviting_a_team_twice_adds_nobody_twice_and_says_who_was_there() {
+    let pane = SignedInPane::open().await;
+    let expected = invitable(pane.tenant(), team(pane.tenant()));
+    let row = find_group(&pane, "Finans", TEAM).await;
+    let invite_all = format!("{row}//button[contains(@class,'add')]");
+    for _ in 0..2 {
+        pane.page()
+            .find(Locator::XPath(&invite_all))
+            .await
+            .expect("Invite all")
+            .click()
+            .await
+            .expect("click");
+        pane.page()
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(".invited-count"))
+            .await
+            .expect("the outcome");
+    }
+    pane.wait_for_text(".invited-count", "0").await;
+    assert_eq!(
+        pane.text_of(".already-count").await,
+        expected.len().to_string(),
+        "everyone was there already"
+    );
+    // Each address once (the helper fails on a second chip for one address).
+    assert_eq!(pane.required_attendees().await, expected);
 }
