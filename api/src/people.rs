@@ -41,6 +41,13 @@ pub struct Person {
 pub struct PeopleSearch {
     pub query: String,
     pub people: Vec<Person>,
+    /// The directory has more matches than these: typing more narrows them.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub more: bool,
+}
+
+fn is_false(flag: &bool) -> bool {
+    !flag
 }
 
 /// Answer of `GET /api/people/{id}`: the people card.

@@ -43,7 +43,7 @@ pub fn GroupSearch() -> impl IntoView {
                     <span class="group-name">{group.display_name.clone()}</span>
                     <span class="detail">
                         {locale.text(kind_text(group.kind))} " · "
-                        <span class="group-people">{group.people}</span> " " {locale.text(Text::PeopleCount)}
+                        <span class="group-people">{group.people}</span> " " {locale.counted(group.people, Text::PeopleCount)}
                     </span>
                 </span>
                 <button class="link show" on:click=move |_| invitation.start(shown.clone(), false)>{locale.text(Text::ShowPeople)}</button>

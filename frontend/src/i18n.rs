@@ -15,6 +15,7 @@ pub enum Text {
     TypeMore,
     Searching,
     NoMatches,
+    MoreMatches,
     Add,
     Added,
     Guest,
@@ -80,9 +81,32 @@ pub enum Text {
 /// Every [`Text`] in the organiser's language.
 pub trait Localised {
     fn text(self, text: Text) -> &'static str;
+
+    /// The words that follow a count of `n`: English says "1 device", "2 devices"; Turkish
+    /// keeps the singular after every number ("1 cihaz", "2 cihaz").
+    fn counted(self, n: u32, text: Text) -> &'static str;
 }
 
 impl Localised for Locale {
+    fn counted(self, n: u32, text: Text) -> &'static str {
+        let one = match text {
+            Text::PeopleCount => "person",
+            Text::PeopleFound => "person found",
+            Text::PagesRead => "directory page read",
+            Text::PeopleIn => "person to invite in",
+            Text::PeopleAddedFrom => "person added from",
+            Text::SkipDisabled => "disabled account",
+            Text::SkipDevice => "device",
+            Text::SkipApp => "app",
+            _ => "",
+        };
+        if n == 1 && self == Locale::En && !one.is_empty() {
+            one
+        } else {
+            self.text(text)
+        }
+    }
+
     fn text(self, text: Text) -> &'static str {
         use Locale::{En, Tr};
         match (text, self) {
@@ -98,6 +122,12 @@ impl Localised for Locale {
             (Text::Searching, Tr) => "Aranıyor…",
             (Text::NoMatches, En) => "Nobody matches.",
             (Text::NoMatches, Tr) => "Eşleşen kimse yok.",
+            (Text::MoreMatches, En) => {
+                "More people match: type more of the name to narrow the list."
+            }
+            (Text::MoreMatches, Tr) => {
+                "Daha çok kişi eşleşiyor: listeyi daraltmak için adın devamını yazın."
+            }
             (Text::Add, En) => "Add",
             (Text::Add, Tr) => "Ekle",
             (Text::Added, En) => "Added",
@@ -187,7 +217,7 @@ impl Localised for Locale {
             (Text::PagesRead, En) => "directory pages read",
             (Text::PagesRead, Tr) => "dizin sayfası okundu",
             (Text::PeopleIn, En) => "people to invite in",
-            (Text::PeopleIn, Tr) => "davet edilecek kişi; kaynak:",
+            (Text::PeopleIn, Tr) => "kişi davet edilecek:",
             (Text::WhoIsIn, En) => "Who they are",
             (Text::WhoIsIn, Tr) => "Kimler",
             (Text::External, En) => "External",
@@ -390,6 +420,7 @@ mod tests {
             Text::TypeMore,
             Text::Searching,
             Text::NoMatches,
+            Text::MoreMatches,
             Text::Add,
             Text::Added,
             Text::Guest,
@@ -458,6 +489,7 @@ mod tests {
                 | Text::TypeMore
                 | Text::Searching
                 | Text::NoMatches
+                | Text::MoreMatches
                 | Text::Add
                 | Text::Added
                 | Text::Guest
@@ -525,9 +557,31 @@ mod tests {
     }
 
     #[test]
+    fn english_counts_one_in_the_singular_and_turkish_never_pluralises() {
+        assert_eq!(
+            Locale::En.counted(1, Text::SkipDisabled),
+            "disabled account"
+        );
+        assert_eq!(
+            Locale::En.counted(2, Text::SkipDisabled),
+            "disabled accounts"
+        );
+        assert_eq!(Locale::En.counted(0, Text::PeopleCount), "people");
+        assert_eq!(Locale::En.counted(1, Text::PeopleCount), "person");
+        assert_eq!(
+            Locale::Tr.counted(1, Text::SkipDevice),
+            Locale::Tr.counted(5, Text::SkipDevice)
+        );
+        assert_eq!(
+            Locale::En.counted(1, Text::SkipNoMailbox),
+            "without a mailbox"
+        );
+    }
+
+    #[test]
     fn both_languages_differ_for_every_text() {
         let all = every_text();
-        assert_eq!(all.len(), 65 + 22);
+        assert_eq!(all.len(), 66 + 22);
         for text in all {
             let (en, tr) = (Locale::En.text(text), Locale::Tr.text(text));
             assert!(!en.is_empty() && !tr.is_empty(), "{text:?} has no words");

@@ -204,8 +204,8 @@ fn working(locale: Locale, name: String, progress: Option<Progress>) -> impl Int
         view! {
             <progress max=p.picks value=p.picks_done></progress>
             <span class="detail progress-figures">
-                <span class="found-people">{p.people}</span> " " {locale.text(Text::PeopleFound)}
-                " · " {p.pages} " " {locale.text(Text::PagesRead)}
+                <span class="found-people">{p.people}</span> " " {locale.counted(p.people, Text::PeopleFound)}
+                " · " {p.pages} " " {locale.counted(p.pages, Text::PagesRead)}
             </span>
         }
     });
@@ -231,7 +231,7 @@ fn ready(
         let fresh = count.saturating_sub(already as usize);
         view! {
             <p class="notice-ok" role="status">
-                <span class="invited-count">{fresh}</span> " " {locale.text(Text::PeopleAddedFrom)} " " {name}
+                <span class="invited-count">{fresh}</span> " " {locale.counted(fresh as u32, Text::PeopleAddedFrom)} " " {name}
                 {(already > 0).then(|| view! {
                     " · " <span class="already-count">{already}</span> " " {locale.text(Text::AlreadyInvited)}
                 })}
@@ -241,7 +241,7 @@ fn ready(
     } else {
         let chosen = pick.clone();
         view! {
-            <p role="status"><span class="shown-count">{count}</span> " " {locale.text(Text::PeopleIn)} " " {name}</p>
+            <p role="status"><span class="shown-count">{count}</span> " " {locale.counted(count as u32, Text::PeopleIn)} " " {name}</p>
             {(count > 0).then(|| view! {
                 <button class="primary invite-shown" on:click=move |_| invitation.start(chosen.clone(), true)>
                     {locale.text(Text::Invite)}
@@ -295,7 +295,7 @@ fn left_out(locale: Locale, skipped: Skipped) -> Option<impl IntoView> {
     let parts = reasons
         .iter()
         .filter(|(n, _)| *n > 0)
-        .map(|(n, text)| format!("{n} {}", locale.text(*text)))
+        .map(|(n, text)| format!("{n} {}", locale.counted(*n, *text)))
         .collect::<Vec<_>>()
         .join(", ");
     (total > 0).then(|| {

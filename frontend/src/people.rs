@@ -19,10 +19,13 @@ pub fn PeopleSearch() -> impl IntoView {
     // Whose card is open: one at a time.
     let open = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<Text>);
-    let on_input = type_ahead::on_input(results, |session, text| async move {
-        api::search_people(&session, &text)
-            .await
-            .map(|found| found.people)
+    // The directory has more matches than the list shows.
+    let more = RwSignal::new(false);
+    let on_input = type_ahead::on_input(results, move |session, text| async move {
+        api::search_people(&session, &text).await.map(|found| {
+            more.try_set(found.more);
+            found.people
+        })
     });
 
     let add = move |person: Person| {
@@ -105,7 +108,10 @@ pub fn PeopleSearch() -> impl IntoView {
         </label>
         {move || notice.get().map(|text| view! { <p class="notice" role="alert">{locale.text(text)}</p> })}
         {type_ahead::results_view(results, locale, move |people: Vec<Person>| {
-            view! { <ul class="people">{people.into_iter().map(row).collect_view()}</ul> }
+            view! {
+                <ul class="people">{people.into_iter().map(row).collect_view()}</ul>
+                {more.get_untracked().then(|| view! { <p class="hint more-matches">{locale.text(Text::MoreMatches)}</p> })}
+            }
         })}
     }
 }

@@ -143,14 +143,26 @@ impl GraphClient {
         limit: usize,
         eventual: bool,
     ) -> Result<Vec<T>, GraphError> {
+        Ok(self.collect_up_to(first, limit, eventual).await?.0)
+    }
+
+    /// The items of a collection, following `@odata.nextLink`, up to `limit`; and whether the
+    /// collection had more than that.
+    async fn collect_up_to<T: DeserializeOwned>(
+        &self,
+        first: Url,
+        limit: usize,
+        eventual: bool,
+    ) -> Result<(Vec<T>, bool), GraphError> {
         let mut items = Vec::new();
         let mut next = Some(first);
         while let Some(url) = next.take() {
             let page: Page<T> = self.get(url, eventual).await?;
             items.extend(page.value);
             if items.len() >= limit {
+                let more = items.len() > limit || page.next_link.is_some();
                 items.truncate(limit);
-                break;
+                return Ok((items, more));
             }
             next = page
                 .next_link
@@ -158,7 +170,7 @@ impl GraphClient {
                 .transpose()
                 .map_err(|e| GraphError::Unavailable(format!("unusable @odata.nextLink: {e}")))?;
         }
-        Ok(items)
+        Ok((items, false))
     }
 
     /// One GET with retries. `eventual` adds `ConsistencyLevel: eventual`, which `$search` and

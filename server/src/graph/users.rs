@@ -42,11 +42,12 @@ impl GraphUser {
 }
 
 impl GraphClient {
-    /// Type-ahead over display name (word starts), mail and UPN (prefixes).
+    /// Type-ahead over display name (word starts), mail and UPN (prefixes); and whether the
+    /// directory has more matches than the type-ahead shows.
     pub async fn search_people(
         &self,
         query: &PeopleQuery,
-    ) -> Result<Vec<DirectoryPerson>, GraphError> {
+    ) -> Result<(Vec<DirectoryPerson>, bool), GraphError> {
         self.search_people_paged(query, TYPE_AHEAD_SIZE, TYPE_AHEAD_SIZE)
             .await
     }
@@ -57,7 +58,7 @@ impl GraphClient {
         query: &PeopleQuery,
         page_size: usize,
         limit: usize,
-    ) -> Result<Vec<DirectoryPerson>, GraphError> {
+    ) -> Result<(Vec<DirectoryPerson>, bool), GraphError> {
         let q = query.as_str();
         let search = format!("\"displayName:{q}\" OR \"mail:{q}\" OR \"userPrincipalName:{q}\"");
         let mut url = self.url("users")?;
@@ -65,11 +66,12 @@ impl GraphClient {
             .append_pair("$search", &search)
             .append_pair("$select", SELECT)
             .append_pair("$top", &page_size.to_string());
-        let users: Vec<GraphUser> = self.collect(url, limit, true).await?;
-        Ok(users
+        let (users, more): (Vec<GraphUser>, bool) = self.collect_up_to(url, limit, true).await?;
+        let people = users
             .into_iter()
             .filter_map(GraphUser::into_person)
-            .collect())
+            .collect();
+        Ok((people, more))
     }
 }
 

@@ -17,14 +17,15 @@ pub async fn search(
     signed_in: SignedIn,
     SearchText(query): SearchText,
 ) -> Result<Json<PeopleSearch>, AppError> {
-    let people = graph
+    let (people, more) = graph
         .acting_for(&signed_in.user.key)
         .search_people(&query)
         .await?;
-    tracing::info!(found = people.len(), "people search");
+    tracing::info!(found = people.len(), more, "people search");
     Ok(Json(PeopleSearch {
         query: query.as_str().to_owned(),
         people: people.into_iter().map(Into::into).collect(),
+        more,
     }))
 }
 

@@ -21,13 +21,23 @@ async fn search_lists_enabled_people_whose_name_or_address_starts_with_the_query
 
     // One page of 25 directory entries, disabled accounts then left out.
     let users = &app.emulator.world.tenant.users;
-    let expected: Vec<&str> = users
+    let matching: Vec<_> = users
         .iter()
         .filter(|u| {
             has_word_starting_with(&u.display_name, "ay")
                 || u.mail.as_deref().is_some_and(|m| m.starts_with("ay"))
                 || u.user_principal_name.starts_with("ay")
         })
+        .collect();
+    // The answer says when the directory has more than the page shows.
+    assert!(
+        matching.len() > 25,
+        "the test needs more than a page: {}",
+        matching.len()
+    );
+    assert!(found.more);
+    let expected: Vec<&str> = matching
+        .into_iter()
         .take(25)
         .filter(|u| u.account_enabled)
         .filter_map(|u| u.mail.as_deref())
@@ -36,6 +46,14 @@ async fn search_lists_enabled_people_whose_name_or_address_starts_with_the_query
     assert!(found.people.len() <= 25, "one type-ahead page at most");
     let listed: Vec<&str> = found.people.iter().map(|p| p.email.as_str()).collect();
     assert_eq!(listed, expected);
+    // One person's own address: all there is.
+    let one: PeopleSearch = app
+        .get(&format!("api/people?q={}", listed[0]))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(!one.more, "{one:?}");
 }
 
 #[tokio::test]
@@ -140,23 +158,27 @@ async fn the_graph_client_follows_next_links_across_pages() {
     let app = spawn_app().await;
     let graph = app.state.graph.acting_for(&app.user_key(app.member(0)));
     let query = davet::domain::people::PeopleQuery::parse("ay").expect("query");
-    let in_one_page = graph
+    let (in_one_page, more) = graph
         .search_people_paged(&query, 999, 999)
         .await
         .expect("one page");
-    let in_pages_of_three = graph
+    assert!(!more, "everything fits in one page of 999");
+    let (in_pages_of_three, more) = graph
         .search_people_paged(&query, 3, 999)
         .await
         .expect("pages");
+    assert!(!more);
     assert!(in_one_page.len() > 6, "the test needs several pages");
     assert_eq!(in_one_page, in_pages_of_three);
-    // The limit counts directory entries; disabled ones among them are then left out.
-    let limited = graph
+    // The limit counts directory entries; disabled ones among them are then left out, and the
+    // answer says the directory had more.
+    let (limited, more) = graph
         .search_people_paged(&query, 3, 5)
         .await
         .expect("limited");
     assert!(!limited.is_empty() && limited.len() <= 5);
     assert_eq!(limited[..], in_one_page[..limited.len()]);
+    assert!(more, "the directory had more than five");
 }
 
 #[tokio::test]

@@ -58,6 +58,11 @@ async fn typing_ay_lists_matching_people_and_add_puts_one_in_required_attendees(
         expected.len() > 1,
         "the demo tenant has several people for `ay`"
     );
+    // More than a page match `ay`: the pane says the list is not all of them.
+    assert!(
+        pane.text_of(".more-matches").await.contains("type more"),
+        "the list does not say it stops at a page"
+    );
     let shown: Vec<(&str, &str)> = listed
         .iter()
         .map(|(name, email)| (name.as_str(), email.as_str()))
