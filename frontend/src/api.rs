@@ -137,14 +137,14 @@ pub async fn search_contacts(
     query: &str,
     folder: Option<&str>,
 ) -> Result<ContactList, CallError> {
-    let folder = folder
-        .map(|f| format!("&folder={}", encode(f)))
-        .unwrap_or_default();
-    get(
-        session,
-        &format!("{CONTACTS_PATH}?q={}{folder}", encode(query)),
-    )
-    .await
+    let mut path = format!("{CONTACTS_PATH}?");
+    if !query.is_empty() {
+        path.push_str(&format!("q={}&", encode(query)));
+    }
+    if let Some(folder) = folder {
+        path.push_str(&format!("folder={}", encode(folder)));
+    }
+    get(session, &path).await
 }
 
 /// Expands a selection into the people to invite. The answer streams one event a line;

@@ -46,12 +46,44 @@ pub fn ContactSearch() -> impl IntoView {
         }
     });
 
-    let on_input = type_ahead::on_input(results, move |session, text| async move {
+    let query = RwSignal::new(String::new());
+    let search = type_ahead::on_input(results, move |session, text| async move {
         let folder = folder.get_untracked();
         api::search_contacts(&session, &text, folder.as_deref())
             .await
             .map(|found| found.contacts)
     });
+    // The chosen folder's contacts: all of them, or those matching what is typed (a search
+    // of one letter lists them all too).
+    let list = move || {
+        results.set(Results::Searching);
+        spawn_local(async move {
+            let Some(session) = auth.token() else { return };
+            let typed = query.get_untracked();
+            let typed = if typed.chars().count() < davet_api::PEOPLE_QUERY_MIN_CHARS {
+                String::new()
+            } else {
+                typed
+            };
+            let folder = folder.get_untracked();
+            let found = api::search_contacts(&session, &typed, folder.as_deref()).await;
+            results.try_set(match auth.check(found) {
+                Ok(found) => Results::Found(found.contacts),
+                Err(e) => Results::Failed(type_ahead::failure_text(e)),
+            });
+        });
+    };
+    list();
+    let on_input = move |ev: leptos::ev::Event| {
+        let typed = event_target_value(&ev).trim().to_owned();
+        let short = typed.chars().count() < davet_api::PEOPLE_QUERY_MIN_CHARS;
+        query.set(typed);
+        if short {
+            list();
+        } else {
+            search(ev);
+        }
+    };
 
     let add = move |contact: Contact| {
         spawn_local(async move {
@@ -102,7 +134,7 @@ pub fn ContactSearch() -> impl IntoView {
             <select class="contact-folder" on:change=move |ev| {
                 let id = event_target_value(&ev);
                 folder.set((!id.is_empty()).then_some(id));
-                results.set(Results::Idle);
+                list();
             }>
                 <option value="">{locale.text(Text::DefaultContacts)}</option>
                 {move || folders.get().into_iter().map(|(id, name, depth)| {

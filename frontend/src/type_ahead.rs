@@ -16,6 +16,14 @@ use crate::session::use_auth;
 /// Wait this long after the last keystroke before asking the server.
 const DEBOUNCE_MS: u32 = 120;
 
+/// What the organiser reads when a call failed.
+pub fn failure_text(error: CallError) -> Text {
+    match error {
+        CallError::Api(code) => Text::Error(code),
+        CallError::Network => Text::NetworkError,
+    }
+}
+
 /// What a type-ahead shows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Results<T> {
@@ -65,8 +73,7 @@ where
             }
             results.set(match outcome {
                 Ok(found) => Results::Found(found),
-                Err(CallError::Api(code)) => Results::Failed(Text::Error(code)),
-                Err(CallError::Network) => Results::Failed(Text::NetworkError),
+                Err(error) => Results::Failed(failure_text(error)),
             });
         });
     }

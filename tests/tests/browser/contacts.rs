@@ -111,3 +111,86 @@ async fn a_folder_of_contacts_is_invited_whole_and_searched_within() {
     browser.screenshot("contacts").await;
     browser.client.clone().close().await.expect("closes");
 }
+
+/// The addresses the contact list shows, once it shows something other than "Searching…".
+async fn listed(browser: &Browser) -> BTreeSet<String> {
+    let page = &browser.client;
+    for _ in 0..100 {
+        let searching = texts(page, ".results .hint")
+            .await
+            .iter()
+            .any(|t| t.contains("Searching"));
+        if !searching {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    texts(page, "li.contact .email")
+        .await
+        .into_iter()
+        .map(|e| e.to_lowercase())
+        .collect()
+}
+
+/// A folder lists its contacts without a word typed; choosing another folder lists (or
+/// searches, when something is typed) that one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_lists_its_contacts_and_choosing_another_searches_it_again() {
+    let browser = SignedInPane::open().await;
+    let tenant = browser.tenant();
+    let mailbox = tenant.mailbox(organiser(tenant));
+    let addresses = |folder: &str| -> BTreeSet<String> {
+        mailbox
+            .contacts_in(folder)
+            .iter()
+            .filter_map(|c| c.email_addresses.first())
+            .map(|a| a.address.to_lowercase())
+            .collect()
+    };
+    browser.click("button.tab-contacts").await;
+    let family = mailbox
+        .folders
+        .iter()
+        .find(|f| f.display_name == "Aile")
+        .expect("the folder");
+    choose_folder(&browser, &family.id).await;
+    browser.text_of("li.contact .email").await;
+    assert_eq!(
+        listed(&browser).await,
+        addresses(&family.id),
+        "Aile, nothing typed"
+    );
+
+    let relative = mailbox
+        .contacts_in(&family.id)
+        .into_iter()
+        .find(|c| !c.email_addresses.is_empty())
+        .expect("a relative with an address");
+    let prefix: String = relative.given_name.chars().take(3).collect();
+    browser
+        .page()
+        .find(Locator::Css("input.contact-search"))
+        .await
+        .expect("the contact search")
+        .send_keys(&prefix)
+        .await
+        .expect("type");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let relative_address = relative.email_addresses[0].address.to_lowercase();
+    assert!(listed(&browser).await.contains(&relative_address));
+
+    // Another folder, the same words typed: searched again there.
+    let customers = mailbox
+        .folders
+        .iter()
+        .find(|f| f.display_name == "Müşteriler")
+        .expect("the folder");
+    choose_folder(&browser, &customers.id).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let now = listed(&browser).await;
+    assert!(
+        !now.contains(&relative_address),
+        "still Aile's results: {now:?}"
+    );
+    assert!(now.is_subset(&addresses(&customers.id)), "{now:?}");
+}
