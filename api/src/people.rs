@@ -63,6 +63,9 @@ pub struct PersonCard {
     /// Their manager, the manager's manager, … at most three levels.
     #[serde(default)]
     pub managers: Vec<Manager>,
+    /// Whether the directory has a photo of them (`GET /api/people/{id}/photo`).
+    #[serde(default)]
+    pub photo: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

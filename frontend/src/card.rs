@@ -7,7 +7,7 @@ use davet_api::PersonCard;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, CallError};
+use crate::api;
 use crate::i18n::{Locale, Localised, Text, initials};
 use crate::session::use_auth;
 
@@ -28,16 +28,15 @@ pub fn Card(id: String, display_name: String) -> impl IntoView {
         }
     });
     if let Some(session) = auth.token() {
-        let (for_card, for_photo) = (id.clone(), session.clone());
         spawn_local(async move {
-            let answer = auth.check(api::person_card(&session, &for_card).await);
-            card.try_set(Some(answer.map_err(|e| match e {
-                CallError::Api(code) => Text::Error(code),
-                CallError::Network => Text::NetworkError,
-            })));
-        });
-        spawn_local(async move {
-            if let Some(url) = api::photo_url(&for_photo, &id).await {
+            let answer = auth.check(api::person_card(&session, &id).await);
+            // The photo only where the card says there is one (no 404 for everyone without).
+            let has_photo = answer.as_ref().is_ok_and(|c| c.photo);
+            card.try_set(Some(answer.map_err(crate::type_ahead::failure_text)));
+            if !has_photo {
+                return;
+            }
+            if let Some(url) = api::photo_url(&session, &id).await {
                 if photo.try_set(Some(url.clone())).is_some() {
                     // The card closed meanwhile.
                     api::forget_image_url(&url);

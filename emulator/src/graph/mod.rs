@@ -75,6 +75,7 @@ pub fn router(world: Arc<World>, root: Url) -> Router {
         .route("/v1.0/users/$count", get(users::count))
         .route("/v1.0/users/{id}", get(users::get))
         .route("/v1.0/users/{id}/manager", get(users::manager))
+        .route("/v1.0/users/{id}/photo", get(users::photo_metadata))
         .route("/v1.0/users/{id}/photo/$value", get(users::photo))
         .route(
             "/v1.0/users/{id}/events",

@@ -166,19 +166,42 @@ pub async fn manager(
     collection::entity(&graph, "directoryObjects", &entity, &item, &query)
 }
 
+fn no_photo() -> GraphError {
+    GraphError::new(
+        StatusCode::NOT_FOUND,
+        "ImageNotFound",
+        "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.",
+    )
+}
+
 pub async fn photo(
     State(graph): State<Graph>,
     Path(id): Path<String>,
 ) -> Result<Response, GraphError> {
     let user = find(&graph, &id)?;
     if !user.has_photo {
-        return Err(GraphError::new(
-            StatusCode::NOT_FOUND,
-            "ImageNotFound",
-            "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.",
-        ));
+        return Err(no_photo());
     }
     Ok(([(header::CONTENT_TYPE, "image/png")], portrait(&user.id)).into_response())
+}
+
+/// `GET /users/{id}/photo`: the profilePhoto's metadata (its size), or 404 when there is none.
+pub async fn photo_metadata(
+    State(graph): State<Graph>,
+    Path(id): Path<String>,
+) -> Result<Response, GraphError> {
+    let user = find(&graph, &id)?;
+    if !user.has_photo {
+        return Err(no_photo());
+    }
+    Ok(axum::Json(serde_json::json!({
+        "@odata.context": format!("https://graph.microsoft.com/v1.0/$metadata#users('{}')/photo/$entity", user.id),
+        "@odata.mediaContentType": "image/png",
+        "id": "48X48",
+        "height": 48,
+        "width": 48,
+    }))
+    .into_response())
 }
 
 /// A small, real PNG whose colour comes from the user's id, so different people differ.

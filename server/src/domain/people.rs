@@ -69,6 +69,8 @@ pub struct PersonCard {
     pub phones: Vec<String>,
     /// Their manager, the manager's manager, … nearest first.
     pub managers: Vec<Manager>,
+    /// Whether the directory has a photo of them.
+    pub photo: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +86,7 @@ impl From<PersonCard> for davet_api::PersonCard {
             person: card.person.into(),
             office: card.office,
             phones: card.phones,
+            photo: card.photo,
             managers: card
                 .managers
                 .into_iter()

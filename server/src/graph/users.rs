@@ -112,7 +112,11 @@ impl GraphClient {
             "$select",
             &format!("{SELECT},officeLocation,businessPhones,mobilePhone"),
         );
-        let profile: GraphProfile = self.get(url, false).await?;
+        // Whether there is a photo, asked beside the profile (a photo that cannot be looked up
+        // now is shown as initials: the card matters more).
+        let (profile, photo) =
+            tokio::join!(self.get::<GraphProfile>(url, false), self.has_photo(id));
+        let (profile, photo) = (profile?, photo.unwrap_or(false));
         let person = profile
             .user
             .into_person()
@@ -151,7 +155,18 @@ impl GraphClient {
             office: profile.office_location.filter(|o| !o.is_empty()),
             phones,
             managers,
+            photo,
         })
+    }
+
+    /// Whether the directory has a photo of the person (its metadata, not the picture).
+    pub async fn has_photo(&self, id: &DirectoryId) -> Result<bool, GraphError> {
+        let url = self.url(&format!("users/{id}/photo"))?;
+        match self.get::<serde_json::Value>(url, false).await {
+            Ok(_) => Ok(true),
+            Err(GraphError::NotFound(_)) => Ok(false),
+            Err(other) => Err(other),
+        }
     }
 
     /// A person's photo, or `None` when they have none.

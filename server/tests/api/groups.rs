@@ -118,6 +118,22 @@ async fn a_people_card_shows_profile_phones_and_three_levels_of_managers() {
         .collect();
     let managers: Vec<&str> = card.managers.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(managers, expected);
+    // The card says whether there is a photo, as the directory has it, for both kinds.
+    assert_eq!(card.photo, user.has_photo);
+    for has in [true, false] {
+        let someone = tenant
+            .users
+            .iter()
+            .find(|u| u.account_enabled && u.mail.is_some() && u.has_photo == has)
+            .expect("someone");
+        let card: PersonCard = app
+            .get(&format!("api/people/{}", someone.id))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(card.photo, has, "{}", someone.display_name);
+    }
 
     let top = (0..tenant.users.len())
         .find(|&u| tenant.users[u].manager.is_none() && tenant.users[u].account_enabled)

@@ -124,5 +124,20 @@ async fn a_name_opens_the_card_with_role_manager_chain_and_photo_or_initials() {
         page.find(Locator::Css(".card img.photo")).await.is_err(),
         "no photo, no image"
     );
+    // The card said there is none: the pane never asked for it (no 404 in the console).
+    let asked = browser.loaded_resources().await;
+    let without_id = &tenant.users[without].id;
+    assert!(
+        !asked
+            .iter()
+            .any(|u| u.contains(&format!("{without_id}/photo"))),
+        "the photo of someone without one was asked for: {asked:?}"
+    );
+    assert!(
+        asked
+            .iter()
+            .any(|u| u.contains(&format!("{}/photo", user.id))),
+        "the photo of someone with one was asked for"
+    );
     browser.client.clone().close().await.expect("closes");
 }
