@@ -80,27 +80,36 @@ impl Service {
         .then(|| value.to_owned())
     }
 
-    /// One log line for a call that failed or is tried again, with both ids.
-    pub fn log_failed(self, ours: &str, status: Option<StatusCode>, headers: Option<&HeaderMap>) {
-        let theirs = headers.and_then(|h| self.seen(h));
-        tracing::warn!(
-            service = self.name(),
-            status = status.map(|s| s.as_u16()),
-            client_request_id = ours,
-            request_id = theirs.as_deref(),
-            "a call failed"
-        );
-    }
-
-    /// One debug line for a call that succeeded, with both ids.
-    pub fn log_answered(self, ours: &str, status: StatusCode, headers: &HeaderMap) {
-        tracing::debug!(
-            service = self.name(),
-            status = status.as_u16(),
-            client_request_id = ours,
-            request_id = self.seen(headers).as_deref(),
-            "a call answered"
-        );
+    /// Sends `request` stamped with an id of ours ([`Self::stamp`]) and logs the call with
+    /// both ids: a debug line when it succeeded, a warning when it failed or got no answer.
+    pub async fn send(
+        self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        let (request, ours) = self.stamp(request);
+        let outcome = request.send().await;
+        let (status, theirs) = match &outcome {
+            Ok(r) => (Some(r.status()), self.seen(r.headers())),
+            Err(_) => (None, None),
+        };
+        if status.is_some_and(|s| s.is_success()) {
+            tracing::debug!(
+                service = self.name(),
+                status = status.map(|s| s.as_u16()),
+                client_request_id = ours,
+                request_id = theirs.as_deref(),
+                "a call answered"
+            );
+        } else {
+            tracing::warn!(
+                service = self.name(),
+                status = status.map(|s| s.as_u16()),
+                client_request_id = ours,
+                request_id = theirs.as_deref(),
+                "a call failed"
+            );
+        }
+        outcome
     }
 }
 
@@ -190,15 +199,7 @@ impl RetryPolicy {
         loop {
             let token = credential.token().await.map_err(Failure::Credential)?;
             let service = credential.service();
-            let (request, ours) = service.stamp(build(http).bearer_auth(token.expose()));
-            let outcome = request.send().await;
-            match &outcome {
-                Ok(r) if r.status().is_success() => {
-                    service.log_answered(&ours, r.status(), r.headers())
-                }
-                Ok(r) => service.log_failed(&ours, Some(r.status()), Some(r.headers())),
-                Err(_) => service.log_failed(&ours, None, None),
-            }
+            let outcome = service.send(build(http).bearer_auth(token.expose())).await;
             crate::metrics::call(
                 service.name(),
                 match &outcome {

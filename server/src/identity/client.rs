@@ -221,18 +221,11 @@ impl IdentityClient {
             ("client_secret", self.client_secret.expose()),
         ];
         form.extend_from_slice(grant);
-        let service = crate::upstream::Service::Identity;
-        let (request, ours) = service.stamp(self.http.post(url).form(&form));
-        let response = request.send().await.map_err(|e| {
-            service.log_failed(&ours, None, None);
-            IdentityError::Unavailable(e.without_url().to_string())
-        })?;
+        let response = crate::upstream::Service::Identity
+            .send(self.http.post(url).form(&form))
+            .await
+            .map_err(|e| IdentityError::Unavailable(e.without_url().to_string()))?;
         let status = response.status();
-        if status.is_success() {
-            service.log_answered(&ours, status, response.headers());
-        } else {
-            service.log_failed(&ours, Some(status), Some(response.headers()));
-        }
         if status.is_success() {
             let answer: Answer = response
                 .json()

@@ -73,18 +73,11 @@ impl WebexClient {
             ("client_secret", self.integration.client_secret.expose()),
         ];
         form.extend_from_slice(grant);
-        let service = crate::upstream::Service::Webex;
-        let (request, ours) = service.stamp(self.http.post(self.url("access_token")).form(&form));
-        let response = request.send().await.map_err(|e| {
-            service.log_failed(&ours, None, None);
-            WebexError::Unavailable(e.without_url().to_string())
-        })?;
+        let response = crate::upstream::Service::Webex
+            .send(self.http.post(self.url("access_token")).form(&form))
+            .await
+            .map_err(|e| WebexError::Unavailable(e.without_url().to_string()))?;
         let status = response.status();
-        if status.is_success() {
-            service.log_answered(&ours, status, response.headers());
-        } else {
-            service.log_failed(&ours, Some(status), Some(response.headers()));
-        }
         let body = response
             .text()
             .await
