@@ -166,22 +166,24 @@ pub async fn manager(
     collection::entity(&graph, "directoryObjects", &entity, &item, &query)
 }
 
-fn no_photo() -> GraphError {
-    GraphError::new(
-        StatusCode::NOT_FOUND,
-        "ImageNotFound",
-        "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.",
-    )
+/// The user, when the directory has a photo of them; Graph's 404 otherwise.
+fn with_photo<'a>(graph: &'a Graph, id: &str) -> Result<&'a User, GraphError> {
+    let user = find(graph, id)?;
+    if !user.has_photo {
+        return Err(GraphError::new(
+            StatusCode::NOT_FOUND,
+            "ImageNotFound",
+            "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.",
+        ));
+    }
+    Ok(user)
 }
 
 pub async fn photo(
     State(graph): State<Graph>,
     Path(id): Path<String>,
 ) -> Result<Response, GraphError> {
-    let user = find(&graph, &id)?;
-    if !user.has_photo {
-        return Err(no_photo());
-    }
+    let user = with_photo(&graph, &id)?;
     Ok(([(header::CONTENT_TYPE, "image/png")], portrait(&user.id)).into_response())
 }
 
@@ -190,10 +192,7 @@ pub async fn photo_metadata(
     State(graph): State<Graph>,
     Path(id): Path<String>,
 ) -> Result<Response, GraphError> {
-    let user = find(&graph, &id)?;
-    if !user.has_photo {
-        return Err(no_photo());
-    }
+    let user = with_photo(&graph, &id)?;
     Ok(axum::Json(serde_json::json!({
         "@odata.context": format!("https://graph.microsoft.com/v1.0/$metadata#users('{}')/photo/$entity", user.id),
         "@odata.mediaContentType": "image/png",
