@@ -47,12 +47,14 @@ pub fn ContactSearch() -> impl IntoView {
     });
 
     let query = RwSignal::new(String::new());
-    let search = type_ahead::on_input(results, move |session, text| async move {
+    // The chosen folder's contacts matching `text` (empty: all of them).
+    let fetch = move |session: String, text: String| async move {
         let folder = folder.get_untracked();
         api::search_contacts(&session, &text, folder.as_deref())
             .await
             .map(|found| found.contacts)
-    });
+    };
+    let search = type_ahead::on_input(results, fetch);
     // The chosen folder's contacts: all of them, or those matching what is typed (a search
     // of one letter lists them all too).
     let list = move || {
@@ -65,10 +67,8 @@ pub fn ContactSearch() -> impl IntoView {
             } else {
                 typed
             };
-            let folder = folder.get_untracked();
-            let found = api::search_contacts(&session, &typed, folder.as_deref()).await;
-            results.try_set(match auth.check(found) {
-                Ok(found) => Results::Found(found.contacts),
+            results.try_set(match auth.check(fetch(session, typed).await) {
+                Ok(contacts) => Results::Found(contacts),
                 Err(e) => Results::Failed(type_ahead::failure_text(e)),
             });
         });
