@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 /// `POST` (appointment compose): create, or with `existingMeetingId` update, only the Webex
 /// meeting; the pane writes the Outlook item itself. Takes an `Idempotency-Key` header.
 pub const WEBEX_MEETINGS_PATH: &str = "/api/webex/meetings";
+/// `GET`: the Webex meeting an appointment names; `DELETE`: it deleted (appointment compose).
+pub const WEBEX_MEETING_PATH: &str = "/api/webex/meetings/{id}";
 /// The header that makes one scheduling one, however often it is sent.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 
@@ -89,6 +91,16 @@ pub struct RecurrencePattern {
     /// `first` … `last`.
     #[serde(default)]
     pub index: Option<String>,
+}
+
+/// A Webex password by the rules every site keeps, checked by the server before Webex and by the pane beside the field (a site may add its own: Webex says so).
+pub fn webex_password_ok(password: &str) -> bool {
+    let n = password.chars().count();
+    (8..=32).contains(&n)
+        && !password.chars().any(char::is_whitespace)
+        && password.chars().any(|c| c.is_uppercase())
+        && password.chars().any(|c| c.is_lowercase())
+        && password.chars().any(|c| c.is_ascii_digit())
 }
 
 fn one() -> u16 {

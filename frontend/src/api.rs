@@ -18,7 +18,13 @@ use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen(module = "/src/fetch.js")]
 extern "C" {
-    fn call(method: &str, path: &str, token: &str) -> Promise;
+    fn call(
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<String>,
+        key: Option<String>,
+    ) -> Promise;
     #[wasm_bindgen(js_name = postLines)]
     fn post_lines(
         path: &str,
@@ -38,19 +44,48 @@ extern "C" {
 pub enum CallError {
     /// The server answered with an error.
     Api(ErrorCode),
+    /// The server refused a meeting as asked (`invalid_meeting`), naming the rule in its
+    /// words, both languages: the pane shows them beside the form.
+    Invalid(Box<ApiError>),
     /// No answer, or one we cannot read.
     Network,
 }
 
+impl CallError {
+    /// What the organiser reads when a call failed.
+    pub fn words(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            Self::Api(code) => Text::Error(*code),
+            Self::Invalid(error) => Text::Error(error.code),
+            Self::Network => Text::NetworkError,
+        }
+    }
+}
+
 /// The server's error, from its JSON text (`None`: no answer at all).
 fn refusal(text: Option<String>) -> CallError {
-    text.and_then(|t| serde_json::from_str::<ApiError>(&t).ok())
-        .map_or(CallError::Network, |e| CallError::Api(e.code))
+    match text.and_then(|t| serde_json::from_str::<ApiError>(&t).ok()) {
+        None => CallError::Network,
+        Some(e) if e.code == ErrorCode::InvalidMeeting => CallError::Invalid(Box::new(e)),
+        Some(e) => CallError::Api(e.code),
+    }
 }
 
 /// The answer's text; one function for every call, so the generic part below stays small.
 async fn text(method: &str, path: &str, token: &str) -> Result<String, CallError> {
-    match JsFuture::from(call(method, path, token)).await {
+    send(method, path, token, None, None).await
+}
+
+/// A call with a JSON body and an `Idempotency-Key`, when given.
+pub async fn send(
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<String>,
+    key: Option<String>,
+) -> Result<String, CallError> {
+    match JsFuture::from(call(method, path, token, body, key)).await {
         Ok(text) => Ok(text.as_string().unwrap_or_default()),
         Err(error) => Err(refusal(error.as_string())),
     }

@@ -32,7 +32,7 @@ pub fn Card(id: String, display_name: String) -> impl IntoView {
             let answer = auth.check(api::person_card(&session, &id).await);
             // The photo only where the card says there is one (no 404 for everyone without).
             let has_photo = answer.as_ref().is_ok_and(|c| c.photo);
-            card.try_set(Some(answer.map_err(crate::type_ahead::failure_text)));
+            card.try_set(Some(answer.map_err(|e| e.words())));
             if !has_photo {
                 return;
             }

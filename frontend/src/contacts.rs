@@ -69,7 +69,7 @@ pub fn ContactSearch() -> impl IntoView {
             };
             results.try_set(match auth.check(fetch(session, typed).await) {
                 Ok(contacts) => Results::Found(contacts),
-                Err(e) => Results::Failed(type_ahead::failure_text(e)),
+                Err(e) => Results::Failed(e.words()),
             });
         });
     };

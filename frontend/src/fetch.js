@@ -2,11 +2,15 @@
 // any Rust HTTP client. Every call carries the session (or, once, the API token) as Bearer.
 
 // Resolves with the answer's text when it is 2xx; rejects with the error's text (the server's
-// JSON error) when it is not, and with null when the network fails.
-export async function call(method, path, token) {
+// JSON error) when it is not, and with null when the network fails. `body` (JSON text) and
+// `key` (an Idempotency-Key) only when given.
+export async function call(method, path, token, body, key) {
+  const headers = { "Authorization": "Bearer " + token };
+  if (body != null) headers["Content-Type"] = "application/json";
+  if (key != null) headers["Idempotency-Key"] = key;
   let response;
   try {
-    response = await fetch(path, { method, headers: { "Authorization": "Bearer " + token } });
+    response = await fetch(path, { method, headers, body: body == null ? undefined : body });
   } catch (_) {
     throw null;
   }

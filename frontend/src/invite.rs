@@ -51,10 +51,7 @@ fn pick_name(pick: &Selection) -> &str {
 }
 
 fn failure(error: CallError) -> Outcome {
-    Outcome::Failed(match error {
-        CallError::Api(code) => Text::Error(code),
-        CallError::Network => Text::NetworkError,
-    })
+    Outcome::Failed(error.words())
 }
 
 /// Adds the people to Required attendees; answers how many were on the item already.

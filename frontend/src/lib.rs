@@ -6,6 +6,7 @@
 //! - [`people`]: the people search and its results; [`card`]: the people card
 //! - [`groups`]: the group search; [`contacts`]: personal contacts and their folders
 //! - [`invite`]: inviting everyone a group or folder holds, with progress
+//! - [`meeting`]: the appointment's Webex meeting: options, join block, update, remove
 //! - [`session`]: signing in and out; the session token every call carries
 //! - [`type_ahead`]: the debounced search both people and groups use
 //!
@@ -17,6 +18,7 @@ pub mod contacts;
 pub mod groups;
 pub mod i18n;
 pub mod invite;
+pub mod meeting;
 pub mod office;
 pub mod people;
 pub mod session;
@@ -56,7 +58,7 @@ pub fn App(locale: Locale) -> impl IntoView {
         <main class="pane" lang=locale.tag()>
             <h1>{locale.text(Text::Title)}</h1>
             {move || if auth.is_signed_in() {
-                view! { <session::Account/><Tabs/> }.into_any()
+                view! { <session::Account/>{Suspend::new(meeting_view())}<Tabs/> }.into_any()
             } else {
                 view! { <session::SignIn/> }.into_any()
             }}
@@ -94,6 +96,12 @@ fn Tabs() -> impl IntoView {
             Tab::Contacts => Suspend::new(contacts_view()).into_any(),
         }}
     }
+}
+
+/// The appointment's Webex meeting, in a module of its own loaded after first paint.
+#[lazy]
+fn meeting_view() -> AnyView {
+    view! { <meeting::MeetingSection/> }.into_any()
 }
 
 /// The Groups view, in a module of its own loaded when first shown.

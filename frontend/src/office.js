@@ -7,20 +7,140 @@ export function officeReady() {
   }
   return Office.onReady().then(() => ({
     displayLanguage: (Office.context && Office.context.displayLanguage) || "en-US",
-    inOffice: !!(Office.context && Office.context.mailbox && Office.context.mailbox.item),
+    inOffice: !!currentItem(),
   }));
+}
+
+function currentItem() {
+  return typeof Office !== "undefined" && Office.context && Office.context.mailbox && Office.context.mailbox.item;
+}
+
+function appointment() {
+  const item = currentItem();
+  if (!item || !item.start || !item.start.getAsync) throw { name: "NoItem", message: "There is no appointment being composed." };
+  return item;
+}
+
+// One Office callback API as a Promise.
+const office = (call) => new Promise((resolve, reject) => call((result) => {
+  if (result.status === "succeeded") resolve(result.value);
+  else reject({ name: result.error && result.error.name, message: result.error && result.error.message });
+}));
+
+// The appointment's subject, its start and end (ISO, UTC: Office gives Dates in UTC) and the
+// organiser's zone as the browser knows it (IANA).
+export async function readAppointment() {
+  const item = appointment();
+  const [subject, start, end] = await Promise.all([
+    office((cb) => item.subject.getAsync(cb)),
+    office((cb) => item.start.getAsync(cb)),
+    office((cb) => item.end.getAsync(cb)),
+  ]);
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  return JSON.stringify({ subject: subject || "", start: start.toISOString(), end: end.toISOString(), timeZone });
+}
+
+// What Davet keeps on the item (custom properties): one value, or null.
+export async function itemProperty(name) {
+  const properties = await office((cb) => appointment().loadCustomPropertiesAsync(cb));
+  const value = properties.get(name);
+  return typeof value === "string" ? value : null;
+}
+
+// Sets (a string) or removes (null) custom properties, then saves them with the item.
+export async function saveItemProperties(changesJson) {
+  const properties = await office((cb) => appointment().loadCustomPropertiesAsync(cb));
+  for (const [name, value] of Object.entries(JSON.parse(changesJson))) {
+    if (value === null) properties.remove(name); else properties.set(name, value);
+  }
+  await office((cb) => properties.saveAsync(cb));
+}
+
+// The join block's marker paragraphs (server/src/domain/join_block.rs), in either spelling:
+// Outlook prefixes ids with `x_`.
+const BLOCK_BEGIN = /^(x_)?davet-webex-begin-/;
+const BLOCK_END = /^(x_)?davet-webex-end$/;
+
+// `html` without any join block: from each begin marker to its end marker, among siblings.
+function withoutBlock(doc) {
+  for (const begin of Array.from(doc.querySelectorAll("[id]")).filter((e) => BLOCK_BEGIN.test(e.id))) {
+    let node = begin;
+    while (node) {
+      const next = node.nextSibling;
+      const last = node.nodeType === 1 && BLOCK_END.test(node.id);
+      node.remove();
+      if (last) break;
+      node = next;
+    }
+  }
+}
+
+async function rewriteBody(change) {
+  const item = appointment();
+  const before = await office((cb) => item.body.getAsync("html", cb));
+  const doc = new DOMParser().parseFromString(before || "", "text/html");
+  withoutBlock(doc);
+  change(doc);
+  const html = /<html/i.test(before || "") ? "<!DOCTYPE html>" + doc.documentElement.outerHTML : doc.body.innerHTML;
+  await office((cb) => item.body.setAsync(html, { coercionType: "html" }, cb));
+}
+
+// The location line: enhancedLocation where Mailbox 1.8 has it, else the plain line (parts
+// joined by "; " as Outlook shows them). Takes out `gone` (when given), puts in `put`.
+async function changeLocation(gone, put) {
+  const item = appointment();
+  const enhanced = item.enhancedLocation && Office.context.requirements.isSetSupported("Mailbox", "1.8");
+  if (enhanced) {
+    if (gone && gone !== put) await office((cb) => item.enhancedLocation.removeAsync([{ id: gone, type: "custom" }], cb));
+    if (put) await office((cb) => item.enhancedLocation.addAsync([{ id: put, type: "custom" }], cb));
+    return;
+  }
+  const line = (await office((cb) => item.location.getAsync(cb))) || "";
+  const parts = line.split(";").map((p) => p.trim()).filter((p) => p && p !== gone && p !== put);
+  if (put) parts.push(put);
+  await office((cb) => item.location.setAsync(parts.join("; "), cb));
+}
+
+// The join block into the body (in place of an earlier one) and the join link as location.
+export async function putJoinBlock(html, location, earlierLocation) {
+  await rewriteBody((doc) => {
+    const block = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html").body;
+    doc.body.append(...Array.from(block.childNodes));
+  });
+  await changeLocation(earlierLocation, location);
+}
+
+// The join block and the join link taken out of the item.
+export async function takeOutJoinBlock(location) {
+  await rewriteBody(() => {});
+  await changeLocation(location, null);
+}
+
+// Calls `handler` when the appointment's time or recurrence changes (Mailbox 1.7).
+export function onTimeChanged(handler) {
+  const item = currentItem();
+  if (!item || !item.addHandlerAsync) return;
+  for (const type of [Office.EventType.AppointmentTimeChanged, Office.EventType.RecurrenceChanged]) {
+    if (type) item.addHandlerAsync(type, () => handler(), () => {});
+  }
+}
+
+// A fresh idempotency key.
+export function newKey() {
+  return crypto.randomUUID();
+}
+
+// The organiser's way of writing a time, in their language and zone.
+export function localTime(iso, lang) {
+  return new Date(iso).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
 }
 
 // Adds recipients to `field` (requiredAttendees, optionalAttendees), never one already on the
 // item in any recipient field (compared by address, case aside) nor twice from one list, in
 // calls of at most 100 (Outlook's limit). Resolves with how many were already invited.
 export async function addRecipients(field, names, emails) {
-  const item = typeof Office !== "undefined" && Office.context && Office.context.mailbox && Office.context.mailbox.item;
+  const item = currentItem();
   if (!item || !item[field]) throw { name: "NoItem", message: "There is no item being composed." };
-  const office = (call) => new Promise((resolve, reject) => call((result) => {
-    if (result.status === "succeeded") resolve(result.value);
-    else reject({ name: result.error && result.error.name, message: result.error && result.error.message });
-  }));
   const fields = ["requiredAttendees", "optionalAttendees", "to", "cc", "bcc"].filter((f) => item[f] && item[f].getAsync);
   const there = new Set();
   for (const f of fields) {

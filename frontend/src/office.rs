@@ -24,6 +24,25 @@ extern "C" {
     pub fn save_session(json: &str);
     #[wasm_bindgen(js_name = clearSession)]
     pub fn clear_session();
+    #[wasm_bindgen(js_name = readAppointment)]
+    fn read_appointment() -> Promise;
+    #[wasm_bindgen(js_name = itemProperty)]
+    fn item_property_js(name: &str) -> Promise;
+    #[wasm_bindgen(js_name = saveItemProperties)]
+    fn save_item_properties_js(changes: &str) -> Promise;
+    #[wasm_bindgen(js_name = putJoinBlock)]
+    fn put_join_block_js(html: &str, location: &str, earlier: Option<String>) -> Promise;
+    #[wasm_bindgen(js_name = takeOutJoinBlock)]
+    fn take_out_join_block_js(location: &str) -> Promise;
+    /// Calls `handler` when the appointment's time or recurrence changes.
+    #[wasm_bindgen(js_name = onTimeChanged)]
+    pub fn on_time_changed(handler: &Closure<dyn FnMut()>);
+    /// A fresh idempotency key (a UUID).
+    #[wasm_bindgen(js_name = newKey)]
+    pub fn new_key() -> String;
+    /// An RFC 3339 time as the organiser writes it, in their zone and language.
+    #[wasm_bindgen(js_name = localTime)]
+    pub fn local_time(iso: &str, lang: &str) -> String;
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +89,65 @@ impl OfficeError {
             _ => Text::AddFailed,
         }
     }
+}
+
+/// The appointment as Office has it now.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Appointment {
+    pub subject: String,
+    /// RFC 3339, UTC.
+    pub start: String,
+    pub end: String,
+    /// The organiser's IANA zone.
+    pub time_zone: String,
+}
+
+async fn settle(promise: Promise) -> Result<JsValue, OfficeError> {
+    JsFuture::from(promise).await.map_err(|e| office_error(&e))
+}
+
+pub async fn appointment() -> Result<Appointment, OfficeError> {
+    let json = settle(read_appointment()).await?.as_string();
+    json.and_then(|j| serde_json::from_str(&j).ok())
+        .ok_or(OfficeError::Failed)
+}
+
+/// A custom property Davet keeps on the item, if it is there.
+pub async fn item_property(name: &str) -> Result<Option<String>, OfficeError> {
+    Ok(settle(item_property_js(name)).await?.as_string())
+}
+
+/// Sets (`Some`) or removes (`None`) custom properties and saves them with the item.
+pub async fn save_item_properties(changes: &[(&str, Option<&str>)]) -> Result<(), OfficeError> {
+    let map: serde_json::Map<String, serde_json::Value> = changes
+        .iter()
+        .map(|(name, value)| {
+            (
+                (*name).to_owned(),
+                value.map_or(serde_json::Value::Null, |v| v.into()),
+            )
+        })
+        .collect();
+    let json = serde_json::Value::Object(map).to_string();
+    settle(save_item_properties_js(&json)).await.map(drop)
+}
+
+/// The join block into the body (replacing an earlier one) and `location` as the location
+/// (taking `earlier` out).
+pub async fn put_join_block(
+    html: &str,
+    location: &str,
+    earlier: Option<String>,
+) -> Result<(), OfficeError> {
+    settle(put_join_block_js(html, location, earlier))
+        .await
+        .map(drop)
+}
+
+/// The join block and `location` taken out of the item.
+pub async fn take_out_join_block(location: &str) -> Result<(), OfficeError> {
+    settle(take_out_join_block_js(location)).await.map(drop)
 }
 
 pub struct Recipient<'a> {

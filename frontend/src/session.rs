@@ -176,10 +176,7 @@ fn WebexConnection() -> impl IntoView {
         let Some(token) = auth.token() else { return };
         spawn_local(async move {
             let answer = auth.check(api::webex_status(&token).await);
-            status.set(Some(answer.map_err(|e| match e {
-                CallError::Api(code) => Text::Error(code),
-                CallError::Network => Text::NetworkError,
-            })));
+            status.set(Some(answer.map_err(|e| e.words())));
         });
     };
     load();

@@ -16,14 +16,6 @@ use crate::session::use_auth;
 /// Wait this long after the last keystroke before asking the server.
 const DEBOUNCE_MS: u32 = 120;
 
-/// What the organiser reads when a call failed.
-pub fn failure_text(error: CallError) -> Text {
-    match error {
-        CallError::Api(code) => Text::Error(code),
-        CallError::Network => Text::NetworkError,
-    }
-}
-
 /// What a type-ahead shows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Results<T> {
@@ -73,7 +65,7 @@ where
             }
             results.set(match outcome {
                 Ok(found) => Results::Found(found),
-                Err(error) => Results::Failed(failure_text(error)),
+                Err(error) => Results::Failed(error.words()),
             });
         });
     }

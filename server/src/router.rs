@@ -189,6 +189,24 @@ pub fn api() -> Api {
             webex::schedule,
         )
         .add(
+            Operation::get(
+                api::WEBEX_MEETING_PATH,
+                "Appointment compose: the Webex meeting an item names, as Webex holds it now",
+                json::<api::WebexMeetingInfo>(200),
+            )
+            .params([Param::required("id", Kind::OpaqueId)]),
+            webex::meeting,
+        )
+        .add(
+            Operation::delete(
+                api::WEBEX_MEETING_PATH,
+                "Appointment compose: the Webex meeting deleted (the pane takes the join block out of the item); one already gone is no error",
+                Answer::Empty(204),
+            )
+            .params([Param::required("id", Kind::OpaqueId)]),
+            webex::remove,
+        )
+        .add(
             Operation::post(
                 api::MEETINGS_PATH,
                 "Message compose: the selection expanded now, then the Webex meeting and the Outlook event, exactly once per Idempotency-Key",

@@ -154,16 +154,6 @@ pub fn recurrence(input: &api::RecurrenceInput) -> Result<Recurrence, Recurrence
     Recurrence { pattern, end }.validated()
 }
 
-/// A Webex password by the rules every site keeps (a site may add its own: Webex says so).
-fn password_ok(password: &str) -> bool {
-    let n = password.chars().count();
-    (8..=32).contains(&n)
-        && !password.chars().any(char::is_whitespace)
-        && password.chars().any(|c| c.is_uppercase())
-        && password.chars().any(|c| c.is_lowercase())
-        && password.chars().any(|c| c.is_ascii_digit())
-}
-
 impl MeetingRequest {
     /// Checks a request at `now` (a start in the past is refused).
     pub fn parse(
@@ -209,7 +199,7 @@ impl MeetingRequest {
             .as_deref()
             .map(str::trim)
             .filter(|p| !p.is_empty());
-        if password.is_some_and(|p| !password_ok(p)) {
+        if password.is_some_and(|p| !api::webex_password_ok(p)) {
             return Err(MeetingError::Password);
         }
         if options.cohosts.len() > COHOSTS_MAX {

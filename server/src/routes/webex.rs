@@ -20,7 +20,7 @@ use crate::domain::join_block::JoinBlock;
 use crate::domain::meeting::MeetingRequest;
 use crate::domain::user::{DirectoryId, UserKey};
 use crate::error::{AppError, Invalid};
-use crate::extract::{IdempotencyKey, Json, Query, SignedIn, Webex};
+use crate::extract::{IdempotencyKey, Json, Path, Query, SignedIn, Webex};
 use crate::graph::GraphService;
 use crate::pages;
 use crate::webex::{PERSON_SCOPES, WebexError, WebexMode, WebexService};
@@ -386,23 +386,38 @@ pub async fn schedule(
     remember(&webex, user, &input.options).await;
     let block = JoinBlock::new(&meeting, request.lang);
     Ok(Json(davet_api::WebexMeetingAnswer {
-        meeting: davet_api::WebexMeetingInfo {
-            id: meeting.id,
-            meeting_number: meeting.meeting_number,
-            web_link: meeting.web_link,
-            password: meeting.password,
-            site_url: meeting.site_url,
-            host_email: meeting.host_email,
-            start: meeting
-                .start
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            end: meeting
-                .end
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        },
+        meeting: meeting_info(&meeting),
         join_block: davet_api::JoinBlockInfo {
             html: block.html,
             text: block.text,
         },
     }))
+}
+
+/// `GET /api/webex/meetings/{id}` (appointment compose): the meeting an item names, as Webex
+/// holds it now (a pane reopened on the item shows it; 404 when it was deleted in Webex).
+pub async fn meeting(
+    signed_in: SignedIn,
+    Webex(webex): Webex,
+    State(graph): State<GraphService>,
+    Path(id): Path<String>,
+) -> Result<Json<davet_api::WebexMeetingInfo>, AppError> {
+    let user = &signed_in.user.key;
+    let acting = webex.acting_for(user, address_of(&graph, user).await?);
+    Ok(Json(meeting_info(&acting.meeting(&id).await?)))
+}
+
+/// `DELETE /api/webex/meetings/{id}` (appointment compose): the Webex meeting deleted; the pane
+/// takes the join block and location out of the item. A meeting already gone is no error.
+pub async fn remove(
+    signed_in: SignedIn,
+    Webex(webex): Webex,
+    State(graph): State<GraphService>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let user = &signed_in.user.key;
+    let acting = webex.acting_for(user, address_of(&graph, user).await?);
+    acting.delete_meeting(&id).await?;
+    tracing::info!("Webex meeting removed from an appointment");
+    Ok(StatusCode::NO_CONTENT)
 }

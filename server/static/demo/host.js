@@ -14,6 +14,8 @@
     end: nextHalfHour(30),
     requiredAttendees: [],
     optionalAttendees: [],
+    // What add-ins keep with the item (loadCustomPropertiesAsync, saveAsync).
+    customProperties: {},
   };
 
   function nextHalfHour(plusMinutes) {
@@ -65,7 +67,12 @@
     for (const id of ["start", "end"]) {
       document.getElementById(id).addEventListener("change", (e) => {
         const d = new Date(e.target.value + "Z");
-        if (!isNaN(d)) item[id] = d;
+        if (isNaN(d)) return;
+        // Outlook keeps the length when the start moves.
+        if (id === "start") item.end = new Date(item.end.getTime() + (d - item.start));
+        item[id] = d;
+        render();
+        if (compose.onTimeChanged) compose.onTimeChanged();
       });
     }
     document.getElementById("body").addEventListener("input", (e) => {
@@ -83,6 +90,8 @@
     item,
     displayLanguage: navigator.language && navigator.language.startsWith("tr") ? "tr-TR" : "en-US",
     changed: render,
+    // Set by the pane's Office shim: raises AppointmentTimeChanged in the pane.
+    onTimeChanged: null,
   };
   window.davetCompose = compose;
 

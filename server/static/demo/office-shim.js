@@ -11,6 +11,12 @@
 //   - context.ui.displayDialogAsync (DialogApi 1.1): the dialog is a browser window, as in
 //     Outlook on the web; its page's context.ui.messageParent reaches the opener's
 //     DialogMessageReceived handler, and closing it raises DialogEventReceived with 12006;
+//   - enhancedLocation (Mailbox 1.8): custom locations are the `; `-separated parts of the
+//     location line, as Outlook shows them;
+//   - loadCustomPropertiesAsync: get/set/remove/getAll, kept with the item by saveAsync, whose
+//     JSON may hold at most 2,500 characters (Microsoft's limit; the error name is ours);
+//   - addHandlerAsync(AppointmentTimeChanged | RecurrenceChanged): raised when the compose
+//     window's time fields change, with the new start and end as ISO strings;
 //   - NestedAppAuth 1.1 is reported supported exactly when window.nestedAppAuthBridge exists.
 // It writes into the compose window of the page around the pane (window.parent.davetCompose);
 // opened on its own, it keeps an item in memory. The pane branches on `error.name` only.
@@ -21,18 +27,22 @@
   const item = host ? host.item : {
     itemType: "appointment", subject: "", location: "", body: "",
     start: new Date(), end: new Date(Date.now() + 1800000),
-    requiredAttendees: [], optionalAttendees: [],
+    requiredAttendees: [], optionalAttendees: [], customProperties: {},
   };
   const changed = () => { if (host) host.changed(); };
 
   const MAX_RECIPIENTS_PER_CALL = 100;
   const MAX_TEXT = 255;
   const MAX_BODY = 1000000;
-  const SUPPORTED_SETS = { mailbox: "1.14", dialogapi: "1.1" };
+  const MAX_CUSTOM_PROPERTIES = 2500;
+  const SUPPORTED_SETS = { mailbox: window.davetMailboxVersion || "1.14", dialogapi: "1.1" };
   // Outlook reports NestedAppAuth 1.1 where it gives the pane its auth bridge. The demo host
   // has none (it signs in through the dialog); a test may put one in place.
   if (window.nestedAppAuthBridge) SUPPORTED_SETS.nestedappauth = "1.1";
-  const EventType = { DialogMessageReceived: "dialogMessageReceived", DialogEventReceived: "dialogEventReceived" };
+  const EventType = {
+    DialogMessageReceived: "dialogMessageReceived", DialogEventReceived: "dialogEventReceived",
+    AppointmentTimeChanged: "olkAppointmentTimeChanged", RecurrenceChanged: "olkRecurrenceChanged",
+  };
   // The marker of dialog messages among a window's postMessage traffic.
   const DIALOG_MESSAGE = "davet-office-shim-dialog-message";
 
@@ -225,6 +235,62 @@
     answer(callback, options);
   }
 
+  // Custom locations are the parts of the location line (Outlook joins them with "; ").
+  const locationParts = () => item.location.split(";").map((p) => p.trim()).filter(Boolean);
+  const enhancedLocation = {
+    getAsync() {
+      const { list, callback } = split(arguments);
+      answer(callback, list[0], locationParts().map((id) => ({
+        locationIdentifier: { id, type: "custom" }, displayName: id, emailAddress: "",
+      })));
+    },
+    addAsync() { writeLocations(arguments, (parts, ids) => parts.concat(ids.filter((id) => !parts.includes(id)))); },
+    removeAsync() { writeLocations(arguments, (parts, ids) => parts.filter((p) => !ids.includes(p))); },
+  };
+
+  function writeLocations(args, change) {
+    const { list, callback } = split(args);
+    const [given, options] = list;
+    const valid = Array.isArray(given) && given.every((l) => l && typeof l.id === "string" && l.id && l.type);
+    if (!valid) return answer(callback, options, undefined, "InvalidParameterValueError");
+    const line = change(locationParts(), given.map((l) => l.id)).join("; ");
+    if (line.length > MAX_TEXT) return answer(callback, options, undefined, "DataExceedsMaximumSize");
+    item.location = line;
+    changed();
+    answer(callback, options);
+  }
+
+  function loadCustomPropertiesAsync(callback, userContext) {
+    const kept = Object.assign({}, item.customProperties || {});
+    const properties = {
+      get: (name) => kept[name],
+      set: (name, value) => { kept[name] = value; },
+      remove: (name) => { delete kept[name]; },
+      getAll: () => Object.assign({}, kept),
+      saveAsync(cb, context) {
+        if (JSON.stringify(kept).length > MAX_CUSTOM_PROPERTIES) return answer(cb, { asyncContext: context }, undefined, "DataExceedsMaximumSize");
+        item.customProperties = Object.assign({}, kept);
+        changed();
+        answer(cb, { asyncContext: context });
+      },
+    };
+    answer(callback, { asyncContext: userContext }, properties);
+  }
+
+  // Handlers the pane registered for the item's events; the compose window raises them.
+  const itemHandlers = { olkAppointmentTimeChanged: [], olkRecurrenceChanged: [] };
+  function addHandlerAsync(type, handler, options, callback) {
+    if (typeof options === "function") { callback = options; options = {}; }
+    if (!itemHandlers[type] || typeof handler !== "function") return answer(callback, options, undefined, "InvalidParameterValueError");
+    itemHandlers[type].push(handler);
+    answer(callback, options);
+  }
+  if (host) {
+    host.onTimeChanged = () => itemHandlers.olkAppointmentTimeChanged.forEach((h) => setTimeout(() => h({
+      type: EventType.AppointmentTimeChanged, start: item.start.toISOString(), end: item.end.toISOString(),
+    }), 0));
+  }
+
   function compareVersions(a, b) {
     const pa = String(a).split(".").map(Number);
     const pb = String(b).split(".").map(Number);
@@ -269,6 +335,9 @@
           optionalAttendees: recipients("optionalAttendees"),
           subject: text("subject", MAX_TEXT),
           location: text("location", MAX_TEXT),
+          enhancedLocation,
+          loadCustomPropertiesAsync,
+          addHandlerAsync,
           start: time("start"),
           end: time("end"),
           body,

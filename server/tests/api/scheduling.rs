@@ -103,6 +103,49 @@ async fn an_appointment_gets_one_webex_meeting_per_key_and_its_join_block() {
 }
 
 #[tokio::test]
+async fn a_pane_reopened_on_the_item_reads_its_meeting_and_removing_it_deletes_it_in_webex() {
+    let app = spawn_app().await;
+    connect(&app, &app.session, &address(&app, 0)).await;
+    let made: WebexMeetingAnswer = schedule(
+        &app,
+        Some("item-5d1e9c4b-7a20-4f13-8e6d"),
+        &meeting("Kurul"),
+    )
+    .await
+    .json()
+    .await
+    .expect("an answer");
+    let path = davet_api::WEBEX_MEETING_PATH.replace("{id}", &made.meeting.id);
+    let url = app.url.join(&path).expect("url");
+    let read = |url: reqwest::Url| app.http.get(url).bearer_auth(&app.session).send();
+
+    let shown: davet_api::WebexMeetingInfo = read(url.clone())
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .expect("the meeting");
+    assert_eq!(shown.meeting_number, made.meeting.meeting_number);
+    assert_eq!(shown.web_link, made.meeting.web_link);
+
+    for _ in 0..2 {
+        // Removing twice (a retried click) is no error: what is gone stays gone.
+        let removed = app
+            .http
+            .delete(url.clone())
+            .bearer_auth(&app.session)
+            .send()
+            .await
+            .expect("the server answers");
+        assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+        assert!(app.emulator.webex.meetings().is_empty());
+    }
+    let gone = read(url).await.expect("the server answers");
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    assert_eq!(error_of(gone).await.code, ErrorCode::NotFound);
+}
+
+#[tokio::test]
 async fn what_webex_would_refuse_is_refused_before_webex_is_called_in_both_languages() {
     let app = spawn_app().await;
     connect(&app, &app.session, &address(&app, 0)).await;

@@ -2,6 +2,7 @@
 
 mod contacts;
 mod groups;
+mod meeting;
 mod office_shim;
 mod people_card;
 mod sign_in;

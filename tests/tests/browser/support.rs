@@ -103,6 +103,45 @@ impl SignedInPane {
     }
 }
 
+impl SignedInPane {
+    /// Connects Webex from the pane's account line as a person does: the dialog with Webex's
+    /// page, the first account listed (the signed-in person's). Back in the pane afterwards.
+    pub async fn connect_webex(&self) {
+        self.wait_for_text(".account.webex span", "Webex is not connected.")
+            .await;
+        let pane_window = self.open_dialog_with(".account.webex button").await;
+        let page = self.page();
+        page.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("ul.accounts button"))
+            .await
+            .expect("Webex lists accounts")
+            .click()
+            .await
+            .expect("choose the account");
+        page.switch_to_window(pane_window)
+            .await
+            .expect("back to the compose window");
+        self.enter_pane().await;
+        self.wait_for_text(".account.webex span", "Webex is connected.")
+            .await;
+    }
+
+    /// Runs `script` in the compose window around the pane (its `davetCompose` is the item
+    /// Outlook would hold) and answers its value; back in the pane afterwards.
+    pub async fn in_compose_window(
+        &self,
+        script: &str,
+        args: Vec<serde_json::Value>,
+    ) -> serde_json::Value {
+        let page = self.page();
+        page.enter_parent_frame().await.expect("the compose window");
+        let value = page.execute(script, args).await.expect("the script runs");
+        self.enter_pane().await;
+        value
+    }
+}
+
 impl std::ops::Deref for SignedInPane {
     type Target = Browser;
 

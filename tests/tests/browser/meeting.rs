@@ -1,0 +1,219 @@
+//! The appointment's Webex meeting from the pane: the options, the join block and the location
+//! written into the item, the meeting shown again when the pane reopens, moved with the
+//! appointment, removed — and Webex holding exactly one meeting all along.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use fantoccini::Locator;
+use serde_json::{Value, json};
+
+use crate::support::SignedInPane;
+
+/// The compose window's item as Outlook would hold it: subject, times, location, body, and
+/// what Davet keeps on it.
+async fn item(pane: &SignedInPane) -> Value {
+    pane.in_compose_window(
+        "const i = window.davetCompose.item; return { subject: i.subject, start: i.start.toISOString(), \
+         location: i.location, body: i.body, shown: document.getElementById('body').innerHTML, \
+         kept: i.customProperties };",
+        vec![],
+    )
+    .await
+}
+
+/// Tomorrow at 07:00 UTC, an hour long: a title and a time typed into the compose window.
+async fn compose_tomorrow(pane: &SignedInPane, subject: &str) -> DateTime<Utc> {
+    let start = (Utc::now() + TimeDelta::days(1))
+        .date_naive()
+        .and_hms_opt(7, 0, 0)
+        .expect("a time")
+        .and_utc();
+    pane.in_compose_window(
+        "const c = window.davetCompose; c.item.subject = arguments[0]; \
+         c.item.start = new Date(arguments[1]); c.item.end = new Date(arguments[2]); c.changed();",
+        vec![
+            json!(subject),
+            json!(start.to_rfc3339()),
+            json!((start + TimeDelta::hours(1)).to_rfc3339()),
+        ],
+    )
+    .await;
+    start
+}
+
+fn blocks_in(body: &str) -> usize {
+    body.matches("davet-webex-begin-").count()
+}
+
+async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{what} did not happen within ten seconds");
+}
+
+#[tokio::test]
+async fn an_organiser_adds_a_webex_meeting_moves_it_with_the_appointment_and_removes_it() {
+    let pane = SignedInPane::open().await;
+    pane.connect_webex().await;
+    let start = compose_tomorrow(&pane, "Bütçe gözden geçirme").await;
+    let webex = &pane.demo.webex;
+
+    // The options: a password Webex would refuse is named beside the field, before any call.
+    pane.click(".add-meeting").await;
+    let password = pane
+        .page()
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("form.options input.password"))
+        .await
+        .expect("the options panel");
+    password.send_keys("kisa").await.expect("typing");
+    pane.click(".confirm-meeting").await;
+    assert_eq!(
+        pane.text_of(".field-error").await,
+        "8 to 32 characters without spaces, with upper and lower case letters and a digit."
+    );
+    assert!(webex.meetings().is_empty(), "nothing asked of Webex");
+    pane.screenshot("meeting-options-password-refused").await;
+    password.clear().await.expect("clearing");
+    password.send_keys("Butce2026x").await.expect("typing");
+    pane.page()
+        .find(Locator::Css("select.join-before-host option:nth-child(3)"))
+        .await
+        .expect("5 minutes early")
+        .click()
+        .await
+        .expect("choose it");
+    pane.click(".confirm-meeting").await;
+
+    let number = pane.text_of(".meeting-number").await;
+    pane.screenshot("meeting-added").await;
+    let held = webex.meetings();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].meeting_number, number);
+    assert_eq!(held[0].title, "Bütçe gözden geçirme");
+    assert_eq!(held[0].start, start);
+    assert_eq!(held[0].password, "Butce2026x");
+    assert_eq!(
+        held[0].options.get("joinBeforeHostMinutes"),
+        Some(&json!(5))
+    );
+    let link = pane.text_of(".join-link").await;
+    let written = item(&pane).await;
+    assert_eq!(written["location"], json!(link));
+    let body = written["body"].as_str().expect("a body");
+    assert_eq!(blocks_in(body), 1, "{body}");
+    assert!(body.contains("Join the Webex meeting") && body.contains(&number));
+    assert!(
+        written["shown"]
+            .as_str()
+            .is_some_and(|shown| shown.contains(&number)),
+        "the compose window shows the body"
+    );
+    let kept = written["kept"]["davetMeeting"].as_str().expect("kept");
+    assert!(!kept.contains("Butce2026x"), "never the password: {kept}");
+
+    // Reopened on the item, the pane shows its meeting; saving again changes nothing twice.
+    pane.in_compose_window(
+        "document.getElementById('pane').contentWindow.location.reload();",
+        vec![],
+    )
+    .await;
+    assert_eq!(pane.text_of(".meeting-number").await, number);
+    pane.click(".update-meeting").await;
+    pane.click(".confirm-meeting").await;
+    pane.wait_for_text(
+        ".meeting-note",
+        "The Webex meeting and the invitation were updated.",
+    )
+    .await;
+    assert_eq!(webex.meetings().len(), 1);
+    let again = item(&pane).await;
+    assert_eq!(blocks_in(again["body"].as_str().unwrap_or_default()), 1);
+    assert_eq!(again["location"], json!(link));
+
+    // The organiser moves the appointment two hours later: Webex follows, and the pane says so.
+    let later = start + TimeDelta::hours(2);
+    pane.in_compose_window(
+        "const field = document.getElementById('start'); field.value = arguments[0]; \
+         field.dispatchEvent(new Event('change'));",
+        vec![json!(later.format("%Y-%m-%dT%H:%M").to_string())],
+    )
+    .await;
+    wait_until("Webex moving the meeting", || {
+        webex.meetings().first().is_some_and(|m| m.start == later)
+    })
+    .await;
+    let moved = &webex.meetings()[0];
+    assert_eq!(
+        moved.end - moved.start,
+        TimeDelta::hours(1),
+        "the length kept"
+    );
+    let note = pane.text_of(".meeting-note").await;
+    assert!(
+        note.starts_with("The Webex meeting moved with the appointment:"),
+        "{note}"
+    );
+
+    // Removed: gone from Webex, and the join block and the location out of the item.
+    pane.click(".remove-meeting").await;
+    pane.page()
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(".add-meeting"))
+        .await
+        .expect("the pane offers to add a meeting again");
+    assert!(webex.meetings().is_empty());
+    let after = item(&pane).await;
+    assert_eq!(blocks_in(after["body"].as_str().unwrap_or_default()), 0);
+    assert_eq!(after["location"], json!(""));
+    assert_eq!(after["kept"], json!({}));
+    pane.browser.client.clone().close().await.expect("closes");
+}
+
+#[tokio::test]
+async fn a_pane_that_failed_after_webex_made_the_meeting_retries_with_the_same_key() {
+    let pane = SignedInPane::open().await;
+    pane.connect_webex().await;
+    compose_tomorrow(&pane, "Kurul toplantısı").await;
+    let webex = &pane.demo.webex;
+
+    // Outlook refuses to write the body once: Webex has the meeting, the item does not.
+    pane.page()
+        .execute(
+            "const body = Office.context.mailbox.item.body; const real = body.setAsync; \
+             body.setAsync = function (data, options, callback) { body.setAsync = real; \
+             setTimeout(() => callback({ status: 'failed', error: { name: 'GenericResponseError', \
+             message: 'refused' } }), 0); };",
+            vec![],
+        )
+        .await
+        .expect("the script runs");
+    pane.click(".add-meeting").await;
+    pane.click(".confirm-meeting").await;
+    assert_eq!(
+        pane.text_of(".meeting-error").await,
+        "Outlook did not accept the change to the invitation."
+    );
+    assert_eq!(webex.meetings().len(), 1);
+    let first = webex.meetings()[0].id.clone();
+
+    // Tried again (the pane could as well have been closed and reopened): the key kept on the
+    // item makes it the same meeting.
+    pane.click(".add-meeting").await;
+    pane.click(".confirm-meeting").await;
+    let number = pane.text_of(".meeting-number").await;
+    let held = webex.meetings();
+    assert_eq!(held.len(), 1, "one meeting, not two");
+    assert_eq!(held[0].id, first);
+    assert_eq!(held[0].meeting_number, number);
+    let written = item(&pane).await;
+    assert_eq!(blocks_in(written["body"].as_str().unwrap_or_default()), 1);
+    pane.browser.client.clone().close().await.expect("closes");
+}
