@@ -76,6 +76,7 @@ pub enum Text {
     Phone,
     Email,
     ReportsTo,
+    PickedForMeeting,
 }
 
 /// Every [`Text`] in the organiser's language.
@@ -260,6 +261,8 @@ impl Localised for Locale {
             (Text::Email, Tr) => "E-posta",
             (Text::ReportsTo, En) => "Reports to",
             (Text::ReportsTo, Tr) => "Bağlı olduğu kişiler",
+            (Text::PickedForMeeting, En) => "is invited when you schedule the meeting.",
+            (Text::PickedForMeeting, Tr) => "toplantıyı planladığınızda davet edilir.",
             (Text::Error(code), locale) => error_text(code, locale),
         }
     }
@@ -480,6 +483,7 @@ mod tests {
             Text::Phone,
             Text::Email,
             Text::ReportsTo,
+            Text::PickedForMeeting,
         ];
         for text in &all {
             match text {
@@ -548,7 +552,8 @@ mod tests {
                 | Text::Office
                 | Text::Phone
                 | Text::Email
-                | Text::ReportsTo => {}
+                | Text::ReportsTo
+                | Text::PickedForMeeting => {}
                 Text::Error(_) => unreachable!("listed below, one per code"),
             }
         }
@@ -581,7 +586,7 @@ mod tests {
     #[test]
     fn both_languages_differ_for_every_text() {
         let all = every_text();
-        assert_eq!(all.len(), 66 + 22);
+        assert_eq!(all.len(), 67 + 22);
         for text in all {
             let (en, tr) = (Locale::En.text(text), Locale::Tr.text(text));
             assert!(!en.is_empty() && !tr.is_empty(), "{text:?} has no words");

@@ -30,7 +30,25 @@ enum Outcome {
         addresses: Vec<GroupAddress>,
     },
     AddressesInvited(Vec<String>),
+    /// Message compose: the pick joins the meeting's picks, expanded when it is scheduled.
+    Picked(String),
     Failed(Text),
+}
+
+/// Message compose: what the organiser picked for the meeting Davet will write (groups and
+/// folders stay whole until the server expands them, when scheduling).
+#[derive(Debug, Clone, Copy)]
+pub struct MeetingPicks(pub RwSignal<Vec<Selection>>);
+
+impl MeetingPicks {
+    /// Adds a pick once.
+    pub fn add(self, pick: Selection) {
+        self.0.update(|all| {
+            if !all.contains(&pick) {
+                all.push(pick);
+            }
+        });
+    }
 }
 
 /// The invitation under a list of picks. A new one stops the one before (the server stops its
@@ -40,6 +58,7 @@ pub struct Invitation {
     outcome: RwSignal<Option<Outcome>>,
     generation: StoredValue<u64>,
     auth: Auth,
+    picks: Option<MeetingPicks>,
 }
 
 fn pick_name(pick: &Selection) -> &str {
@@ -74,11 +93,18 @@ impl Invitation {
             outcome: RwSignal::new(None),
             generation: StoredValue::new(0),
             auth: use_auth(),
+            picks: use_context::<MeetingPicks>(),
         }
     }
 
-    /// Expands `pick`; with `add`, puts its people into Required attendees when it fits.
+    /// Expands `pick`; with `add`, puts its people into Required attendees when it fits (in
+    /// a message, `add` makes it one of the meeting's picks instead).
     pub fn start(self, pick: Selection, add: bool) {
+        if let (true, Some(picks)) = (add, self.picks) {
+            self.outcome
+                .set(Some(Outcome::Picked(pick_name(&pick).to_owned())));
+            return picks.add(pick);
+        }
         let auth = self.auth;
         let current = self.generation.get_value() + 1;
         self.generation.set_value(current);
@@ -183,6 +209,9 @@ impl Invitation {
                 }
                 Outcome::AddressesInvited(names) => view! {
                     <p class="notice-ok" role="status">{names.join(", ")} " " {locale.text(Text::AddressAdded)}</p>
+                }.into_any(),
+                Outcome::Picked(name) => view! {
+                    <p class="notice-ok" role="status">{name} " " {locale.text(Text::PickedForMeeting)}</p>
                 }.into_any(),
                 Outcome::Failed(text) => view! { <p class="error" role="alert">{locale.text(text)}</p> }.into_any(),
             })

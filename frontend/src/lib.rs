@@ -44,21 +44,31 @@ pub fn mount() {
         };
         root.set_inner_html("");
         if let Ok(root) = wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(root) {
-            leptos::mount::mount_to(root, move || view! { <App locale/> }).forget();
+            let message = context.message;
+            leptos::mount::mount_to(root, move || view! { <App locale message/> }).forget();
         }
     });
 }
 
+/// `message`: the pane is in a message being written (else an appointment).
 #[component]
-pub fn App(locale: Locale) -> impl IntoView {
+pub fn App(locale: Locale, message: bool) -> impl IntoView {
     provide_context(locale);
     let auth = session::Auth::restore();
     provide_context(auth);
+    if message {
+        provide_context(invite::MeetingPicks(RwSignal::new(Vec::new())));
+    }
     view! {
         <main class="pane" lang=locale.tag()>
             <h1>{locale.text(Text::Title)}</h1>
             {move || if auth.is_signed_in() {
-                view! { <session::Account/>{Suspend::new(meeting_view())}<Tabs/> }.into_any()
+                let meeting = move || if message {
+                    Suspend::new(message_meeting_view()).into_any()
+                } else {
+                    Suspend::new(appointment_meeting_view()).into_any()
+                };
+                view! { <session::Account/>{meeting}<Tabs/> }.into_any()
             } else {
                 view! { <session::SignIn/> }.into_any()
             }}
@@ -100,8 +110,15 @@ fn Tabs() -> impl IntoView {
 
 /// The appointment's Webex meeting, in a module of its own loaded after first paint.
 #[lazy]
-fn meeting_view() -> AnyView {
+fn appointment_meeting_view() -> AnyView {
     view! { <meeting::MeetingSection/> }.into_any()
+}
+
+/// In a message, the meeting Davet writes whole, in a module of its own loaded after first
+/// paint.
+#[lazy]
+fn message_meeting_view() -> AnyView {
+    view! { <meeting::MessageSchedule/> }.into_any()
 }
 
 /// The Groups view, in a module of its own loaded when first shown.

@@ -9,7 +9,8 @@
 //! meeting and the options it was made with (never the password).
 
 use davet_api::{
-    LobbyChoice, WEBEX_MEETING_PATH, WEBEX_MEETINGS_PATH, WEBEX_STATUS_PATH, WebexMeetingAnswer,
+    EventMeetingRequest, LobbyChoice, MEETINGS_PATH, ScheduleOutcome, Selection,
+    WEBEX_MEETING_PATH, WEBEX_MEETINGS_PATH, WEBEX_STATUS_PATH, WebexMeetingAnswer,
     WebexMeetingInfo, WebexMeetingRequest, WebexOptions, WebexStatus,
 };
 use leptos::prelude::*;
@@ -19,6 +20,7 @@ use wasm_bindgen::prelude::Closure;
 
 use crate::api::{self, CallError};
 use crate::i18n::{Locale, Localised, Text};
+use crate::invite::MeetingPicks;
 use crate::office::{self, OfficeError};
 use crate::session::{Auth, use_auth};
 
@@ -26,6 +28,8 @@ const KEY_PROPERTY: &str = "davetKey";
 const MEETING_PROPERTY: &str = "davetMeeting";
 /// A moved appointment updates Webex this long after the last change (a drag fires many).
 const SETTLE_MS: u32 = 1500;
+/// Most picks one scheduling takes (the server's limit: recipients and picks together).
+const MAX_PICKS: usize = 50;
 
 /// The meeting as the item keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +115,21 @@ enum Words {
     MinutesBefore,
     NotAppointment,
     OfficeRefused,
+    MessageHeading,
+    Subject,
+    Starts,
+    Length,
+    Minutes,
+    RecipientsToo,
+    Unpick,
+    Schedule,
+    Scheduling,
+    Scheduled,
+    OpenEvent,
+    NothingMade,
+    NobodyYet,
+    TooManyPicks,
+    NoTime,
 }
 
 impl Words {
@@ -203,6 +222,48 @@ impl Words {
             }
             (Self::OfficeRefused, En) => "Outlook did not accept the change to the invitation.",
             (Self::OfficeRefused, Tr) => "Outlook davetteki değişikliği kabul etmedi.",
+            (Self::MessageHeading, En) => "Schedule a Webex meeting with these recipients",
+            (Self::MessageHeading, Tr) => "Bu alıcılarla bir Webex toplantısı planlayın",
+            (Self::Subject, En) => "Subject",
+            (Self::Subject, Tr) => "Konu",
+            (Self::Starts, En) => "Starts",
+            (Self::Starts, Tr) => "Başlangıç",
+            (Self::Length, En) => "Length",
+            (Self::Length, Tr) => "Süre",
+            (Self::Minutes, En) => "minutes",
+            (Self::Minutes, Tr) => "dakika",
+            (Self::RecipientsToo, En) => {
+                "The message's To and Cc recipients are invited, with the groups and folders you pick below."
+            }
+            (Self::RecipientsToo, Tr) => {
+                "İletinin Kime ve Bilgi alıcıları, aşağıda seçtiğiniz grup ve klasörlerle birlikte davet edilir."
+            }
+            (Self::Unpick, En) => "Take out",
+            (Self::Unpick, Tr) => "Çıkar:",
+            (Self::Schedule, En) => "Choose options and schedule",
+            (Self::Schedule, Tr) => "Seçenekleri belirleyip planla",
+            (Self::Scheduling, En) => "Scheduling: Webex first, then your Outlook event…",
+            (Self::Scheduling, Tr) => "Planlanıyor: önce Webex, sonra Outlook etkinliğiniz…",
+            (Self::Scheduled, En) => "Scheduled: Outlook sends the invitations to",
+            (Self::Scheduled, Tr) => "Planlandı: Outlook davetleri gönderiyor:",
+            (Self::OpenEvent, En) => "Open the event",
+            (Self::OpenEvent, Tr) => "Etkinliği aç",
+            (Self::NothingMade, En) => "Nothing was made.",
+            (Self::NothingMade, Tr) => "Hiçbir şey oluşturulmadı.",
+            (Self::NobodyYet, En) => {
+                "Add recipients to the message, or pick people, groups or folders first."
+            }
+            (Self::NobodyYet, Tr) => {
+                "Önce iletiye alıcı ekleyin ya da kişi, grup veya klasör seçin."
+            }
+            (Self::TooManyPicks, En) => {
+                "At most 50 recipients and picks at once: pick a group that holds them instead."
+            }
+            (Self::TooManyPicks, Tr) => {
+                "Bir seferde en fazla 50 alıcı ve seçim: bunun yerine onları içeren bir grup seçin."
+            }
+            (Self::NoTime, En) => "Choose when the meeting starts.",
+            (Self::NoTime, Tr) => "Toplantının ne zaman başlayacağını seçin.",
         }
     }
 }
@@ -527,6 +588,227 @@ pub fn MeetingSection() -> impl IntoView {
             {move || section.problem.get().map(|p| view! { <p class="error meeting-error" role="alert">{p.text(locale)}</p> })}
         </section>
     }
+}
+
+/// Message compose: the meeting Davet writes whole (the Webex meeting, then the organiser's
+/// Outlook event with every invitee), for the message's To and Cc and what the organiser
+/// picked. Groups and folders are expanded by the server, then, never kept.
+#[component]
+pub fn MessageSchedule() -> impl IntoView {
+    let locale = use_context::<Locale>().unwrap_or(Locale::En);
+    let auth = use_auth();
+    let picks = use_context::<MeetingPicks>().unwrap_or(MeetingPicks(RwSignal::new(Vec::new())));
+    let subject = RwSignal::new(String::new());
+    let start = RwSignal::new(office::next_half_hour());
+    let minutes = RwSignal::new(60u32);
+    let mode = RwSignal::new(Mode::Idle);
+    let outcome = RwSignal::new(None::<ScheduleOutcome>);
+    let problem = RwSignal::new(None::<Problem>);
+    spawn_local(async move {
+        if let Ok(message) = office::message().await {
+            subject.try_set(message.subject);
+        }
+    });
+    let words = move |w: Words| w.text(locale);
+
+    let open_options = move || {
+        problem.set(None);
+        spawn_local(async move {
+            match webex_status(auth).await {
+                Ok(status) if status.connected => {
+                    mode.try_set(Mode::Options(Box::new(status)));
+                }
+                Ok(_) => {
+                    problem.try_set(Some(Problem::Shared(Text::Error(
+                        davet_api::ErrorCode::WebexConnectionRequired,
+                    ))));
+                }
+                Err(error) => {
+                    problem.try_set(Some(error.into()));
+                }
+            }
+        });
+    };
+    let confirm = move |options: WebexOptions| {
+        mode.set(Mode::Working(Words::Scheduling));
+        problem.set(None);
+        outcome.set(None);
+        let planned = Planned {
+            subject: subject.get_untracked(),
+            start: start.get_untracked(),
+            minutes: minutes.get_untracked(),
+            picks: picks.0.get_untracked(),
+        };
+        spawn_local(async move {
+            match schedule_event(auth, locale, planned, options).await {
+                Ok(done) => {
+                    outcome.try_set(Some(done));
+                }
+                Err(error) => {
+                    problem.try_set(Some(error));
+                }
+            }
+            mode.try_set(Mode::Idle);
+        });
+    };
+    // Too many people: each group that has an address is invited by it instead.
+    let use_addresses = move |addresses: Vec<davet_api::GroupAddress>| {
+        picks.0.update(|all| {
+            for address in addresses {
+                all.retain(|p| !matches!(p, Selection::Group { id, .. } if *id == address.id));
+                all.push(Selection::Person {
+                    email: address.mail,
+                    display_name: address.display_name,
+                });
+            }
+        });
+        outcome.set(None);
+    };
+
+    let chips = move || {
+        picks.0.get().into_iter().map(|pick| {
+            let name = match &pick {
+                Selection::Group { display_name, .. }
+                | Selection::ContactFolder { display_name, .. }
+                | Selection::Person { display_name, .. } => display_name.clone(),
+            };
+            let label = format!("{} {name}", words(Words::Unpick));
+            view! {
+                <li class="chip">
+                    <span>{name}</span>
+                    <button class="unpick" aria-label=label on:click=move |_| picks.0.update(|all| all.retain(|p| *p != pick))>"×"</button>
+                </li>
+            }
+        }).collect_view()
+    };
+    let result = move || {
+        outcome.get().map(|done| match done {
+        ScheduleOutcome::Scheduled { attendees, event_link, .. } => view! {
+            <p class="notice-ok scheduled" role="status">
+                {words(Words::Scheduled)} " " <span class="scheduled-count">{attendees}</span> " " {locale.counted(attendees, Text::PeopleCount)}
+                {event_link.map(|link| view! { " · " <a class="event-link" href=link target="_blank" rel="noopener">{words(Words::OpenEvent)}</a> })}
+            </p>
+        }.into_any(),
+        ScheduleOutcome::TooMany { verdict } => {
+            let (count, limit, addresses) = match verdict {
+                davet_api::RecipientVerdict::TooMany { count, limit, invite_group_addresses } => (count, limit, invite_group_addresses),
+                davet_api::RecipientVerdict::Fits { count, limit } => (count, limit, Vec::new()),
+            };
+            let offer = (!addresses.is_empty()).then(|| view! {
+                <button class="primary use-addresses" on:click=move |_| use_addresses(addresses.clone())>{locale.text(Text::InviteAddress)}</button>
+            });
+            view! {
+                <div class="notice too-many" role="alert">
+                    <p>{count} " " {locale.text(Text::TooManyPeople)} " (" {limit} "). " {words(Words::NothingMade)}</p>
+                    {offer}
+                </div>
+            }.into_any()
+        }
+    })
+    };
+
+    view! {
+        <section class="meeting message-meeting" aria-labelledby="meeting-heading">
+            <h2 id="meeting-heading">{words(Words::MessageHeading)}</h2>
+            <label class="field">
+                <span>{words(Words::Subject)}</span>
+                <input type="text" class="meeting-subject" maxlength="255" prop:value=subject
+                    on:input=move |ev| subject.set(event_target_value(&ev))/>
+            </label>
+            <div class="field-row">
+                <label class="field">
+                    <span>{words(Words::Starts)}</span>
+                    <input type="datetime-local" class="meeting-start" prop:value=start
+                        on:change=move |ev| start.set(event_target_value(&ev))/>
+                </label>
+                {choice(words(Words::Length), "meeting-length", [30u32, 60, 90, 120].iter().map(|m| (*m, format!("{m} {}", words(Words::Minutes)))).collect(), move || minutes.get(), move |m| minutes.set(m))}
+            </div>
+            <p class="note">{words(Words::RecipientsToo)}</p>
+            <ul class="chips">{chips}</ul>
+            {move || match mode.get() {
+                Mode::Options(status) => {
+                    let defaults = status.defaults.clone();
+                    options_panel(locale, *status, defaults, false, confirm, move || mode.set(Mode::Idle)).into_any()
+                }
+                Mode::Working(w) => view! { <p class="working" role="status">{words(w)}</p> }.into_any(),
+                _ => view! {
+                    <button class="primary schedule-message" on:click=move |_| open_options()>{words(Words::Schedule)}</button>
+                }.into_any(),
+            }}
+            {result}
+            {move || problem.get().map(|p| view! { <p class="error meeting-error" role="alert">{p.text(locale)}</p> })}
+        </section>
+    }
+}
+
+/// What the organiser asked for in a message, before it is checked.
+struct Planned {
+    subject: String,
+    /// As the time field has it, in the organiser's zone.
+    start: String,
+    minutes: u32,
+    picks: Vec<Selection>,
+}
+
+/// Asks Davet to write the meeting: the message's To and Cc and the picks, once per key (kept
+/// on the message first; gone once the meeting is made, so the next one is a new meeting).
+async fn schedule_event(
+    auth: Auth,
+    locale: Locale,
+    planned: Planned,
+    options: WebexOptions,
+) -> Result<ScheduleOutcome, Problem> {
+    let session = auth.token().ok_or(Problem::Shared(Text::Error(
+        davet_api::ErrorCode::SignInRequired,
+    )))?;
+    let message = office::message().await?;
+    let mut selection: Vec<Selection> = message
+        .recipients
+        .into_iter()
+        .map(|r| Selection::Person {
+            email: r.email,
+            display_name: r.display_name,
+        })
+        .collect();
+    for pick in planned.picks {
+        if !selection.contains(&pick) {
+            selection.push(pick);
+        }
+    }
+    if selection.is_empty() {
+        return Err(Problem::Ours(Words::NobodyYet));
+    }
+    if selection.len() > MAX_PICKS {
+        return Err(Problem::Ours(Words::TooManyPicks));
+    }
+    let start = office::utc_of_plus(&planned.start, 0);
+    let end = office::utc_of_plus(&planned.start, planned.minutes);
+    if start.is_empty() || end.is_empty() {
+        return Err(Problem::Ours(Words::NoTime));
+    }
+    let request = EventMeetingRequest {
+        meeting: WebexMeetingRequest {
+            subject: planned.subject,
+            start,
+            end,
+            time_zone: office::time_zone(),
+            recurrence: None,
+            options,
+            existing_meeting_id: None,
+            lang: Some(locale.tag().to_owned()),
+        },
+        selection,
+    };
+    let key = item_key().await?;
+    let body = serde_json::to_string(&request).map_err(|_| Problem::Shared(Text::NetworkError))?;
+    let text =
+        auth.check(api::send("POST", MEETINGS_PATH, &session, Some(body), Some(key)).await)?;
+    let outcome: ScheduleOutcome =
+        serde_json::from_str(&text).map_err(|_| Problem::Shared(Text::NetworkError))?;
+    if matches!(outcome, ScheduleOutcome::Scheduled { .. }) {
+        office::save_item_properties(&[(KEY_PROPERTY, None)]).await?;
+    }
+    Ok(outcome)
 }
 
 /// A labelled list box over `choices`; `get` says which is chosen, `set` hears a new choice.

@@ -8,6 +8,7 @@ export function officeReady() {
   return Office.onReady().then(() => ({
     displayLanguage: (Office.context && Office.context.displayLanguage) || "en-US",
     inOffice: !!currentItem(),
+    message: !!currentItem() && currentItem().itemType === "message",
   }));
 }
 
@@ -36,20 +37,65 @@ export async function readAppointment() {
     office((cb) => item.start.getAsync(cb)),
     office((cb) => item.end.getAsync(cb)),
   ]);
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  return JSON.stringify({ subject: subject || "", start: start.toISOString(), end: end.toISOString(), timeZone });
+  return JSON.stringify({ subject: subject || "", start: start.toISOString(), end: end.toISOString(), timeZone: timeZone() });
+}
+
+// The message's subject and its To and Cc recipients (once each, by address).
+export async function readMessage() {
+  const item = currentItem();
+  if (!item || !item.to) throw { name: "NoItem", message: "There is no message being composed." };
+  const [subject, to, cc] = await Promise.all([
+    office((cb) => item.subject.getAsync(cb)),
+    office((cb) => item.to.getAsync(cb)),
+    office((cb) => item.cc.getAsync(cb)),
+  ]);
+  const seen = new Set();
+  const recipients = to.concat(cc).filter((r) => {
+    const key = String(r.emailAddress).toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).map((r) => ({ email: r.emailAddress, displayName: r.displayName || r.emailAddress }));
+  return JSON.stringify({ subject: subject || "", recipients });
+}
+
+
+// `minutes` after a time typed in the organiser's zone (`YYYY-MM-DDTHH:MM`), as RFC 3339 in
+// UTC, or "" when it is not a time.
+export function utcOfPlus(local, minutes) {
+  const d = new Date(local);
+  return isNaN(d) ? "" : new Date(d.getTime() + minutes * 60000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export function timeZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+// The next half hour at least 15 minutes away, as a time field shows it in the organiser's zone.
+export function nextHalfHour() {
+  const d = new Date(Date.now() + 15 * 60000);
+  d.setSeconds(0, 0);
+  d.setMinutes(d.getMinutes() < 30 ? 30 : 60);
+  const pad = (n) => String(n).padStart(2, "0");
+  return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
 }
 
 // What Davet keeps on the item (custom properties): one value, or null.
+function composed() {
+  const item = currentItem();
+  if (!item || !item.loadCustomPropertiesAsync) throw { name: "NoItem", message: "There is no item being composed." };
+  return item;
+}
+
 export async function itemProperty(name) {
-  const properties = await office((cb) => appointment().loadCustomPropertiesAsync(cb));
+  const properties = await office((cb) => composed().loadCustomPropertiesAsync(cb));
   const value = properties.get(name);
   return typeof value === "string" ? value : null;
 }
 
 // Sets (a string) or removes (null) custom properties, then saves them with the item.
 export async function saveItemProperties(changesJson) {
-  const properties = await office((cb) => appointment().loadCustomPropertiesAsync(cb));
+  const properties = await office((cb) => composed().loadCustomPropertiesAsync(cb));
   for (const [name, value] of Object.entries(JSON.parse(changesJson))) {
     if (value === null) properties.remove(name); else properties.set(name, value);
   }
@@ -138,8 +184,10 @@ export function localTime(iso, lang) {
 // Adds recipients to `field` (requiredAttendees, optionalAttendees), never one already on the
 // item in any recipient field (compared by address, case aside) nor twice from one list, in
 // calls of at most 100 (Outlook's limit). Resolves with how many were already invited.
+// In a message, Required is To and Optional is Cc.
 export async function addRecipients(field, names, emails) {
   const item = currentItem();
+  if (item && !item[field]) field = { requiredAttendees: "to", optionalAttendees: "cc" }[field];
   if (!item || !item[field]) throw { name: "NoItem", message: "There is no item being composed." };
   const fields = ["requiredAttendees", "optionalAttendees", "to", "cc", "bcc"].filter((f) => item[f] && item[f].getAsync);
   const there = new Set();

@@ -26,6 +26,18 @@ extern "C" {
     pub fn clear_session();
     #[wasm_bindgen(js_name = readAppointment)]
     fn read_appointment() -> Promise;
+    #[wasm_bindgen(js_name = readMessage)]
+    fn read_message() -> Promise;
+    /// The next half hour, as a time field writes it in the organiser's zone.
+    /// `minutes` after a time typed in the organiser's zone, as RFC 3339 UTC ("" when it is
+    /// not a time).
+    #[wasm_bindgen(js_name = utcOfPlus)]
+    pub fn utc_of_plus(local: &str, minutes: u32) -> String;
+    /// The organiser's IANA zone, as the browser knows it.
+    #[wasm_bindgen(js_name = timeZone)]
+    pub fn time_zone() -> String;
+    #[wasm_bindgen(js_name = nextHalfHour)]
+    pub fn next_half_hour() -> String;
     #[wasm_bindgen(js_name = itemProperty)]
     fn item_property_js(name: &str) -> Promise;
     #[wasm_bindgen(js_name = saveItemProperties)]
@@ -50,6 +62,8 @@ pub struct OfficeContext {
     pub display_language: String,
     /// Whether an Outlook item is there to write into.
     pub in_office: bool,
+    /// The item is a message being written (else an appointment).
+    pub message: bool,
 }
 
 /// Which recipient field of an appointment.
@@ -113,6 +127,27 @@ pub async fn appointment() -> Result<Appointment, OfficeError> {
         .ok_or(OfficeError::Failed)
 }
 
+/// The message being written: its subject and its To and Cc recipients.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub subject: String,
+    pub recipients: Vec<MessageRecipient>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageRecipient {
+    pub email: String,
+    pub display_name: String,
+}
+
+pub async fn message() -> Result<Message, OfficeError> {
+    let json = settle(read_message()).await?.as_string();
+    json.and_then(|j| serde_json::from_str(&j).ok())
+        .ok_or(OfficeError::Failed)
+}
+
 /// A custom property Davet keeps on the item, if it is there.
 pub async fn item_property(name: &str) -> Result<Option<String>, OfficeError> {
     Ok(settle(item_property_js(name)).await?.as_string())
@@ -161,16 +196,21 @@ fn string_field(value: &JsValue, name: &str) -> Option<String> {
         .as_string()
 }
 
+fn flag(value: &JsValue, name: &str) -> bool {
+    Reflect::get(value, &JsValue::from_str(name))
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
 pub async fn ready() -> OfficeContext {
     let value = JsFuture::from(office_ready())
         .await
         .unwrap_or(JsValue::NULL);
     OfficeContext {
         display_language: string_field(&value, "displayLanguage").unwrap_or_else(|| "en-US".into()),
-        in_office: Reflect::get(&value, &JsValue::from_str("inOffice"))
-            .ok()
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false),
+        in_office: flag(&value, "inOffice"),
+        message: flag(&value, "message"),
     }
 }
 

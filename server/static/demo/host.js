@@ -5,8 +5,13 @@
 
 (function () {
   const MAX_TEXT = 255;
+  // `?item=message` plays a message being written; anything else an appointment.
+  const kind = new URLSearchParams(location.search).get("item") === "message" ? "message" : "appointment";
   const item = {
-    itemType: "appointment",
+    itemType: kind,
+    to: [],
+    cc: [],
+    bcc: [],
     subject: "",
     location: "",
     body: "",
@@ -30,7 +35,7 @@
   }
 
   function render() {
-    for (const field of ["requiredAttendees", "optionalAttendees"]) {
+    for (const field of ["requiredAttendees", "optionalAttendees", "to", "cc"]) {
       const box = document.getElementById(field);
       box.replaceChildren(
         ...item[field].map((r) => {
@@ -56,6 +61,12 @@
   function setValue(id, value) {
     const el = document.getElementById(id);
     if (el !== document.activeElement && el.value !== value) el.value = value;
+  }
+
+  function showKind() {
+    document.getElementById("item-kind").textContent = kind === "message" ? "New message" : "New appointment";
+    document.title = "Davet demo — Outlook " + kind;
+    for (const row of document.querySelectorAll("[data-kind]")) row.hidden = row.dataset.kind !== kind;
   }
 
   function bindInputs() {
@@ -96,6 +107,7 @@
   window.davetCompose = compose;
 
   document.addEventListener("DOMContentLoaded", () => {
+    showKind();
     bindInputs();
     render();
   });

@@ -27,7 +27,7 @@
   const item = host ? host.item : {
     itemType: "appointment", subject: "", location: "", body: "",
     start: new Date(), end: new Date(Date.now() + 1800000),
-    requiredAttendees: [], optionalAttendees: [], customProperties: {},
+    requiredAttendees: [], optionalAttendees: [], to: [], cc: [], bcc: [], customProperties: {},
   };
   const changed = () => { if (host) host.changed(); };
 
@@ -329,8 +329,17 @@
       },
       mailbox: {
         userProfile: { displayName: "Demo Organiser", emailAddress: "organiser@ornek.example", timeZone: "Europe/Istanbul" },
-        item: {
-          get itemType() { return item.itemType; },
+        // A message has to, cc and bcc; an appointment attendees, times and a location.
+        item: item.itemType === "message" ? {
+          itemType: "message",
+          to: recipients("to"),
+          cc: recipients("cc"),
+          bcc: recipients("bcc"),
+          subject: text("subject", MAX_TEXT),
+          loadCustomPropertiesAsync,
+          body,
+        } : {
+          itemType: "appointment",
           requiredAttendees: recipients("requiredAttendees"),
           optionalAttendees: recipients("optionalAttendees"),
           subject: text("subject", MAX_TEXT),

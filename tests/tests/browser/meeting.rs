@@ -217,3 +217,97 @@ async fn a_pane_that_failed_after_webex_made_the_meeting_retries_with_the_same_k
     assert_eq!(blocks_in(written["body"].as_str().unwrap_or_default()), 1);
     pane.browser.client.clone().close().await.expect("closes");
 }
+
+#[tokio::test]
+async fn from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked_group() {
+    let pane = SignedInPane::open_in_message().await;
+    pane.connect_webex().await;
+    let tenant = pane.tenant();
+    let organiser = crate::support::organiser(tenant);
+    // Two colleagues in To, as the organiser typed them.
+    let colleagues: Vec<_> = tenant
+        .users
+        .iter()
+        .enumerate()
+        .filter(|(i, u)| *i != organiser && u.account_enabled && u.user_type == "Member")
+        .filter_map(|(_, u)| u.mail.clone().map(|m| (u.display_name.clone(), m)))
+        .take(2)
+        .collect();
+    pane.in_compose_window(
+        "const c = window.davetCompose; c.item.subject = 'Çeyrek planlaması'; \
+         c.item.to = arguments[0].map(([n, m]) => ({ displayName: n, emailAddress: m, recipientType: 'user' })); \
+         c.changed();",
+        vec![json!(colleagues)],
+    )
+    .await;
+    pane.in_compose_window(
+        "document.getElementById('pane').contentWindow.location.reload();",
+        vec![],
+    )
+    .await;
+    let subject = pane
+        .page()
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("input.meeting-subject"))
+        .await
+        .expect("the message's meeting form");
+    // The message's subject is the meeting's, once read.
+    for _ in 0..50 {
+        if subject.prop("value").await.ok().flatten().as_deref() == Some("Çeyrek planlaması") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // "Invite all" in a message makes the group one of the meeting's picks, shown as a chip.
+    let row = crate::groups::find_group(&pane, "Finans", crate::groups::TEAM).await;
+    pane.page()
+        .find(Locator::XPath(&format!(
+            "{row}//button[contains(@class,'add')]"
+        )))
+        .await
+        .expect("Invite all")
+        .click()
+        .await
+        .expect("click");
+    assert_eq!(pane.text_of(".chips .chip span").await, crate::groups::TEAM);
+    assert!(
+        pane.in_compose_window("return window.davetCompose.item.to.length;", vec![])
+            .await
+            == json!(2),
+        "the group's people are not written into To"
+    );
+
+    pane.click(".schedule-message").await;
+    pane.click(".confirm-meeting").await;
+    let count: u32 = pane
+        .text_of(".scheduled-count")
+        .await
+        .parse()
+        .expect("a count");
+    pane.screenshot("message-scheduled").await;
+
+    let mut expected = crate::groups::invitable(tenant, crate::groups::team(tenant));
+    expected.extend(colleagues.iter().map(|(_, m)| m.to_lowercase()));
+    assert_eq!(count as usize, expected.len());
+    let world = &pane.demo.tenant;
+    let events: Vec<_> = world
+        .calendars
+        .events(&world.tenant, organiser)
+        .into_iter()
+        .filter(|e| e["transactionId"].is_string())
+        .collect();
+    assert_eq!(events.len(), 1, "one event");
+    assert_eq!(events[0]["subject"], "Çeyrek planlaması");
+    let invited: std::collections::BTreeSet<String> = events[0]["attendees"]
+        .as_array()
+        .expect("attendees")
+        .iter()
+        .filter_map(|a| a["emailAddress"]["address"].as_str())
+        .map(str::to_lowercase)
+        .collect();
+    assert_eq!(invited, expected);
+    assert_eq!(pane.demo.webex.meetings().len(), 1, "one Webex meeting");
+    pane.browser.client.clone().close().await.expect("closes");
+}

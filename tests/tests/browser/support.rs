@@ -56,10 +56,22 @@ pub struct SignedInPane {
 }
 
 impl SignedInPane {
+    /// In an appointment being composed.
     pub async fn open() -> Self {
+        Self::open_in("appointment").await
+    }
+
+    /// In a message being written.
+    pub async fn open_in_message() -> Self {
+        Self::open_in("message").await
+    }
+
+    async fn open_in(item: &str) -> Self {
         let demo = spawn_demo().await;
         let browser = Browser::start().await;
-        browser.open_pane(&demo.app_url).await;
+        let mut url = demo.app_url.clone();
+        url.query_pairs_mut().append_pair("item", item);
+        browser.open_pane(&url).await;
         let account = browser.sign_in().await;
         Self {
             demo,
