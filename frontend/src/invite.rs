@@ -302,7 +302,7 @@ fn ready(
             {left_out(locale, expansion.skipped)}
             <details open=!added>
                 <summary>{locale.text(Text::WhoIsIn)}</summary>
-                <ul class="invitees">{people}</ul>
+                <ul class="invitees" tabindex="0" aria-label=locale.text(Text::WhoIsIn)>{people}</ul>
             </details>
         </div>
     }

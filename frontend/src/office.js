@@ -5,11 +5,22 @@ export function officeReady() {
   if (typeof Office === "undefined" || !Office.onReady) {
     return Promise.resolve({ displayLanguage: navigator.language || "en-US", inOffice: false });
   }
-  return Office.onReady().then(() => ({
+  return Office.onReady().then(() => followTheme()).then(() => ({
     displayLanguage: (Office.context && Office.context.displayLanguage) || "en-US",
     inOffice: !!currentItem(),
     message: !!currentItem() && currentItem().itemType === "message",
   }));
+}
+
+// Light or dark as Office is (its theme's body background); outside Office the stylesheet
+// follows prefers-color-scheme.
+function followTheme() {
+  const theme = Office.context && Office.context.officeTheme;
+  const hex = theme && /^#?([0-9a-f]{6})$/i.exec(String(theme.bodyBackgroundColor || ""));
+  if (!hex) return;
+  const n = parseInt(hex[1], 16);
+  const luminance = 0.2126 * (n >> 16) + 0.7152 * ((n >> 8) & 255) + 0.0722 * (n & 255);
+  document.documentElement.dataset.theme = luminance < 128 ? "dark" : "light";
 }
 
 function currentItem() {

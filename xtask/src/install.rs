@@ -121,7 +121,8 @@ fn locked_version<'a>(lock: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// The pane's npm build tools, as pinned in `xtask/npm/package-lock.json`: `wasm-opt` (npm's
-/// `binaryen`), `esbuild`, and MSAL.js. Answers their `node_modules`.
+/// `binaryen`), `esbuild`, MSAL.js, and axe-core for the browser tests. Answers their
+/// `node_modules`.
 pub fn npm_tools(root: &Path) -> Result<std::path::PathBuf> {
     let npm_dir = root.join("xtask/npm");
     let modules = npm_dir.join("node_modules");
@@ -129,6 +130,7 @@ pub fn npm_tools(root: &Path) -> Result<std::path::PathBuf> {
         ".bin/wasm-opt",
         ".bin/esbuild",
         "@azure/msal-browser/package.json",
+        "axe-core/axe.min.js",
     ];
     let version_of = |package: &str| {
         std::fs::read_to_string(modules.join(package).join("package.json"))
@@ -140,11 +142,11 @@ pub fn npm_tools(root: &Path) -> Result<std::path::PathBuf> {
     };
     let pinned = std::fs::read_to_string(npm_dir.join("package.json")).unwrap_or_default();
     let current = wanted.iter().all(|f| modules.join(f).is_file())
-        && ["@azure/msal-browser", "binaryen", "esbuild"]
+        && ["@azure/msal-browser", "axe-core", "binaryen", "esbuild"]
             .iter()
             .all(|p| version_of(p).is_some_and(|v| pinned.contains(&format!("\"{p}\": \"{v}\""))));
     if !current {
-        step("install: npm ci (binaryen for wasm-opt, esbuild, MSAL.js)");
+        step("install: npm ci (binaryen for wasm-opt, esbuild, MSAL.js, axe-core)");
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--prefix"])
             .arg(&npm_dir))?;

@@ -89,6 +89,14 @@
     document.getElementById("body").addEventListener("input", (e) => {
       item.body = e.target.innerHTML;
     });
+    const theme = document.getElementById("office-theme");
+    theme.value = compose.theme;
+    theme.addEventListener("change", () => {
+      compose.theme = theme.value;
+      document.documentElement.dataset.theme = theme.value;
+      document.getElementById("pane").contentWindow.location.reload();
+    });
+    document.documentElement.dataset.theme = compose.theme;
     const language = document.getElementById("display-language");
     language.value = compose.displayLanguage;
     language.addEventListener("change", () => {
@@ -99,7 +107,12 @@
 
   const compose = {
     item,
-    displayLanguage: navigator.language && navigator.language.startsWith("tr") ? "tr-TR" : "en-US",
+    // Office's language: `?lang=tr-TR`, or the browser's.
+    displayLanguage: new URLSearchParams(location.search).get("lang") ||
+      (navigator.language && navigator.language.startsWith("tr") ? "tr-TR" : "en-US"),
+    // Office's theme: `?theme=dark`, or the browser's preference.
+    theme: new URLSearchParams(location.search).get("theme") ||
+      (window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"),
     changed: render,
     // Set by the pane's Office shim: raises AppointmentTimeChanged in the pane.
     onTimeChanged: null,

@@ -7,7 +7,8 @@
 //   - body.setAsync/prependAsync with HTML coercion: Outlook rewrites the HTML, dropping scripts,
 //     styles, inline CSS, comments and elements it does not know (their text stays), and
 //     prefixing ids and classes with `x_`, as Outlook on the web shows a body;
-//   - context.requirements.isSetSupported, context.displayLanguage, context.officeTheme;
+//   - context.requirements.isSetSupported, context.displayLanguage, context.officeTheme (light
+//     or dark, as the compose window's theme);
 //   - context.ui.displayDialogAsync (DialogApi 1.1): the dialog is a browser window, as in
 //     Outlook on the web; its page's context.ui.messageParent reaches the opener's
 //     DialogMessageReceived handler, and closing it raises DialogEventReceived with 12006;
@@ -316,9 +317,15 @@
     },
     context: {
       get displayLanguage() { return host ? host.displayLanguage : "en-US"; },
-      officeTheme: {
-        bodyBackgroundColor: "#ffffff", bodyForegroundColor: "#242424",
-        controlBackgroundColor: "#ffffff", controlForegroundColor: "#242424",
+      // Office's theme as the compose window has it (light or dark).
+      get officeTheme() {
+        return host && host.theme === "dark" ? {
+          bodyBackgroundColor: "#292929", bodyForegroundColor: "#ffffff",
+          controlBackgroundColor: "#1f1f1f", controlForegroundColor: "#ffffff",
+        } : {
+          bodyBackgroundColor: "#ffffff", bodyForegroundColor: "#242424",
+          controlBackgroundColor: "#ffffff", controlForegroundColor: "#242424",
+        };
       },
       ui: { displayDialogAsync, messageParent },
       requirements: {

@@ -2,6 +2,7 @@
 
 mod contacts;
 mod groups;
+mod look;
 mod meeting;
 mod office_shim;
 mod people_card;

@@ -58,19 +58,21 @@ pub struct SignedInPane {
 impl SignedInPane {
     /// In an appointment being composed.
     pub async fn open() -> Self {
-        Self::open_in("appointment").await
+        Self::open_with(&[]).await
     }
 
     /// In a message being written.
     pub async fn open_in_message() -> Self {
-        Self::open_in("message").await
+        Self::open_with(&[("item", "message")]).await
     }
 
-    async fn open_in(item: &str) -> Self {
+    /// With the compose window's settings: `item` (`appointment`, `message`), `theme`
+    /// (`light`, `dark`).
+    pub async fn open_with(settings: &[(&str, &str)]) -> Self {
         let demo = spawn_demo().await;
         let browser = Browser::start().await;
         let mut url = demo.app_url.clone();
-        url.query_pairs_mut().append_pair("item", item);
+        url.query_pairs_mut().extend_pairs(settings);
         browser.open_pane(&url).await;
         let account = browser.sign_in().await;
         Self {
@@ -400,6 +402,33 @@ impl Browser {
             .await
             .expect("the resource timings");
         serde_json::from_value(value).expect("a list of URLs")
+    }
+
+    /// What axe-core finds in the current frame that is serious or critical, as
+    /// `rule: the elements`; empty when nothing is.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let axe = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../xtask/npm/node_modules/axe-core/axe.min.js"
+        ))
+        .expect("axe-core (installed with the pane's build tools: `cargo xtask pane`)");
+        self.client
+            .execute(&format!("{axe}\nwindow.axe = axe;"), vec![])
+            .await
+            .expect("axe-core loads");
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 axe.run(document, { resultTypes: ['violations'] }).then((r) => done(r.violations \
+                   .filter((v) => v.impact === 'serious' || v.impact === 'critical') \
+                   .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))) \
+                   .catch((e) => done(['axe-core failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("axe-core runs");
+        serde_json::from_value(found).expect("a list")
     }
 
     /// Saves a screenshot under `target/e2e/`.
