@@ -125,6 +125,20 @@ pub struct Expansion {
     pub people: Vec<Invitee>,
     pub skipped: Skipped,
     pub verdict: RecipientVerdict,
+    #[serde(default)]
+    pub receipt: Receipt,
+}
+
+/// What Davet read from Microsoft 365 for one answer: the groups and contact folders, by name,
+/// and how many directory pages. The people it found live in that request's memory only (the
+/// architecture's invariant, tested); the pane says so beside these figures.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    pub groups: Vec<String>,
+    pub folders: Vec<String>,
+    pub pages: u32,
 }
 
 /// How far an expansion has come: picks finished of all picks, directory pages read, distinct

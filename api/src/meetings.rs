@@ -226,6 +226,9 @@ pub enum ScheduleOutcome {
         /// Outlook on the web's address of the event, when Graph gives one.
         event_link: Option<String>,
         attendees: u32,
+        /// What was read to find the attendees.
+        #[serde(default)]
+        receipt: crate::Receipt,
     },
     /// Too many people: nothing was made; invite the groups by their own address.
     #[serde(rename_all = "camelCase")]

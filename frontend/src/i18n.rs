@@ -77,6 +77,8 @@ pub enum Text {
     Email,
     ReportsTo,
     PickedForMeeting,
+    ReceiptRead,
+    NothingKept,
 }
 
 /// Every [`Text`] in the organiser's language.
@@ -263,6 +265,10 @@ impl Localised for Locale {
             (Text::ReportsTo, Tr) => "Bağlı olduğu kişiler",
             (Text::PickedForMeeting, En) => "is invited when you schedule the meeting.",
             (Text::PickedForMeeting, Tr) => "toplantıyı planladığınızda davet edilir.",
+            (Text::ReceiptRead, En) => "Read for this:",
+            (Text::ReceiptRead, Tr) => "Bunun için okunan:",
+            (Text::NothingKept, En) => "Davet kept none of it.",
+            (Text::NothingKept, Tr) => "Davet bunların hiçbirini saklamadı.",
             (Text::Error(code), locale) => error_text(code, locale),
         }
     }
@@ -484,6 +490,8 @@ mod tests {
             Text::Email,
             Text::ReportsTo,
             Text::PickedForMeeting,
+            Text::ReceiptRead,
+            Text::NothingKept,
         ];
         for text in &all {
             match text {
@@ -553,7 +561,9 @@ mod tests {
                 | Text::Phone
                 | Text::Email
                 | Text::ReportsTo
-                | Text::PickedForMeeting => {}
+                | Text::PickedForMeeting
+                | Text::ReceiptRead
+                | Text::NothingKept => {}
                 Text::Error(_) => unreachable!("listed below, one per code"),
             }
         }
@@ -586,7 +596,7 @@ mod tests {
     #[test]
     fn both_languages_differ_for_every_text() {
         let all = every_text();
-        assert_eq!(all.len(), 67 + 22);
+        assert_eq!(all.len(), 69 + 22);
         for text in all {
             let (en, tr) = (Locale::En.text(text), Locale::Tr.text(text));
             assert!(!en.is_empty() && !tr.is_empty(), "{text:?} has no words");

@@ -3,7 +3,7 @@
 //! organiser only asked to see them, are listed with an offer to invite them. A pick too large
 //! for one invitation is offered by its own address instead.
 
-use davet_api::{Expansion, GroupAddress, Progress, RecipientVerdict, Selection, Skipped};
+use davet_api::{Expansion, GroupAddress, Progress, Receipt, RecipientVerdict, Selection, Skipped};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -300,11 +300,30 @@ fn ready(
         <div class="outcome">
             {headline}
             {left_out(locale, expansion.skipped)}
+            {receipt(locale, &expansion.receipt)}
             <details open=!added>
                 <summary>{locale.text(Text::WhoIsIn)}</summary>
                 <ul class="invitees" tabindex="0" aria-label=locale.text(Text::WhoIsIn)>{people}</ul>
             </details>
         </div>
+    }
+}
+
+/// The privacy receipt: what Davet read for an answer, and that it kept none of it.
+pub fn receipt(locale: Locale, receipt: &Receipt) -> impl IntoView + use<> {
+    let names = receipt
+        .groups
+        .iter()
+        .chain(&receipt.folders)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let pages = receipt.pages;
+    view! {
+        <p class="detail receipt">
+            {locale.text(Text::ReceiptRead)} " " {names} " · " <span class="receipt-pages">{pages}</span> " "
+            {locale.counted(pages, Text::PagesRead)} ". " {locale.text(Text::NothingKept)}
+        </p>
     }
 }
 

@@ -683,11 +683,12 @@ pub fn MessageSchedule() -> impl IntoView {
     };
     let result = move || {
         outcome.get().map(|done| match done {
-        ScheduleOutcome::Scheduled { attendees, event_link, .. } => view! {
+        ScheduleOutcome::Scheduled { attendees, event_link, receipt, .. } => view! {
             <p class="notice-ok scheduled" role="status">
                 {words(Words::Scheduled)} " " <span class="scheduled-count">{attendees}</span> " " {locale.counted(attendees, Text::PeopleCount)}
                 {event_link.map(|link| view! { " · " <a class="event-link" href=link target="_blank" rel="noopener">{words(Words::OpenEvent)}</a> })}
             </p>
+            {(!receipt.groups.is_empty() || !receipt.folders.is_empty()).then(|| crate::invite::receipt(locale, &receipt))}
         }.into_any(),
         ScheduleOutcome::TooMany { verdict } => {
             let (count, limit, addresses) = match verdict {

@@ -57,7 +57,7 @@ pub async fn expand_whole(
         people = run.expansion.people(),
         "expanded to schedule"
     );
-    Ok(run.expansion.finish())
+    Ok(run.finish())
 }
 
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
@@ -93,7 +93,7 @@ async fn run(
                 "expanded"
             );
             ExpandEvent::Done {
-                expansion: run.expansion.finish(),
+                expansion: run.finish(),
             }
         }
         Err(error) => {
@@ -119,6 +119,22 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// The outcome, with its receipt: the groups and folders read, and the pages.
+    fn finish(self) -> davet_api::Expansion {
+        let mut receipt = davet_api::Receipt {
+            pages: self.pages,
+            ..davet_api::Receipt::default()
+        };
+        for pick in self.picks.iter() {
+            match pick {
+                Pick::Group { name, .. } => receipt.groups.push(name.clone()),
+                Pick::ContactFolder { name, .. } => receipt.folders.push(name.clone()),
+                Pick::Person { .. } => {}
+            }
+        }
+        self.expansion.finish(receipt)
+    }
+
     fn progress(&self) {
         let _ = self.events.send(ExpandEvent::Progress(Progress {
             picks_done: self.done,

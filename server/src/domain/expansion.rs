@@ -243,7 +243,8 @@ impl GroupExpansion {
         self.too_large.push(group);
     }
 
-    pub fn finish(self) -> davet_api::Expansion {
+    /// The outcome, with what was read to reach it.
+    pub fn finish(self, receipt: davet_api::Receipt) -> davet_api::Expansion {
         let count =
             self.people.len() as u32 + self.too_large.iter().map(|g| g.members).sum::<u32>();
         let verdict = if count <= self.limit && self.too_large.is_empty() {
@@ -262,6 +263,7 @@ impl GroupExpansion {
             people: self.people,
             skipped: self.skipped,
             verdict,
+            receipt,
         }
     }
 }
@@ -319,7 +321,7 @@ mod tests {
             },
         );
         e.add(1, Member::Group);
-        let done = e.finish();
+        let done = e.finish(davet_api::Receipt::default());
         let emails: Vec<_> = done.people.iter().map(|p| p.email.as_str()).collect();
         assert_eq!(emails, ["Ayse@ornek.example", "bora@ornek.example"]);
         assert_eq!(done.people[0].via, [0, 1], "by pick position");
@@ -339,7 +341,7 @@ mod tests {
         e.add(0, person("a", "a@ornek.example"));
         e.add(0, person("b", "b@ornek.example"));
         assert!(matches!(
-            e.finish().verdict,
+            e.finish(davet_api::Receipt::default()).verdict,
             RecipientVerdict::TooMany { count: 2, .. }
         ));
         let mut e = GroupExpansion::new(500, &me());
@@ -349,7 +351,7 @@ mod tests {
             mail: "tum@ornek.example".into(),
             members: 100_000,
         });
-        match e.finish().verdict {
+        match e.finish(davet_api::Receipt::default()).verdict {
             RecipientVerdict::TooMany {
                 count,
                 invite_group_addresses,

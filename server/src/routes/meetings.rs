@@ -35,6 +35,7 @@ pub async fn create(
     if let verdict @ RecipientVerdict::TooMany { .. } = expansion.verdict {
         return Ok(Json(ScheduleOutcome::TooMany { verdict }));
     }
+    let receipt = expansion.receipt.clone();
     let attendees = attendees_of(expansion);
     let acting = webex.acting_for(user, address_of(&graph, user).await?);
     cohosts_have_accounts(&acting, &request).await?;
@@ -58,6 +59,7 @@ pub async fn create(
         event_id: scheduled.event_id,
         event_link: scheduled.event_link,
         attendees: attendees.len() as u32,
+        receipt,
     }))
 }
 

@@ -131,6 +131,8 @@ async fn nested_and_overlapping_groups_give_each_person_once_with_the_groups_tha
             limit: 500
         }
     );
+    assert_eq!(expansion.receipt.groups, ["Herkes", "Ekip"]);
+    assert!(expansion.receipt.pages >= 2, "{:?}", expansion.receipt);
 }
 
 #[tokio::test]
@@ -252,6 +254,10 @@ async fn throttling_in_the_middle_is_waited_out_and_the_expansion_completes() {
         "a follow-up page was throttled: {statuses:?}"
     );
     assert!(statuses[1..].iter().all(|s| *s == 200));
+    // The receipt: the list read, and every page of it (the first, then each follow-up).
+    assert_eq!(expansion.receipt.groups, ["Tüm Çalışanlar"]);
+    assert!(expansion.receipt.folders.is_empty());
+    assert_eq!(expansion.receipt.pages as usize, statuses.len());
 }
 
 #[tokio::test]

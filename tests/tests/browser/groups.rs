@@ -185,6 +185,19 @@ async fn who_shows_progress_then_the_people_and_adds_nobody_until_asked() {
         .await
         .expect("progress shows while the directory is read (the answer streams)");
     let shown = browser.text_of(".shown-count").await;
+    // The receipt: what was read for this, and that none of it was kept.
+    let receipt = browser.text_of(".receipt").await;
+    assert!(
+        receipt.starts_with(&format!("Read for this: {TEAM} · "))
+            && receipt.ends_with("Davet kept none of it."),
+        "{receipt}"
+    );
+    let pages: u32 = browser
+        .text_of(".receipt-pages")
+        .await
+        .parse()
+        .expect("a count");
+    assert!(pages >= 1);
     assert_eq!(shown, expected.len().to_string());
     let listed: BTreeSet<String> = texts(page, ".invitees .email")
         .await

@@ -287,6 +287,11 @@ async fn from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked
         .parse()
         .expect("a count");
     pane.screenshot("message-scheduled").await;
+    let receipt = pane.text_of(".receipt").await;
+    assert!(
+        receipt.contains(crate::groups::TEAM) && receipt.ends_with("Davet kept none of it."),
+        "{receipt}"
+    );
 
     let mut expected = crate::groups::invitable(tenant, crate::groups::team(tenant));
     expected.extend(colleagues.iter().map(|(_, m)| m.to_lowercase()));
