@@ -146,7 +146,7 @@ pub fn ContactSearch() -> impl IntoView {
             let shown = pick.clone();
             view! {
                 <p class="folder-actions">
-                    <button class="link show" on:click=move |_| invitation.start(shown.clone(), false)>{locale.text(Text::ShowPeople)}</button>
+                    <button class="link show" on:click=move |_| invitation.toggle_who(shown.clone())>{locale.text(Text::ShowPeople)}</button>
                     " "
                     <button class="add invite-folder" on:click=move |_| invitation.start(pick.clone(), true)>{locale.text(Text::Invite)}</button>
                 </p>

@@ -37,6 +37,8 @@ pub fn GroupSearch() -> impl IntoView {
             mail: group.mail.clone(),
         };
         let shown = pick.clone();
+        let here = pick.clone();
+        let open = pick.clone();
         view! {
             <li class="group">
                 <span class="who">
@@ -46,8 +48,10 @@ pub fn GroupSearch() -> impl IntoView {
                         <span class="group-people">{group.people}</span> " " {locale.counted(group.people, Text::PeopleCount)}
                     </span>
                 </span>
-                <button class="link show" on:click=move |_| invitation.start(shown.clone(), false)>{locale.text(Text::ShowPeople)}</button>
+                <button class="link show" aria-expanded=move || invitation.showing(&open).to_string()
+                    on:click=move |_| invitation.toggle_who(shown.clone())>{locale.text(Text::ShowPeople)}</button>
                 <button class="add" on:click=move |_| invitation.start(pick.clone(), true)>{locale.text(Text::Invite)}</button>
+                {invitation.view_for(here, locale)}
             </li>
         }
     };
@@ -58,7 +62,6 @@ pub fn GroupSearch() -> impl IntoView {
             <input type="search" class="group-search" autocomplete="off" spellcheck="false"
                 placeholder=locale.text(Text::GroupSearchPlaceholder) on:input=on_input/>
         </label>
-        {invitation.view(locale)}
         {type_ahead::results_view(results, locale, move |groups: Vec<GroupSummary>| {
             view! { <ul class="groups">{groups.into_iter().map(row).collect_view()}</ul> }
         })}

@@ -79,6 +79,7 @@ pub enum Text {
     PickedForMeeting,
     ReceiptRead,
     NothingKept,
+    Close,
 }
 
 /// Every [`Text`] in the organiser's language.
@@ -269,6 +270,8 @@ impl Localised for Locale {
             (Text::ReceiptRead, Tr) => "Bunun için okunan:",
             (Text::NothingKept, En) => "Davet kept none of it.",
             (Text::NothingKept, Tr) => "Davet bunların hiçbirini saklamadı.",
+            (Text::Close, En) => "Close",
+            (Text::Close, Tr) => "Kapat",
             (Text::Error(code), locale) => error_text(code, locale),
         }
     }
@@ -492,6 +495,7 @@ mod tests {
             Text::PickedForMeeting,
             Text::ReceiptRead,
             Text::NothingKept,
+            Text::Close,
         ];
         for text in &all {
             match text {
@@ -563,7 +567,8 @@ mod tests {
                 | Text::ReportsTo
                 | Text::PickedForMeeting
                 | Text::ReceiptRead
-                | Text::NothingKept => {}
+                | Text::NothingKept
+                | Text::Close => {}
                 Text::Error(_) => unreachable!("listed below, one per code"),
             }
         }
@@ -596,7 +601,7 @@ mod tests {
     #[test]
     fn both_languages_differ_for_every_text() {
         let all = every_text();
-        assert_eq!(all.len(), 69 + 22);
+        assert_eq!(all.len(), 70 + 22);
         for text in all {
             let (en, tr) = (Locale::En.text(text), Locale::Tr.text(text));
             assert!(!en.is_empty() && !tr.is_empty(), "{text:?} has no words");

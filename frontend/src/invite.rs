@@ -56,6 +56,8 @@ impl MeetingPicks {
 #[derive(Debug, Clone, Copy)]
 pub struct Invitation {
     outcome: RwSignal<Option<Outcome>>,
+    /// The pick the outcome is about: its row shows it.
+    about: RwSignal<Option<Selection>>,
     generation: StoredValue<u64>,
     auth: Auth,
     picks: Option<MeetingPicks>,
@@ -91,6 +93,7 @@ impl Invitation {
     pub fn new() -> Self {
         Self {
             outcome: RwSignal::new(None),
+            about: RwSignal::new(None),
             generation: StoredValue::new(0),
             auth: use_auth(),
             picks: use_context::<MeetingPicks>(),
@@ -100,6 +103,7 @@ impl Invitation {
     /// Expands `pick`; with `add`, puts its people into Required attendees when it fits (in
     /// a message, `add` makes it one of the meeting's picks instead).
     pub fn start(self, pick: Selection, add: bool) {
+        self.about.set(Some(pick.clone()));
         if let (true, Some(picks)) = (add, self.picks) {
             self.outcome
                 .set(Some(Outcome::Picked(pick_name(&pick).to_owned())));
@@ -165,6 +169,42 @@ impl Invitation {
             added: add,
             already,
         }));
+    }
+
+    /// Whether `pick`'s preview ("Who?") is open.
+    pub fn showing(self, pick: &Selection) -> bool {
+        self.about.with(|a| a.as_ref() == Some(pick))
+            && self.outcome.with(|o| {
+                matches!(
+                    o,
+                    Some(Outcome::Ready { added: false, .. } | Outcome::Working(..))
+                )
+            })
+    }
+
+    /// "Who?" opens `pick`'s preview, or closes it when it is open.
+    pub fn toggle_who(self, pick: Selection) {
+        if self.showing(&pick) {
+            self.close();
+        } else {
+            self.start(pick, false);
+        }
+    }
+
+    /// Closes what is shown (stopping an expansion under way).
+    pub fn close(self) {
+        self.generation.update_value(|g| *g += 1);
+        self.outcome.set(None);
+        self.about.set(None);
+    }
+
+    /// The outcome, where it is about `pick` (under that pick's row).
+    pub fn view_for(self, pick: Selection, locale: Locale) -> impl IntoView {
+        move || {
+            self.about
+                .with(|a| a.as_ref() == Some(&pick))
+                .then(|| view! { <div class="row-outcome">{self.view(locale)}</div> })
+        }
     }
 
     fn invite_addresses(self, addresses: Vec<GroupAddress>) {
@@ -265,14 +305,11 @@ fn ready(
         }
         .into_any()
     } else {
-        let chosen = pick.clone();
         view! {
-            <p role="status"><span class="shown-count">{count}</span> " " {locale.counted(count as u32, Text::PeopleIn)} " " {name}</p>
-            {(count > 0).then(|| view! {
-                <button class="primary invite-shown" on:click=move |_| invitation.start(chosen.clone(), true)>
-                    {locale.text(Text::Invite)}
-                </button>
-            })}
+            <p class="preview-head" role="status">
+                <span><span class="shown-count">{count}</span> " " {locale.counted(count as u32, Text::PeopleIn)} " " {name}</span>
+                <button class="close" aria-label=locale.text(Text::Close) on:click=move |_| invitation.close()>"×"</button>
+            </p>
         }
         .into_any()
     };

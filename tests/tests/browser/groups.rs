@@ -210,7 +210,58 @@ async fn who_shows_progress_then_the_people_and_adds_nobody_until_asked() {
         "looking adds nobody"
     );
 
-    browser.click("button.invite-shown").await;
+    // The preview opened under the row clicked, with no second "Invite all" of its own.
+    let in_row = |css: &str| format!("{row}//*[contains(@class,'{css}')]");
+    assert!(
+        page.find(Locator::XPath(&in_row("shown-count")))
+            .await
+            .is_ok()
+    );
+    assert_eq!(
+        page.find_all(Locator::XPath(&format!(
+            "{row}//button[contains(@class,'add')]"
+        )))
+        .await
+        .expect("buttons")
+        .len(),
+        1,
+        "one Invite all for the group"
+    );
+    // "Who?" again closes it, as does its close button after it opens again.
+    let who = page
+        .find(Locator::XPath(&format!(
+            "{row}//button[contains(@class,'show')]"
+        )))
+        .await
+        .expect("Who?");
+    assert_eq!(
+        who.attr("aria-expanded").await.expect("attr"),
+        Some("true".into())
+    );
+    who.click().await.expect("click");
+    assert!(
+        page.find(Locator::Css(".shown-count")).await.is_err(),
+        "closed"
+    );
+    assert_eq!(
+        who.attr("aria-expanded").await.expect("attr"),
+        Some("false".into())
+    );
+    who.click().await.expect("click");
+    browser.click(".preview-head .close").await;
+    assert!(
+        page.find(Locator::Css(".shown-count")).await.is_err(),
+        "closed"
+    );
+
+    page.find(Locator::XPath(&format!(
+        "{row}//button[contains(@class,'add')]"
+    )))
+    .await
+    .expect("Invite all")
+    .click()
+    .await
+    .expect("click");
     assert_eq!(
         browser.text_of(".invited-count").await,
         expected.len().to_string()

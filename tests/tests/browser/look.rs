@@ -25,6 +25,22 @@ async fn look_at(browser: &Browser, state: &str, problems: &mut Vec<String>) {
     if scrolls == serde_json::json!(true) {
         problems.push(format!("{state}: scrolls sideways at 320 px"));
     }
+    // Names, counts and explanations wrap rather than being cut off (an address may be cut,
+    // with its ellipsis).
+    let cut = browser
+        .client
+        .execute(
+            "return Array.from(document.querySelectorAll('.detail, .left-out, .receipt, .group-name, .person-name, .notice, .notice-ok, .error')) \
+               .filter((e) => { const style = getComputedStyle(e); \
+                 return style.textOverflow === 'ellipsis' || (style.whiteSpace === 'nowrap' && style.overflowX === 'hidden'); }) \
+               .map((e) => e.className + ': ' + e.textContent);",
+            vec![],
+        )
+        .await
+        .expect("the texts' widths");
+    for text in cut.as_array().into_iter().flatten() {
+        problems.push(format!("{state}: cut off at 320 px: {text}"));
+    }
     browser.screenshot(state).await;
 }
 
