@@ -16,6 +16,7 @@
 pub mod controls;
 pub mod graph;
 pub mod identity;
+mod picker;
 mod recurrence;
 mod tenancy;
 pub mod tenant;

@@ -68,29 +68,26 @@ pub(super) async fn page(
         ("code_challenge", &request.code_challenge),
         ("code_challenge_method", &request.code_challenge_method),
     ]);
-    let people: String = identity
-        .world
-        .tenant
+    let tenant = &identity.world.tenant;
+    let accounts = tenant
         .users
         .iter()
         .filter(|u| u.account_enabled && u.user_type == "Member")
-        .take(40)
-        .map(|u| {
-            format!(
-                "<li><button name=\"user\" value=\"{}\">{} <small>{}</small></button></li>",
-                html(&u.id),
-                html(&u.display_name),
-                html(&u.user_principal_name)
-            )
-        })
-        .collect();
-    Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in to your account</title></head>\
-         <body><h1>Pick an account</h1><p>Demo tenant {}: choose whom to sign in as.</p>\
-         <form method=\"post\">{hidden}<ul class=\"accounts\">{people}</ul></form></body></html>",
-        html(&identity.world.tenant.domain)
-    ))
-    .into_response()
+        .map(|u| crate::picker::Account {
+            value: &u.id,
+            name: &u.display_name,
+            detail: &u.user_principal_name,
+        });
+    let picker = crate::picker::Picker {
+        title: "Pick an account",
+        intro: format!(
+            "<p>Demo tenant {}: choose whom to sign in as.</p>",
+            html(&tenant.domain)
+        ),
+        hidden,
+        field: "user",
+    };
+    Html(crate::picker::page(picker, accounts)).into_response()
 }
 
 /// The person chose an account: back to the app with a code (or an error), and the state.

@@ -209,30 +209,22 @@ pub(super) async fn page(
         ("scope", &request.scope),
         ("state", &request.state),
     ]);
-    let people: String = service
-        .webex
-        .people
-        .iter()
-        .take(40)
-        .map(|p| {
-            format!(
-                "<li><button name=\"person\" value=\"{}\">{} <small>{}</small></button></li>",
-                html(&p.id),
-                html(&p.display_name),
-                html(&p.email)
-            )
-        })
-        .collect();
     let asked: String = scopes
         .iter()
         .map(|s| format!("<li><code>{}</code></li>", html(s)))
         .collect();
-    Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Webex: sign in</title></head>\
-         <body><h1>Sign in to Webex</h1><p>Davet asks to:</p><ul class=\"scopes\">{asked}</ul>\
-         <form method=\"post\">{hidden}<ul class=\"accounts\">{people}</ul></form></body></html>"
-    ))
-    .into_response()
+    let accounts = service.webex.people.iter().map(|p| crate::picker::Account {
+        value: &p.id,
+        name: &p.display_name,
+        detail: &p.email,
+    });
+    let picker = crate::picker::Picker {
+        title: "Sign in to Webex",
+        intro: format!("<p>Davet asks to:</p><ul class=\"scopes\">{asked}</ul>"),
+        hidden,
+        field: "person",
+    };
+    Html(crate::picker::page(picker, accounts)).into_response()
 }
 
 /// The person chose an account: back to the integration with a code and the state.

@@ -170,3 +170,86 @@ async fn without_office_dialogs_the_pane_signs_in_through_a_popup() {
     assert_eq!(dialogs, json!("undefined"), "this host has no dialog API");
     browser.client.clone().close().await.expect("closes");
 }
+
+/// The demo's sign-in page finds an account as the person types, in Turkish casing: a name
+/// typed in capitals finds the person (and only those who match), who then signs in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_page_finds_an_account_as_you_type_with_turkish_casing() {
+    let demo = spawn_demo().await;
+    let browser = Browser::start().await;
+    browser.open_pane(&demo.app_url).await;
+    let members: Vec<_> = demo
+        .tenant
+        .tenant
+        .users
+        .iter()
+        .filter(|u| u.account_enabled && u.user_type == "Member")
+        .collect();
+    // Someone whose name has a dotless or dotted i, typed in Turkish capitals.
+    let person = members
+        .iter()
+        .skip(1)
+        .find(|u| u.display_name.contains(['ı', 'i']))
+        .expect("a name with an i");
+    let surname = person
+        .display_name
+        .split_whitespace()
+        .last()
+        .expect("a surname");
+    let typed: String = surname
+        .chars()
+        .map(|c| match c {
+            'i' => "İ".to_owned(),
+            'ı' => "I".to_owned(),
+            c => c.to_uppercase().collect(),
+        })
+        .collect();
+    let matching = members
+        .iter()
+        .filter(|u| {
+            let low = |t: &str| t.replace('İ', "i").replace('I', "ı").to_lowercase();
+            low(&format!("{} {}", u.display_name, u.user_principal_name)).contains(&low(&typed))
+        })
+        .count();
+
+    let page = &browser.client;
+    let pane_window = browser.open_dialog_with(".sign-in button.primary").await;
+    page.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("input#find"))
+        .await
+        .expect("the page offers to find an account")
+        .send_keys(&typed)
+        .await
+        .expect("typing");
+    let shown = page
+        .execute(
+            "return Array.from(document.querySelectorAll('ul.accounts li')).filter((li) => !li.hidden).map((li) => li.textContent);",
+            vec![],
+        )
+        .await
+        .expect("the tiles shown");
+    let shown: Vec<String> = serde_json::from_value(shown).expect("texts");
+    browser.screenshot("sign-in-picker").await;
+    assert_eq!(shown.len(), matching, "{typed}: {shown:?}");
+    assert!(
+        shown.iter().any(|t| t.starts_with(&person.display_name)),
+        "{shown:?}"
+    );
+    let tile = format!(
+        "//ul[@class='accounts']/li[not(@hidden)]//button[starts-with(normalize-space(.), '{}')]",
+        person.display_name
+    );
+    page.find(Locator::XPath(&tile))
+        .await
+        .expect("their tile")
+        .click()
+        .await
+        .expect("choose them");
+    page.switch_to_window(pane_window).await.expect("back");
+    browser.enter_pane().await;
+    browser
+        .wait_for_text(".account-name", &person.display_name)
+        .await;
+    browser.client.clone().close().await.expect("closes");
+}
