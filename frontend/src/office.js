@@ -43,12 +43,43 @@ const office = (call) => new Promise((resolve, reject) => call((result) => {
 // organiser's zone as the browser knows it (IANA).
 export async function readAppointment() {
   const item = appointment();
-  const [subject, start, end] = await Promise.all([
+  const [subject, start, end, recurrence] = await Promise.all([
     office((cb) => item.subject.getAsync(cb)),
     office((cb) => item.start.getAsync(cb)),
     office((cb) => item.end.getAsync(cb)),
+    item.recurrence && item.recurrence.getAsync ? office((cb) => item.recurrence.getAsync(cb)) : null,
   ]);
-  return JSON.stringify({ subject: subject || "", start: start.toISOString(), end: end.toISOString(), timeZone: timeZone() });
+  return JSON.stringify({
+    subject: subject || "", start: start.toISOString(), end: end.toISOString(), timeZone: timeZone(),
+    recurrence: asGraphRecurrence(recurrence),
+  });
+}
+
+// Office's Recurrence (Mailbox 1.7) as Graph writes a recurrence (patternedRecurrence), which
+// the server reads; null for a single appointment.
+const DAYS = { sun: "sunday", mon: "monday", tue: "tuesday", wed: "wednesday", thu: "thursday", fri: "friday", sat: "saturday" };
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+function asGraphRecurrence(recurrence) {
+  if (!recurrence || !recurrence.recurrenceType) return null;
+  const p = recurrence.recurrenceProperties || {};
+  const interval = p.interval || 1;
+  const day = (d) => DAYS[d] || d;
+  let pattern;
+  switch (recurrence.recurrenceType) {
+    case "daily": pattern = { type: "daily", interval }; break;
+    case "weekday": pattern = { type: "weekly", interval: 1, daysOfWeek: ["monday", "tuesday", "wednesday", "thursday", "friday"] }; break;
+    case "weekly": pattern = { type: "weekly", interval, daysOfWeek: (p.days || []).map(day) }; break;
+    case "monthly": pattern = p.weekNumber
+      ? { type: "relativeMonthly", interval, daysOfWeek: [day(p.dayOfWeek)], index: p.weekNumber }
+      : { type: "absoluteMonthly", interval, dayOfMonth: p.dayOfMonth }; break;
+    case "yearly": pattern = p.weekNumber
+      ? { type: "relativeYearly", interval: 1, daysOfWeek: [day(p.dayOfWeek)], index: p.weekNumber, month: MONTHS.indexOf(p.month) + 1 }
+      : { type: "absoluteYearly", interval: 1, dayOfMonth: p.dayOfMonth, month: MONTHS.indexOf(p.month) + 1 }; break;
+    default: return null;
+  }
+  const series = recurrence.seriesTime;
+  const endDate = series && series.getEndDate ? series.getEndDate() : null;
+  return { pattern, range: endDate ? { type: "endDate", endDate } : { type: "noEnd" } };
 }
 
 // The message's subject and its To and Cc recipients (once each, by address).

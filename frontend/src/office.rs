@@ -115,6 +115,9 @@ pub struct Appointment {
     pub end: String,
     /// The organiser's IANA zone.
     pub time_zone: String,
+    /// How the appointment repeats, in Graph's words; `None` when it does not.
+    #[serde(default)]
+    pub recurrence: Option<davet_api::RecurrenceInput>,
 }
 
 async fn settle(promise: Promise) -> Result<JsValue, OfficeError> {

@@ -21,6 +21,8 @@
     optionalAttendees: [],
     // What add-ins keep with the item (loadCustomPropertiesAsync, saveAsync).
     customProperties: {},
+    // How it repeats (Office's recurrenceType and recurrenceProperties), or null.
+    recurrence: null,
   };
 
   function nextHalfHour(plusMinutes) {
@@ -89,6 +91,16 @@
     document.getElementById("body").addEventListener("input", (e) => {
       item.body = e.target.innerHTML;
     });
+    // The repeat field: none, every weekday, or weekly on the start's day.
+    document.getElementById("repeat").addEventListener("change", (e) => {
+      const day = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][item.start.getUTCDay()];
+      item.recurrence = {
+        none: null,
+        daily: { recurrenceType: "daily", recurrenceProperties: { interval: 1 } },
+        weekly: { recurrenceType: "weekly", recurrenceProperties: { interval: 1, days: [day] } },
+      }[e.target.value] || null;
+      if (compose.onRecurrenceChanged) compose.onRecurrenceChanged();
+    });
     const theme = document.getElementById("office-theme");
     theme.value = compose.theme;
     theme.addEventListener("change", () => {
@@ -114,8 +126,9 @@
     theme: new URLSearchParams(location.search).get("theme") ||
       (window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"),
     changed: render,
-    // Set by the pane's Office shim: raises AppointmentTimeChanged in the pane.
+    // Set by the pane's Office shim: raise AppointmentTimeChanged and RecurrenceChanged there.
     onTimeChanged: null,
+    onRecurrenceChanged: null,
   };
   window.davetCompose = compose;
 

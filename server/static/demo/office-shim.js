@@ -16,8 +16,9 @@
 //     location line, as Outlook shows them;
 //   - loadCustomPropertiesAsync: get/set/remove/getAll, kept with the item by saveAsync, whose
 //     JSON may hold at most 2,500 characters (Microsoft's limit; the error name is ours);
+//   - item.recurrence.getAsync (Mailbox 1.7): Office's Recurrence, or null;
 //   - addHandlerAsync(AppointmentTimeChanged | RecurrenceChanged): raised when the compose
-//     window's time fields change, with the new start and end as ISO strings;
+//     window's time or repeat fields change, with the new start and end as ISO strings;
 //   - NestedAppAuth 1.1 is reported supported exactly when window.nestedAppAuthBridge exists.
 // It writes into the compose window of the page around the pane (window.parent.davetCompose);
 // opened on its own, it keeps an item in memory. The pane branches on `error.name` only.
@@ -290,7 +291,28 @@
     host.onTimeChanged = () => itemHandlers.olkAppointmentTimeChanged.forEach((h) => setTimeout(() => h({
       type: EventType.AppointmentTimeChanged, start: item.start.toISOString(), end: item.end.toISOString(),
     }), 0));
+    host.onRecurrenceChanged = () => itemHandlers.olkRecurrenceChanged.forEach((h) => setTimeout(() => h({
+      type: EventType.RecurrenceChanged, recurrence: item.recurrence || null,
+    }), 0));
   }
+
+  // The appointment's recurrence (Mailbox 1.7): Office's Recurrence object, or null. The
+  // compose window keeps {recurrenceType, recurrenceProperties, endDate}.
+  const recurrence = {
+    getAsync() {
+      const { list, callback } = split(arguments);
+      const kept = item.recurrence;
+      answer(callback, list[0], kept ? {
+        recurrenceType: kept.recurrenceType,
+        recurrenceProperties: Object.assign({}, kept.recurrenceProperties),
+        recurrenceTimeZone: { name: "UTC" },
+        seriesTime: {
+          getStartDate: () => item.start.toISOString().slice(0, 10),
+          getEndDate: () => kept.endDate || null,
+        },
+      } : null);
+    },
+  };
 
   function compareVersions(a, b) {
     const pa = String(a).split(".").map(Number);
@@ -356,6 +378,7 @@
           addHandlerAsync,
           start: time("start"),
           end: time("end"),
+          recurrence,
           body,
         },
       },

@@ -157,9 +157,26 @@ async fn an_organiser_adds_a_webex_meeting_moves_it_with_the_appointment_and_rem
     );
     let note = pane.text_of(".meeting-note").await;
     assert!(
-        note.starts_with("The Webex meeting moved with the appointment:"),
+        note.starts_with("The Webex meeting follows the appointment's new time:"),
         "{note}"
     );
+
+    // Made weekly in the compose window: the Webex meeting becomes a weekly series.
+    pane.in_compose_window(
+        "const field = document.getElementById('repeat'); field.value = 'weekly'; \
+         field.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await;
+    wait_until("Webex repeating the meeting", || {
+        webex.meetings().first().is_some_and(|m| {
+            m.recurrence
+                .as_deref()
+                .is_some_and(|r| r.contains("FREQ=WEEKLY"))
+        })
+    })
+    .await;
+    assert_eq!(webex.meetings().len(), 1, "the same meeting, now a series");
 
     // Removed: gone from Webex, and the join block and the location out of the item.
     pane.click(".remove-meeting").await;
