@@ -314,24 +314,48 @@ fn error_text(code: ErrorCode, locale: Locale) -> &'static str {
         (ErrorCode::WebexAccountMismatch, Tr) => "Bu Webex hesabı sizin değil.",
         (ErrorCode::WebexThrottled, En) => "Webex is busy; try again in a minute.",
         (ErrorCode::WebexThrottled, Tr) => "Webex yoğun; bir dakika sonra yeniden deneyin.",
-        (ErrorCode::WebexPasswordRefused, En) => "Webex refused the password.",
-        (ErrorCode::WebexPasswordRefused, Tr) => "Webex parolayı kabul etmedi.",
-        (ErrorCode::WebexNoAccount, En) => "Someone named has no Webex account.",
-        (ErrorCode::WebexNoAccount, Tr) => "Adı geçen biri Webex hesabı yok.",
-        (ErrorCode::WebexLimitReached, En) => "Webex's daily meeting limit is reached.",
-        (ErrorCode::WebexLimitReached, Tr) => "Webex'in günlük toplantı sınırına ulaşıldı.",
-        (ErrorCode::WebexRefused, En) => "Webex refused the meeting.",
-        (ErrorCode::WebexRefused, Tr) => "Webex toplantıyı kabul etmedi.",
-        (ErrorCode::WebexUnavailable, En) => "Webex cannot be reached right now.",
-        (ErrorCode::WebexUnavailable, Tr) => "Webex'e şu anda ulaşılamıyor.",
+        (ErrorCode::WebexPasswordRefused, En) => {
+            "Webex refused the password: choose another, or leave it empty for Webex to make one."
+        }
+        (ErrorCode::WebexPasswordRefused, Tr) => {
+            "Webex parolayı kabul etmedi: başka bir parola seçin ya da Webex oluştursun diye boş bırakın."
+        }
+        (ErrorCode::WebexNoAccount, En) => {
+            "A cohost you named has no Webex account: take them out, or ask them to get one."
+        }
+        (ErrorCode::WebexNoAccount, Tr) => {
+            "Adını verdiğiniz bir ortak sunucunun Webex hesabı yok: onu çıkarın ya da hesap açmasını isteyin."
+        }
+        (ErrorCode::WebexLimitReached, En) => {
+            "Webex's daily meeting limit is reached: try again tomorrow, or ask your Webex administrator."
+        }
+        (ErrorCode::WebexLimitReached, Tr) => {
+            "Webex'in günlük toplantı sınırına ulaşıldı: yarın yeniden deneyin ya da Webex yöneticinize danışın."
+        }
+        (ErrorCode::WebexRefused, En) => {
+            "Webex refused the meeting: check its options and try again."
+        }
+        (ErrorCode::WebexRefused, Tr) => {
+            "Webex toplantıyı kabul etmedi: seçeneklerini denetleyip yeniden deneyin."
+        }
+        (ErrorCode::WebexUnavailable, En) => {
+            "Webex cannot be reached right now: try again in a few minutes."
+        }
+        (ErrorCode::WebexUnavailable, Tr) => {
+            "Webex'e şu anda ulaşılamıyor: birkaç dakika sonra yeniden deneyin."
+        }
         (ErrorCode::InvalidMeeting, En) => "Check the meeting's time and options.",
         (ErrorCode::InvalidMeeting, Tr) => "Toplantının zamanını ve seçeneklerini denetleyin.",
         (ErrorCode::RecurrenceNotSupported, En) => "Webex cannot repeat a meeting this way.",
         (ErrorCode::RecurrenceNotSupported, Tr) => "Webex bir toplantıyı bu şekilde yineleyemez.",
         (ErrorCode::EventNotWritten, En) => "Outlook could not save the event; nothing was kept.",
         (ErrorCode::EventNotWritten, Tr) => "Outlook etkinliği kaydedemedi; hiçbir şey tutulmadı.",
-        (ErrorCode::Internal, En) => "Something went wrong on the Davet server.",
-        (ErrorCode::Internal, Tr) => "Davet sunucusunda bir sorun oluştu.",
+        (ErrorCode::Internal, En) => {
+            "Something went wrong on the Davet server: try again, and tell your administrator if it goes on."
+        }
+        (ErrorCode::Internal, Tr) => {
+            "Davet sunucusunda bir sorun oluştu: yeniden deneyin, sürerse yöneticinize bildirin."
+        }
     }
 }
 

@@ -130,6 +130,8 @@ enum Words {
     NobodyYet,
     TooManyPicks,
     NoTime,
+    Untitled,
+    NeedsTitle,
 }
 
 impl Words {
@@ -262,6 +264,10 @@ impl Words {
             (Self::TooManyPicks, Tr) => {
                 "Bir seferde en fazla 50 alıcı ve seçim: bunun yerine onları içeren bir grup seçin."
             }
+            (Self::Untitled, En) => "(no title)",
+            (Self::Untitled, Tr) => "(başlıksız)",
+            (Self::NeedsTitle, En) => "Give the appointment a title in Outlook first.",
+            (Self::NeedsTitle, Tr) => "Önce Outlook'ta randevuya bir başlık verin.",
             (Self::NoTime, En) => "Choose when the meeting starts.",
             (Self::NoTime, Tr) => "Toplantının ne zaman başlayacağını seçin.",
         }
@@ -397,6 +403,46 @@ async fn webex_status(auth: Auth) -> Result<WebexStatus, CallError> {
     serde_json::from_str(&text).map_err(|_| CallError::Network)
 }
 
+/// What will be scheduled: the appointment's subject and times in the organiser's zone and
+/// language; an empty subject is named before anything is asked.
+fn summary(locale: Locale, item: &office::Appointment) -> impl IntoView + use<> {
+    let lang = locale.tag();
+    let when = format!(
+        "{} – {}",
+        office::local_time(&item.start, lang),
+        office::local_time(&item.end, lang)
+    );
+    let untitled = item.subject.trim().is_empty();
+    view! {
+        <p class="item-summary">
+            <strong>{if untitled { Words::Untitled.text(locale).to_owned() } else { item.subject.clone() }}</strong>
+            <span class="detail item-when">{when}</span>
+        </p>
+        {untitled.then(|| view! { <p class="field-error" role="alert">{Words::NeedsTitle.text(locale)}</p> })}
+    }
+}
+
+/// Opens the options panel with what the organiser's Webex offers now, or says why it cannot
+/// (Webex not connected: the account line above offers to connect it).
+fn open_options(auth: Auth, mode: RwSignal<Mode>, problem: RwSignal<Option<Problem>>) {
+    problem.set(None);
+    spawn_local(async move {
+        match webex_status(auth).await {
+            Ok(status) if status.connected => {
+                mode.try_set(Mode::Options(Box::new(status)));
+            }
+            Ok(_) => {
+                problem.try_set(Some(Problem::Shared(Text::Error(
+                    davet_api::ErrorCode::WebexConnectionRequired,
+                ))));
+            }
+            Err(error) => {
+                problem.try_set(Some(error.into()));
+            }
+        }
+    });
+}
+
 /// The section's signals, shared by its actions.
 #[derive(Clone, Copy)]
 struct Section {
@@ -410,6 +456,8 @@ struct Section {
     /// What was done last (with a time, for a move).
     note: RwSignal<Option<(Words, Option<String>)>>,
     problem: RwSignal<Option<Problem>>,
+    /// The appointment as the options panel opened: what will be scheduled.
+    item: RwSignal<Option<office::Appointment>>,
 }
 
 impl Section {
@@ -445,22 +493,11 @@ impl Section {
 
     /// The options panel, with what Webex offers the organiser now.
     fn open_options(self) {
-        self.problem.set(None);
+        let item = self.item;
         spawn_local(async move {
-            match webex_status(self.auth).await {
-                Ok(status) if status.connected => {
-                    self.mode.try_set(Mode::Options(Box::new(status)));
-                }
-                Ok(_) => {
-                    self.problem.try_set(Some(Problem::Shared(Text::Error(
-                        davet_api::ErrorCode::WebexConnectionRequired,
-                    ))));
-                }
-                Err(error) => {
-                    self.problem.try_set(Some(error.into()));
-                }
-            }
+            item.try_set(office::appointment().await.ok());
         });
+        open_options(self.auth, self.mode, self.problem);
     }
 
     fn confirm(self, options: WebexOptions) {
@@ -536,6 +573,7 @@ pub fn MeetingSection() -> impl IntoView {
         gone: RwSignal::new(false),
         note: RwSignal::new(None),
         problem: RwSignal::new(None),
+        item: RwSignal::new(None),
     };
     section.read_item();
 
@@ -573,7 +611,10 @@ pub fn MeetingSection() -> impl IntoView {
                 Mode::Working(words) => view! { <p class="working" role="status">{words.text(locale)}</p> }.into_any(),
                 Mode::Options(status) => {
                     let options = section.kept.get_untracked().map_or_else(|| status.defaults.clone(), |k| k.options);
-                    options_panel(locale, *status, options, section.kept.with_untracked(Option::is_some), move |picked| section.confirm(picked), move || section.mode.set(Mode::Idle)).into_any()
+                    view! {
+                        {move || section.item.get().map(|item| summary(locale, &item))}
+                        {options_panel(locale, *status, options, section.kept.with_untracked(Option::is_some), move |picked| section.confirm(picked), move || section.mode.set(Mode::Idle))}
+                    }.into_any()
                 }
                 Mode::Idle => match section.kept.get() {
                     Some(kept) => has(kept).into_any(),
@@ -611,24 +652,7 @@ pub fn MessageSchedule() -> impl IntoView {
     });
     let words = move |w: Words| w.text(locale);
 
-    let open_options = move || {
-        problem.set(None);
-        spawn_local(async move {
-            match webex_status(auth).await {
-                Ok(status) if status.connected => {
-                    mode.try_set(Mode::Options(Box::new(status)));
-                }
-                Ok(_) => {
-                    problem.try_set(Some(Problem::Shared(Text::Error(
-                        davet_api::ErrorCode::WebexConnectionRequired,
-                    ))));
-                }
-                Err(error) => {
-                    problem.try_set(Some(error.into()));
-                }
-            }
-        });
-    };
+    let open_options = move || open_options(auth, mode, problem);
     let confirm = move |options: WebexOptions| {
         mode.set(Mode::Working(Words::Scheduling));
         problem.set(None);

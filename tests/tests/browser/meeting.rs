@@ -72,6 +72,13 @@ async fn an_organiser_adds_a_webex_meeting_moves_it_with_the_appointment_and_rem
         .for_element(Locator::Css("form.options input.password"))
         .await
         .expect("the options panel");
+    // What will be scheduled, in the organiser's zone (the tests' browser runs in UTC).
+    assert_eq!(
+        pane.text_of(".item-summary strong").await,
+        "Bütçe gözden geçirme"
+    );
+    let when = pane.text_of(".item-when").await;
+    assert!(when.contains("7:00") && when.contains("8:00"), "{when}");
     password.send_keys("kisa").await.expect("typing");
     pane.click(".confirm-meeting").await;
     assert_eq!(
@@ -331,5 +338,23 @@ async fn from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked
         .collect();
     assert_eq!(invited, expected);
     assert_eq!(pane.demo.webex.meetings().len(), 1, "one Webex meeting");
+    pane.browser.client.clone().close().await.expect("closes");
+}
+
+#[tokio::test]
+async fn an_untitled_appointment_is_named_before_anything_is_asked_and_webex_is_not_called() {
+    let pane = SignedInPane::open().await;
+    pane.connect_webex().await;
+    compose_tomorrow(&pane, "").await;
+    pane.click(".add-meeting").await;
+    assert_eq!(
+        pane.text_of(".item-summary + .field-error").await,
+        "Give the appointment a title in Outlook first."
+    );
+    pane.click(".confirm-meeting").await;
+    // The server refuses it too, in its words, and Webex has nothing.
+    let said = pane.text_of(".meeting-error").await;
+    assert!(said.contains("subject"), "{said}");
+    assert!(pane.demo.webex.meetings().is_empty());
     pane.browser.client.clone().close().await.expect("closes");
 }

@@ -194,8 +194,10 @@ impl Browser {
         let driver_path =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port();
+        // The organiser's zone is UTC in every test, whatever the machine's.
         let driver = Command::new(&driver_path)
             .arg(format!("--port={port}"))
+            .env("TZ", "UTC")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
