@@ -113,31 +113,7 @@ async fn every_main_state(theme: &str, lang: &str) {
         .expect("who is in the team");
     look_at(&pane, &name("who"), &mut problems).await;
 
-    let connected = if lang.starts_with("tr") {
-        "Webex bağlı."
-    } else {
-        "Webex is connected."
-    };
-    let not_connected = if lang.starts_with("tr") {
-        "Webex bağlı değil."
-    } else {
-        "Webex is not connected."
-    };
-    pane.wait_for_text(".account.webex span", not_connected)
-        .await;
-    let back = pane.open_dialog_with(".account.webex button").await;
-    pane.page()
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("ul.accounts button"))
-        .await
-        .expect("Webex lists accounts")
-        .click()
-        .await
-        .expect("choose");
-    pane.page().switch_to_window(back).await.expect("back");
-    pane.enter_pane().await;
-    pane.wait_for_text(".account.webex span", connected).await;
+    pane.connect_webex().await;
     pane.in_compose_window(
         "const c = window.davetCompose; c.item.subject = 'Erişilebilirlik'; \
          c.item.start = new Date(Date.now() + 86400000); \

@@ -56,12 +56,43 @@ async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     panic!("{what} did not happen within ten seconds");
 }
 
-#[tokio::test]
-async fn an_organiser_adds_a_webex_meeting_moves_it_with_the_appointment_and_removes_it() {
-    let pane = SignedInPane::open().await;
+/// The organiser's whole journey in an appointment, in one theme and language: connect Webex,
+/// invite a team (Who? counts the directory's truth), add the meeting, add it again, move it,
+/// make it weekly, remove it.
+async fn journey(theme: &str, lang: &str) {
+    let turkish = lang.starts_with("tr");
+    let say = |en: &'static str, tr: &'static str| if turkish { tr } else { en };
+    let shot = |state: &str| format!("journey-{state}-{theme}-{lang}");
+    let pane = SignedInPane::open_with(&[("theme", theme), ("lang", lang)]).await;
     pane.connect_webex().await;
     let start = compose_tomorrow(&pane, "Bütçe gözden geçirme").await;
     let webex = &pane.demo.webex;
+
+    // A team, nested groups and all: Who? counts the directory's truth; Invite all adds them.
+    let tenant = pane.tenant();
+    let expected = crate::groups::invitable(tenant, crate::groups::team(tenant));
+    let row = crate::groups::find_group(&pane, "Finans", crate::groups::TEAM).await;
+    let in_row = |css: &str| format!("{row}//button[contains(@class,'{css}')]");
+    pane.page()
+        .find(Locator::XPath(&in_row("show")))
+        .await
+        .expect("Who?")
+        .click()
+        .await
+        .expect("click");
+    assert_eq!(
+        pane.text_of(".shown-count").await,
+        expected.len().to_string()
+    );
+    pane.page()
+        .find(Locator::XPath(&in_row("add")))
+        .await
+        .expect("Invite all")
+        .click()
+        .await
+        .expect("click");
+    pane.text_of(".invited-count").await;
+    assert_eq!(pane.required_attendees().await, expected);
 
     // The options: a password Webex would refuse is named beside the field, before any call.
     pane.click(".add-meeting").await;
@@ -83,10 +114,13 @@ async fn an_organiser_adds_a_webex_meeting_moves_it_with_the_appointment_and_rem
     pane.click(".confirm-meeting").await;
     assert_eq!(
         pane.text_of(".field-error").await,
-        "8 to 32 characters without spaces, with upper and lower case letters and a digit."
+        say(
+            "8 to 32 characters without spaces, with upper and lower case letters and a digit.",
+            "Boşluksuz 8 ila 32 karakter; büyük ve küçük harf ile bir rakam içermeli."
+        )
     );
     assert!(webex.meetings().is_empty(), "nothing asked of Webex");
-    pane.screenshot("meeting-options-password-refused").await;
+    pane.screenshot(&shot("options-password-refused")).await;
     password.clear().await.expect("clearing");
     password.send_keys("Butce2026x").await.expect("typing");
     pane.page()
@@ -99,7 +133,7 @@ async fn an_organiser_adds_a_webex_meeting_moves_it_with_the_appointment_and_rem
     pane.click(".confirm-meeting").await;
 
     let number = pane.text_of(".meeting-number").await;
-    pane.screenshot("meeting-added").await;
+    pane.screenshot(&shot("meeting-added")).await;
     let held = webex.meetings();
     assert_eq!(held.len(), 1);
     assert_eq!(held[0].meeting_number, number);
@@ -115,7 +149,17 @@ async fn an_organiser_adds_a_webex_meeting_moves_it_with_the_appointment_and_rem
     assert_eq!(written["location"], json!(link));
     let body = written["body"].as_str().expect("a body");
     assert_eq!(blocks_in(body), 1, "{body}");
-    assert!(body.contains("Join the Webex meeting") && body.contains(&number));
+    // The join block speaks the organiser's language.
+    assert!(
+        body.contains(say("Join the Webex meeting", "Webex toplantısına katılın"))
+            && body.contains(&number),
+        "{body}"
+    );
+    assert_eq!(
+        pane.required_attendees().await,
+        expected,
+        "attendees untouched"
+    );
     assert!(
         written["shown"]
             .as_str()
@@ -136,7 +180,10 @@ async fn an_organiser_adds_a_webex_meeting_moves_it_with_the_appointment_and_rem
     pane.click(".confirm-meeting").await;
     pane.wait_for_text(
         ".meeting-note",
-        "The Webex meeting and the invitation were updated.",
+        say(
+            "The Webex meeting and the invitation were updated.",
+            "Webex toplantısı ve davet güncellendi.",
+        ),
     )
     .await;
     assert_eq!(webex.meetings().len(), 1);
@@ -164,9 +211,13 @@ async fn an_organiser_adds_a_webex_meeting_moves_it_with_the_appointment_and_rem
     );
     let note = pane.text_of(".meeting-note").await;
     assert!(
-        note.starts_with("The Webex meeting follows the appointment's new time:"),
+        note.starts_with(say(
+            "The Webex meeting follows the appointment's new time:",
+            "Webex toplantısı randevunun yeni zamanına uyarlandı:"
+        )),
         "{note}"
     );
+    pane.screenshot(&shot("meeting-moved")).await;
 
     // Made weekly in the compose window: the Webex meeting becomes a weekly series.
     pane.in_compose_window(
@@ -199,6 +250,18 @@ async fn an_organiser_adds_a_webex_meeting_moves_it_with_the_appointment_and_rem
     assert_eq!(after["location"], json!(""));
     assert_eq!(after["kept"], json!({}));
     pane.browser.client.clone().close().await.expect("closes");
+}
+
+#[tokio::test]
+async fn in_light_and_english_an_organiser_invites_a_team_adds_moves_repeats_and_removes_a_meeting()
+{
+    journey("light", "en-US").await;
+}
+
+#[tokio::test]
+async fn in_dark_and_turkish_an_organiser_invites_a_team_adds_moves_repeats_and_removes_a_meeting()
+{
+    journey("dark", "tr-TR").await;
 }
 
 #[tokio::test]

@@ -119,10 +119,16 @@ impl SignedInPane {
 
 impl SignedInPane {
     /// Connects Webex from the pane's account line as a person does: the dialog with Webex's
-    /// page, the first account listed (the signed-in person's). Back in the pane afterwards.
+    /// page, the first account listed (the signed-in person's). Back in the pane afterwards,
+    /// once the line says so (in whichever language the pane speaks).
     pub async fn connect_webex(&self) {
-        self.wait_for_text(".account.webex span", "Webex is not connected.")
-            .await;
+        let before = loop {
+            let said = self.text_of(".account.webex span").await;
+            if !said.is_empty() {
+                break said;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
         let pane_window = self.open_dialog_with(".account.webex button").await;
         let page = self.page();
         page.wait()
@@ -137,8 +143,14 @@ impl SignedInPane {
             .await
             .expect("back to the compose window");
         self.enter_pane().await;
-        self.wait_for_text(".account.webex span", "Webex is connected.")
-            .await;
+        for _ in 0..100 {
+            let now = self.text_of(".account.webex span").await;
+            if !now.is_empty() && now != before {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the pane still says `{before}`");
     }
 
     /// Runs `script` in the compose window around the pane (its `davetCompose` is the item
