@@ -132,6 +132,7 @@ enum Words {
     NoTime,
     Untitled,
     NeedsTitle,
+    ScheduleAnother,
 }
 
 impl Words {
@@ -264,6 +265,8 @@ impl Words {
             (Self::TooManyPicks, Tr) => {
                 "Bir seferde en fazla 50 alıcı ve seçim: bunun yerine onları içeren bir grup seçin."
             }
+            (Self::ScheduleAnother, En) => "Schedule another meeting",
+            (Self::ScheduleAnother, Tr) => "Başka bir toplantı planla",
             (Self::Untitled, En) => "(no title)",
             (Self::Untitled, Tr) => "(başlıksız)",
             (Self::NeedsTitle, En) => "Give the appointment a title in Outlook first.",
@@ -757,7 +760,11 @@ pub fn MessageSchedule() -> impl IntoView {
                 }
                 Mode::Working(w) => view! { <p class="working" role="status">{words(w)}</p> }.into_any(),
                 _ => view! {
-                    <button class="primary schedule-message" on:click=move |_| open_options()>{words(Words::Schedule)}</button>
+                    // Once a meeting is made, another is a new one: the button says so.
+                    <button class="primary schedule-message" on:click=move |_| open_options()>{move || {
+                        let made = outcome.with(|o| matches!(o, Some(ScheduleOutcome::Scheduled { .. })));
+                        words(if made { Words::ScheduleAnother } else { Words::Schedule })
+                    }}</button>
                 }.into_any(),
             }}
             {result}

@@ -401,6 +401,11 @@ async fn from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked
         .collect();
     assert_eq!(invited, expected);
     assert_eq!(pane.demo.webex.meetings().len(), 1, "one Webex meeting");
+    assert_eq!(
+        pane.text_of(".schedule-message").await,
+        "Schedule another meeting",
+        "a second one would be a new meeting, and the button says so"
+    );
     pane.browser.client.clone().close().await.expect("closes");
 }
 
