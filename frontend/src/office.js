@@ -3,6 +3,7 @@
 
 export function officeReady() {
   if (typeof Office === "undefined" || !Office.onReady) {
+    followTheme();
     return Promise.resolve({ displayLanguage: navigator.language || "en-US", inOffice: false });
   }
   return Office.onReady().then(() => followTheme()).then(() => ({
@@ -12,15 +13,17 @@ export function officeReady() {
   }));
 }
 
-// Light or dark as Office is (its theme's body background); outside Office the stylesheet
-// follows prefers-color-scheme.
+// Light or dark as Office is (its theme's body background); outside Office, or where Office
+// has no theme, as the browser prefers.
 function followTheme() {
-  const theme = Office.context && Office.context.officeTheme;
+  const theme = typeof Office !== "undefined" && Office.context && Office.context.officeTheme;
   const hex = theme && /^#?([0-9a-f]{6})$/i.exec(String(theme.bodyBackgroundColor || ""));
-  if (!hex) return;
-  const n = parseInt(hex[1], 16);
-  const luminance = 0.2126 * (n >> 16) + 0.7152 * ((n >> 8) & 255) + 0.0722 * (n & 255);
-  document.documentElement.dataset.theme = luminance < 128 ? "dark" : "light";
+  let dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  if (hex) {
+    const n = parseInt(hex[1], 16);
+    dark = 0.2126 * (n >> 16) + 0.7152 * ((n >> 8) & 255) + 0.0722 * (n & 255) < 128;
+  }
+  document.documentElement.dataset.theme = dark ? "dark" : "light";
 }
 
 function currentItem() {

@@ -87,15 +87,7 @@ async fn inviting_all_staff_adds_hundreds_in_calls_of_at_most_a_hundred() {
         expected.len()
     );
     let row = find_group(&pane, "Tüm", ALL_STAFF).await;
-    pane.page()
-        .find(Locator::XPath(&format!(
-            "{row}//button[contains(@class,'add')]"
-        )))
-        .await
-        .expect("Invite all")
-        .click()
-        .await
-        .expect("click");
+    pane.click_in_row(&row, "add").await;
     assert_eq!(
         pane.text_of(".invited-count").await,
         expected.len().to_string()
@@ -171,14 +163,7 @@ async fn who_shows_progress_then_the_people_and_adds_nobody_until_asked() {
         fixed: Duration::from_millis(600),
         jitter: Duration::ZERO,
     });
-    page.find(Locator::XPath(&format!(
-        "{row}//button[contains(@class,'show')]"
-    )))
-    .await
-    .expect("Who?")
-    .click()
-    .await
-    .expect("click");
+    browser.click_in_row(&row, "show").await;
     page.wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(".working .progress-figures"))
@@ -254,14 +239,7 @@ async fn who_shows_progress_then_the_people_and_adds_nobody_until_asked() {
         "closed"
     );
 
-    page.find(Locator::XPath(&format!(
-        "{row}//button[contains(@class,'add')]"
-    )))
-    .await
-    .expect("Invite all")
-    .click()
-    .await
-    .expect("click");
+    browser.click_in_row(&row, "add").await;
     assert_eq!(
         browser.text_of(".invited-count").await,
         expected.len().to_string()

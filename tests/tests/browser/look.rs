@@ -96,15 +96,7 @@ async fn every_main_state(theme: &str, lang: &str) {
     look_at(&pane, &name("people"), &mut problems).await;
 
     let row = crate::groups::find_group(&pane, "Finans", crate::groups::TEAM).await;
-    pane.page()
-        .find(Locator::XPath(&format!(
-            "{row}//button[contains(@class,'show')]"
-        )))
-        .await
-        .expect("Who?")
-        .click()
-        .await
-        .expect("click");
+    pane.click_in_row(&row, "show").await;
     pane.page()
         .wait()
         .at_most(Duration::from_secs(10))

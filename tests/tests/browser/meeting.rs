@@ -72,25 +72,12 @@ async fn journey(theme: &str, lang: &str) {
     let tenant = pane.tenant();
     let expected = crate::groups::invitable(tenant, crate::groups::team(tenant));
     let row = crate::groups::find_group(&pane, "Finans", crate::groups::TEAM).await;
-    let in_row = |css: &str| format!("{row}//button[contains(@class,'{css}')]");
-    pane.page()
-        .find(Locator::XPath(&in_row("show")))
-        .await
-        .expect("Who?")
-        .click()
-        .await
-        .expect("click");
+    pane.click_in_row(&row, "show").await;
     assert_eq!(
         pane.text_of(".shown-count").await,
         expected.len().to_string()
     );
-    pane.page()
-        .find(Locator::XPath(&in_row("add")))
-        .await
-        .expect("Invite all")
-        .click()
-        .await
-        .expect("click");
+    pane.click_in_row(&row, "add").await;
     pane.text_of(".invited-count").await;
     assert_eq!(pane.required_attendees().await, expected);
 
@@ -349,15 +336,7 @@ async fn from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked
 
     // "Invite all" in a message makes the group one of the meeting's picks, shown as a chip.
     let row = crate::groups::find_group(&pane, "Finans", crate::groups::TEAM).await;
-    pane.page()
-        .find(Locator::XPath(&format!(
-            "{row}//button[contains(@class,'add')]"
-        )))
-        .await
-        .expect("Invite all")
-        .click()
-        .await
-        .expect("click");
+    pane.click_in_row(&row, "add").await;
     assert_eq!(pane.text_of(".chips .chip span").await, crate::groups::TEAM);
     assert!(
         pane.in_compose_window("return window.davetCompose.item.to.length;", vec![])

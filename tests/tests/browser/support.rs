@@ -364,6 +364,18 @@ impl Browser {
             .unwrap_or_else(|_| panic!("{css} takes a click"));
     }
 
+    /// Clicks the button of class `class` in the list row `row` (an XPath).
+    pub async fn click_in_row(&self, row: &str, class: &str) {
+        let button = format!("{row}//button[contains(@class,'{class}')]");
+        self.client
+            .find(Locator::XPath(&button))
+            .await
+            .unwrap_or_else(|_| panic!("{button} shows"))
+            .click()
+            .await
+            .unwrap_or_else(|_| panic!("{button} takes a click"));
+    }
+
     /// Waits (up to ten seconds) until what `css` finds reads `expected`.
     pub async fn wait_for_text(&self, css: &str, expected: &str) {
         let mut seen = String::new();
