@@ -345,6 +345,11 @@ async fn from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked
         "the group's people are not written into To"
     );
 
+    assert_eq!(
+        pane.accessibility_violations().await,
+        Vec::<String>::new(),
+        "the message's meeting form"
+    );
     pane.click(".schedule-message").await;
     pane.click(".confirm-meeting").await;
     let count: u32 = pane
@@ -353,6 +358,11 @@ async fn from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked
         .parse()
         .expect("a count");
     pane.screenshot("message-scheduled").await;
+    assert_eq!(
+        pane.accessibility_violations().await,
+        Vec::<String>::new(),
+        "the message scheduled"
+    );
     let receipt = pane.text_of(".receipt").await;
     assert!(
         receipt.contains(crate::groups::TEAM) && receipt.ends_with("Davet kept none of it."),
