@@ -37,6 +37,7 @@ pub fn GroupSearch() -> impl IntoView {
             mail: group.mail.clone(),
         };
         let shown = pick.clone();
+        let people = group.people;
         let here = pick.clone();
         let open = pick.clone();
         view! {
@@ -50,7 +51,7 @@ pub fn GroupSearch() -> impl IntoView {
                 </span>
                 <button class="link show" aria-expanded=move || invitation.showing(&open).to_string()
                     on:click=move |_| invitation.toggle_who(shown.clone())>{locale.text(Text::ShowPeople)}</button>
-                <button class="add" on:click=move |_| invitation.start(pick.clone(), true)>{locale.text(Text::Invite)}</button>
+                <button class="add" on:click=move |_| invitation.start_counted(pick.clone(), true, Some(people))>{locale.text(Text::Invite)}</button>
                 {invitation.view_for(here, locale)}
             </li>
         }

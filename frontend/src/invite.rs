@@ -36,21 +36,35 @@ enum Outcome {
 }
 
 /// Message compose: what the organiser picked for the meeting Davet will write (groups and
-/// folders stay whole until the server expands them, when scheduling).
+/// folders stay whole until the server expands them, when scheduling), each with the people
+/// count the directory gave, when it gave one.
 #[derive(Debug, Clone, Copy)]
-pub struct MeetingPicks(pub RwSignal<Vec<Selection>>);
+pub struct MeetingPicks(pub RwSignal<Vec<(Selection, Option<u32>)>>);
 
 impl MeetingPicks {
+    pub fn new() -> Self {
+        Self(RwSignal::new(Vec::new()))
+    }
+
     /// Adds a pick once.
-    pub fn add(self, pick: Selection) {
+    pub fn add(self, pick: Selection, people: Option<u32>) {
         self.0.update(|all| {
-            if !all.contains(&pick) {
-                all.push(pick);
+            if !all.iter().any(|(p, _)| *p == pick) {
+                all.push((pick, people));
             }
         });
     }
+
+    pub fn remove(self, pick: &Selection) {
+        self.0.update(|all| all.retain(|(p, _)| p != pick));
+    }
 }
 
+impl Default for MeetingPicks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 /// The invitation under a list of picks. A new one stops the one before (the server stops its
 /// expansion when the pane stops reading), and so does leaving the view.
 #[derive(Debug, Clone, Copy)]
@@ -63,7 +77,7 @@ pub struct Invitation {
     picks: Option<MeetingPicks>,
 }
 
-fn pick_name(pick: &Selection) -> &str {
+pub fn pick_name(pick: &Selection) -> &str {
     match pick {
         Selection::Group { display_name, .. }
         | Selection::ContactFolder { display_name, .. }
@@ -103,11 +117,16 @@ impl Invitation {
     /// Expands `pick`; with `add`, puts its people into Required attendees when it fits (in
     /// a message, `add` makes it one of the meeting's picks instead).
     pub fn start(self, pick: Selection, add: bool) {
+        self.start_counted(pick, add, None);
+    }
+
+    /// [`Self::start`] for a pick whose people the directory has counted (`people`).
+    pub fn start_counted(self, pick: Selection, add: bool, people: Option<u32>) {
         self.about.set(Some(pick.clone()));
         if let (true, Some(picks)) = (add, self.picks) {
             self.outcome
                 .set(Some(Outcome::Picked(pick_name(&pick).to_owned())));
-            return picks.add(pick);
+            return picks.add(pick, people);
         }
         let auth = self.auth;
         let current = self.generation.get_value() + 1;

@@ -57,7 +57,7 @@ pub fn App(locale: Locale, message: bool) -> impl IntoView {
     let auth = session::Auth::restore();
     provide_context(auth);
     if message {
-        provide_context(invite::MeetingPicks(RwSignal::new(Vec::new())));
+        provide_context(invite::MeetingPicks::new());
     }
     view! {
         <main class="pane" lang=locale.tag()>

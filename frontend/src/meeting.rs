@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::Closure;
 
 use crate::api::{self, CallError};
 use crate::i18n::{Locale, Localised, Text};
-use crate::invite::MeetingPicks;
+use crate::invite::{Invitation, MeetingPicks, pick_name};
 use crate::office::{self, OfficeError};
 use crate::session::{Auth, use_auth};
 
@@ -641,7 +641,9 @@ pub fn MeetingSection() -> impl IntoView {
 pub fn MessageSchedule() -> impl IntoView {
     let locale = use_context::<Locale>().unwrap_or(Locale::En);
     let auth = use_auth();
-    let picks = use_context::<MeetingPicks>().unwrap_or(MeetingPicks(RwSignal::new(Vec::new())));
+    let picks = use_context::<MeetingPicks>().unwrap_or_default();
+    // A chip's Who?: the pick's people, why each is in, who is left out, the verdict.
+    let who = Invitation::new();
     let subject = RwSignal::new(String::new());
     let start = RwSignal::new(office::next_half_hour());
     let minutes = RwSignal::new(60u32);
@@ -664,7 +666,9 @@ pub fn MessageSchedule() -> impl IntoView {
             subject: subject.get_untracked(),
             start: start.get_untracked(),
             minutes: minutes.get_untracked(),
-            picks: picks.0.get_untracked(),
+            picks: picks
+                .0
+                .with_untracked(|all| all.iter().map(|(p, _)| p.clone()).collect()),
         };
         spawn_local(async move {
             match schedule_event(auth, locale, planned, options).await {
@@ -682,28 +686,38 @@ pub fn MessageSchedule() -> impl IntoView {
     let use_addresses = move |addresses: Vec<davet_api::GroupAddress>| {
         picks.0.update(|all| {
             for address in addresses {
-                all.retain(|p| !matches!(p, Selection::Group { id, .. } if *id == address.id));
-                all.push(Selection::Person {
-                    email: address.mail,
-                    display_name: address.display_name,
-                });
+                all.retain(|(p, _)| !matches!(p, Selection::Group { id, .. } if *id == address.id));
+                all.push((
+                    Selection::Person {
+                        email: address.mail,
+                        display_name: address.display_name,
+                    },
+                    Some(address.members),
+                ));
             }
         });
         outcome.set(None);
     };
 
     let chips = move || {
-        picks.0.get().into_iter().map(|pick| {
-            let name = match &pick {
-                Selection::Group { display_name, .. }
-                | Selection::ContactFolder { display_name, .. }
-                | Selection::Person { display_name, .. } => display_name.clone(),
-            };
+        picks.0.get().into_iter().map(|(pick, people)| {
+            let name = pick_name(&pick).to_owned();
             let label = format!("{} {name}", words(Words::Unpick));
+            let shown = pick.clone();
+            let open = pick.clone();
+            let whole = !matches!(pick, Selection::Person { .. });
             view! {
                 <li class="chip">
-                    <span>{name}</span>
-                    <button class="unpick" aria-label=label on:click=move |_| picks.0.update(|all| all.retain(|p| *p != pick))>"×"</button>
+                    {if whole {
+                        view! {
+                            <button class="chip-who" aria-expanded=move || who.showing(&open).to_string()
+                                on:click=move |_| who.toggle_who(shown.clone())>{name.clone()}</button>
+                        }.into_any()
+                    } else {
+                        view! { <span>{name.clone()}</span> }.into_any()
+                    }}
+                    {people.map(|n| view! { <span class="chip-count">{n}</span> })}
+                    <button class="unpick" aria-label=label on:click=move |_| picks.remove(&pick)>"×"</button>
                 </li>
             }
         }).collect_view()
@@ -753,6 +767,7 @@ pub fn MessageSchedule() -> impl IntoView {
             </div>
             <p class="note">{words(Words::RecipientsToo)}</p>
             <ul class="chips">{chips}</ul>
+            {who.view(locale)}
             {move || match mode.get() {
                 Mode::Options(status) => {
                     let defaults = status.defaults.clone();

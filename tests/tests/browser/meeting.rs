@@ -336,8 +336,24 @@ async fn from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked
 
     // "Invite all" in a message makes the group one of the meeting's picks, shown as a chip.
     let row = crate::groups::find_group(&pane, "Finans", crate::groups::TEAM).await;
+    let listed_people = pane
+        .page()
+        .find(Locator::XPath(&format!(
+            "{row}//span[@class='group-people']"
+        )))
+        .await
+        .expect("the team's count")
+        .text()
+        .await
+        .expect("text");
     pane.click_in_row(&row, "add").await;
-    assert_eq!(pane.text_of(".chips .chip span").await, crate::groups::TEAM);
+    assert_eq!(pane.text_of(".chips .chip-who").await, crate::groups::TEAM);
+    assert_eq!(pane.text_of(".chips .chip-count").await, listed_people);
+    // The chip's Who?: the people the server finds in it, without inviting anyone yet.
+    let team = crate::groups::invitable(tenant, crate::groups::team(tenant));
+    pane.click(".chips .chip-who").await;
+    assert_eq!(pane.text_of(".shown-count").await, team.len().to_string());
+    pane.click(".chips .chip-who").await;
     assert!(
         pane.in_compose_window("return window.davetCompose.item.to.length;", vec![])
             .await
