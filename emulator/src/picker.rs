@@ -2,7 +2,7 @@
 //! product's sign-in (a card, the accounts as tiles with initials) and finds an account as you
 //! type, Turkish casing included (`ı` and `I`, `i` and `İ`), instead of a bare list of buttons.
 
-use crate::identity::html;
+use crate::wire::html;
 
 /// One account to offer: the form's value, the name, the line under it.
 pub(crate) struct Account<'a> {

@@ -1,4 +1,5 @@
-//! What every emulated service writes alike: GUIDs (object and request ids) and times.
+//! What every emulated service writes alike: GUIDs (object and request ids), times, and text
+//! escaped for the HTML pages they show.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -39,6 +40,14 @@ pub(crate) fn iso_datetime(secs: u64) -> String {
         .unwrap_or_default()
         .format("%Y-%m-%dT%H:%M:%S")
         .to_string()
+}
+
+/// `text` escaped for HTML, text and attribute values alike.
+pub(crate) fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

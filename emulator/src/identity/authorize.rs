@@ -8,7 +8,8 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use url::Url;
 
-use super::{Identity, grants, html, refusal};
+use super::{Identity, grants, refusal};
+use crate::wire::html;
 
 #[derive(Debug, Deserialize)]
 pub(super) struct AuthorizeRequest {

@@ -261,10 +261,3 @@ pub(crate) fn refusal(error: &'static str, code: u32, description: &str) -> gran
         description: description.to_owned(),
     }
 }
-
-pub(crate) fn html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}

@@ -186,7 +186,7 @@ fn error_page(message: &str) -> Response {
         Html(format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Webex</title></head>\
              <body><h1>Something went wrong</h1><p class=\"error\">{}</p></body></html>",
-            crate::identity::html(message)
+            crate::wire::html(message)
         )),
     )
         .into_response()
@@ -201,7 +201,7 @@ pub(super) async fn page(
         Ok((_, scopes)) => scopes,
         Err(message) => return error_page(&message),
     };
-    let html = crate::identity::html;
+    let html = crate::wire::html;
     let hidden = crate::identity::authorize::hidden_fields(&[
         ("client_id", &request.client_id),
         ("response_type", &request.response_type),
