@@ -92,7 +92,19 @@ pub async fn send(
 }
 
 async fn json<T: DeserializeOwned>(method: &str, path: &str, token: &str) -> Result<T, CallError> {
-    serde_json::from_str(&text(method, path, token).await?).map_err(|_| CallError::Network)
+    send_json(method, path, token, None, None).await
+}
+
+/// [`send`], its answer read as `T`.
+pub async fn send_json<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<String>,
+    key: Option<String>,
+) -> Result<T, CallError> {
+    serde_json::from_str(&send(method, path, token, body, key).await?)
+        .map_err(|_| CallError::Network)
 }
 
 async fn get<T: DeserializeOwned>(session: &str, path: &str) -> Result<T, CallError> {

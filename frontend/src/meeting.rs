@@ -364,10 +364,9 @@ async fn schedule(
         lang: Some(locale.tag().to_owned()),
     };
     let body = serde_json::to_string(&request).map_err(|_| Problem::Shared(Text::NetworkError))?;
-    let text =
-        auth.check(api::send("POST", WEBEX_MEETINGS_PATH, &session, Some(body), Some(key)).await)?;
-    let answer: WebexMeetingAnswer =
-        serde_json::from_str(&text).map_err(|_| Problem::Shared(Text::NetworkError))?;
+    let answer: WebexMeetingAnswer = auth.check(
+        api::send_json("POST", WEBEX_MEETINGS_PATH, &session, Some(body), Some(key)).await,
+    )?;
     let kept = Kept::new(&answer.meeting, &options);
     office::put_join_block(
         &answer.join_block.html,
@@ -402,8 +401,7 @@ async fn still_in_webex(auth: Auth, kept: &Kept) -> Result<bool, CallError> {
 
 async fn webex_status(auth: Auth) -> Result<WebexStatus, CallError> {
     let session = auth.token().unwrap_or_default();
-    let text = auth.check(api::send("GET", WEBEX_STATUS_PATH, &session, None, None).await)?;
-    serde_json::from_str(&text).map_err(|_| CallError::Network)
+    auth.check(api::send_json("GET", WEBEX_STATUS_PATH, &session, None, None).await)
 }
 
 /// What will be scheduled: the appointment's subject and times in the organiser's zone and
@@ -848,10 +846,8 @@ async fn schedule_event(
     };
     let key = item_key().await?;
     let body = serde_json::to_string(&request).map_err(|_| Problem::Shared(Text::NetworkError))?;
-    let text =
-        auth.check(api::send("POST", MEETINGS_PATH, &session, Some(body), Some(key)).await)?;
     let outcome: ScheduleOutcome =
-        serde_json::from_str(&text).map_err(|_| Problem::Shared(Text::NetworkError))?;
+        auth.check(api::send_json("POST", MEETINGS_PATH, &session, Some(body), Some(key)).await)?;
     if matches!(outcome, ScheduleOutcome::Scheduled { .. }) {
         office::save_item_properties(&[(KEY_PROPERTY, None)]).await?;
     }

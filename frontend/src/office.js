@@ -104,7 +104,6 @@ export async function readMessage() {
   return JSON.stringify({ subject: subject || "", recipients });
 }
 
-
 // `minutes` after a time typed in the organiser's zone (`YYYY-MM-DDTHH:MM`), as RFC 3339 in
 // UTC, or "" when it is not a time.
 export function utcOfPlus(local, minutes) {
@@ -125,13 +124,13 @@ export function nextHalfHour() {
   return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" + pad(d.getMinutes());
 }
 
-// What Davet keeps on the item (custom properties): one value, or null.
 function composed() {
   const item = currentItem();
   if (!item || !item.loadCustomPropertiesAsync) throw { name: "NoItem", message: "There is no item being composed." };
   return item;
 }
 
+// What Davet keeps on the item (custom properties): one value, or null.
 export async function itemProperty(name) {
   const properties = await office((cb) => composed().loadCustomPropertiesAsync(cb));
   const value = properties.get(name);

@@ -28,7 +28,6 @@ extern "C" {
     fn read_appointment() -> Promise;
     #[wasm_bindgen(js_name = readMessage)]
     fn read_message() -> Promise;
-    /// The next half hour, as a time field writes it in the organiser's zone.
     /// `minutes` after a time typed in the organiser's zone, as RFC 3339 UTC ("" when it is
     /// not a time).
     #[wasm_bindgen(js_name = utcOfPlus)]
@@ -36,6 +35,7 @@ extern "C" {
     /// The organiser's IANA zone, as the browser knows it.
     #[wasm_bindgen(js_name = timeZone)]
     pub fn time_zone() -> String;
+    /// The next half hour, as a time field writes it in the organiser's zone.
     #[wasm_bindgen(js_name = nextHalfHour)]
     pub fn next_half_hour() -> String;
     #[wasm_bindgen(js_name = itemProperty)]
