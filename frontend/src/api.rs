@@ -12,6 +12,7 @@ use davet_api::{
     WEBEX_CONNECTION_PATH, WEBEX_STATUS_PATH, WebexConnectStart, WebexConnection,
 };
 use js_sys::Promise;
+use leptos::prelude::{ArcRwSignal, Set};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -77,7 +78,10 @@ async fn text(method: &str, path: &str, token: &str) -> Result<String, CallError
     send(method, path, token, None, None).await
 }
 
-/// A call with a JSON body and an `Idempotency-Key`, when given.
+/// A call with a JSON body and an `Idempotency-Key`, when given. When the server says Webex or
+/// Microsoft 365 is throttling (after its own tries) and when to come back (`Retry-After`), the
+/// call waits that long and goes again, [`BUSY_TRIES`] times at most, the same key each time,
+/// while [`busy`] counts the seconds down for the organiser.
 pub async fn send(
     method: &str,
     path: &str,
@@ -85,10 +89,66 @@ pub async fn send(
     body: Option<String>,
     key: Option<String>,
 ) -> Result<String, CallError> {
-    match JsFuture::from(call(method, path, token, body, key)).await {
-        Ok(text) => Ok(text.as_string().unwrap_or_default()),
-        Err(error) => Err(refusal(error.as_string())),
+    let mut tries_left = BUSY_TRIES;
+    loop {
+        let error = match JsFuture::from(call(method, path, token, body.clone(), key.clone())).await
+        {
+            Ok(text) => {
+                BUSY.with(|b| b.set(None));
+                return Ok(text.as_string().unwrap_or_default());
+            }
+            Err(error) => error,
+        };
+        // No answer (null), or [the error's text, its Retry-After].
+        let answer: js_sys::Array = error.dyn_into().unwrap_or_default();
+        let failed = refusal(answer.get(0).as_string());
+        let wait = answer
+            .get(1)
+            .as_string()
+            .and_then(|s| s.trim().parse::<u32>().ok());
+        match (&failed, wait) {
+            (
+                CallError::Api(code @ (ErrorCode::WebexThrottled | ErrorCode::DirectoryThrottled)),
+                Some(seconds),
+            ) if tries_left > 0 => {
+                tries_left -= 1;
+                for left in (1..=seconds.clamp(1, 60)).rev() {
+                    BUSY.with(|b| {
+                        b.set(Some(Busy {
+                            code: *code,
+                            seconds: left,
+                        }))
+                    });
+                    gloo_timers::future::TimeoutFuture::new(1_000).await;
+                }
+            }
+            _ => {
+                BUSY.with(|b| b.set(None));
+                return Err(failed);
+            }
+        }
     }
+}
+
+/// How many times the pane sends a throttled call again by itself.
+pub const BUSY_TRIES: u32 = 2;
+
+/// A service is throttling a call the pane will send again in `seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Busy {
+    pub code: ErrorCode,
+    pub seconds: u32,
+}
+
+std::thread_local! {
+    // Reference-counted, not in an owner's arena: the signal outlives whichever view made the
+    // first call (an arena signal would be disposed with that view).
+    static BUSY: ArcRwSignal<Option<Busy>> = ArcRwSignal::new(None);
+}
+
+/// The throttled call the pane is waiting to send again, if any: the pane says so.
+pub fn busy() -> ArcRwSignal<Option<Busy>> {
+    BUSY.with(Clone::clone)
 }
 
 async fn json<T: DeserializeOwned>(method: &str, path: &str, token: &str) -> Result<T, CallError> {

@@ -1,8 +1,8 @@
 // The pane's HTTP, in the browser's own fetch: a few lines of JS cost the first load less than
 // any Rust HTTP client. Every call carries the session (or, once, the API token) as Bearer.
 
-// Resolves with the answer's text when it is 2xx; rejects with the error's text (the server's
-// JSON error) when it is not, and with null when the network fails. `body` (JSON text) and
+// Resolves with the answer's text when it is 2xx; rejects with [the error's text (the server's
+// JSON error), its Retry-After or null] when it is not, and with null when the network fails. `body` (JSON text) and
 // `key` (an Idempotency-Key) only when given.
 export async function call(method, path, token, body, key) {
   const headers = { "Authorization": "Bearer " + token };
@@ -16,7 +16,7 @@ export async function call(method, path, token, body, key) {
   }
   const text = await response.text();
   if (response.ok) return text;
-  throw text;
+  throw [text, response.headers.get("Retry-After")];
 }
 
 // An answer read line by line while it streams (the expansion's NDJSON): POSTs `body` (JSON text) to `path` with the session and calls `onLine(text)` for each line

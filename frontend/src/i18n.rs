@@ -23,6 +23,12 @@ pub enum Text {
     NotInOutlook,
     Error(ErrorCode),
     NetworkError,
+    /// A part of the pane (a module loaded after first paint) could not be fetched.
+    ViewNotLoaded,
+    TryAgain,
+    /// Webex or Microsoft 365 is throttling; the pane tries again by itself in `{}` seconds.
+    RetryingWebex,
+    RetryingDirectory,
     SignInExplain,
     SignIn,
     SigningIn,
@@ -163,6 +169,24 @@ impl Localised for Locale {
             }
             (Text::PopupBlocked, Tr) => {
                 "Oturum açma penceresi engellendi. Davet için açılır pencerelere izin verip yeniden deneyin."
+            }
+            (Text::ViewNotLoaded, En) => {
+                "This part of Davet did not load; check the connection, then try again."
+            }
+            (Text::ViewNotLoaded, Tr) => {
+                "Davet'in bu bölümü yüklenemedi; bağlantıyı denetleyip yeniden deneyin."
+            }
+            (Text::TryAgain, En) => "Try again",
+            (Text::TryAgain, Tr) => "Yeniden dene",
+            (Text::RetryingWebex, En) => "Webex is busy; Davet tries again by itself in {} s.",
+            (Text::RetryingWebex, Tr) => {
+                "Webex yoğun; Davet {} saniye sonra kendiliğinden yeniden deneyecek."
+            }
+            (Text::RetryingDirectory, En) => {
+                "Microsoft 365 is busy; Davet tries again by itself in {} s."
+            }
+            (Text::RetryingDirectory, Tr) => {
+                "Microsoft 365 yoğun; Davet {} saniye sonra kendiliğinden yeniden deneyecek."
             }
             (Text::SignedInAs, En) => "Signed in as",
             (Text::SignedInAs, Tr) => "Oturum açan:",
@@ -463,6 +487,10 @@ mod tests {
             Text::AddFailed,
             Text::NotInOutlook,
             Text::NetworkError,
+            Text::ViewNotLoaded,
+            Text::TryAgain,
+            Text::RetryingWebex,
+            Text::RetryingDirectory,
             Text::SignInExplain,
             Text::SignIn,
             Text::SigningIn,
@@ -536,6 +564,10 @@ mod tests {
                 | Text::AddFailed
                 | Text::NotInOutlook
                 | Text::NetworkError
+                | Text::ViewNotLoaded
+                | Text::TryAgain
+                | Text::RetryingWebex
+                | Text::RetryingDirectory
                 | Text::SignInExplain
                 | Text::SignIn
                 | Text::SigningIn
@@ -625,7 +657,7 @@ mod tests {
     #[test]
     fn both_languages_differ_for_every_text() {
         let all = every_text();
-        assert_eq!(all.len(), 70 + 22);
+        assert_eq!(all.len(), 74 + 22);
         for text in all {
             let (en, tr) = (Locale::En.text(text), Locale::Tr.text(text));
             assert!(!en.is_empty() && !tr.is_empty(), "{text:?} has no words");

@@ -59,14 +59,23 @@ pub fn App(locale: Locale, message: bool) -> impl IntoView {
     if message {
         provide_context(invite::MeetingPicks::new());
     }
+    let busy = api::busy();
     view! {
         <main class="pane" lang=locale.tag()>
             <h1>{locale.text(Text::Title)}</h1>
+            {move || busy.get().map(|busy| {
+                let text = match busy.code {
+                    davet_api::ErrorCode::WebexThrottled => Text::RetryingWebex,
+                    _ => Text::RetryingDirectory,
+                };
+                let words = locale.text(text).replace("{}", &busy.seconds.to_string());
+                view! { <p class="notice busy" role="status">{words}</p> }
+            })}
             {move || if auth.is_signed_in() {
                 let meeting = move || if message {
-                    Suspend::new(message_meeting_view()).into_any()
+                    later(locale, message_meeting_view).into_any()
                 } else {
-                    Suspend::new(appointment_meeting_view()).into_any()
+                    later(locale, appointment_meeting_view).into_any()
                 };
                 view! { <session::Account/>{meeting}<Tabs/> }.into_any()
             } else {
@@ -102,33 +111,72 @@ fn Tabs() -> impl IntoView {
         </nav>
         {move || match tab.get() {
             Tab::People => view! { <people::PeopleSearch/> }.into_any(),
-            Tab::Groups => Suspend::new(groups_view()).into_any(),
-            Tab::Contacts => Suspend::new(contacts_view()).into_any(),
+            Tab::Groups => later(locale, groups_view).into_any(),
+            Tab::Contacts => later(locale, contacts_view).into_any(),
         }}
     }
 }
 
+/// A view in a module of its own, drawn once the module has arrived. When it cannot be
+/// fetched (the network dropped, or a new deployment replaced the files) the organiser reads
+/// so and can try again, where Leptos's `#[lazy]` would panic and take the pane down.
+fn later<F>(locale: Locale, load: fn() -> F) -> impl IntoView
+where
+    F: std::future::Future<Output = Result<AnyView, NotLoaded>> + Send + 'static,
+{
+    let attempt = RwSignal::new(0u32);
+    move || {
+        attempt.track();
+        Suspend::new(async move {
+            load().await.unwrap_or_else(|NotLoaded| {
+                view! {
+                    <p class="error not-loaded" role="alert">
+                        {locale.text(Text::ViewNotLoaded)}" "
+                        <button class="link" on:click=move |_| attempt.update(|n| *n += 1)>
+                            {locale.text(Text::TryAgain)}
+                        </button>
+                    </p>
+                }
+                .into_any()
+            })
+        })
+    }
+}
+
+/// A split module could not be fetched; the next call fetches it afresh.
+#[derive(Debug)]
+struct NotLoaded;
+
+impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        Self
+    }
+}
+
+// `fallible`: a module that cannot be fetched is an `Err`, not a panic. The module names end
+// in `_0` because the build names each file by what comes before the last `_`.
+
 /// The appointment's Webex meeting, in a module of its own loaded after first paint.
-#[lazy]
-fn appointment_meeting_view() -> AnyView {
-    view! { <meeting::MeetingSection/> }.into_any()
+#[leptos::wasm_split::wasm_split(appointment_meeting_view_0, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn appointment_meeting_view() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <meeting::MeetingSection/> }.into_any())
 }
 
 /// In a message, the meeting Davet writes whole, in a module of its own loaded after first
 /// paint.
-#[lazy]
-fn message_meeting_view() -> AnyView {
-    view! { <meeting::MessageSchedule/> }.into_any()
+#[leptos::wasm_split::wasm_split(message_meeting_view_0, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn message_meeting_view() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <meeting::MessageSchedule/> }.into_any())
 }
 
 /// The Groups view, in a module of its own loaded when first shown.
-#[lazy]
-fn groups_view() -> AnyView {
-    view! { <groups::GroupSearch/> }.into_any()
+#[leptos::wasm_split::wasm_split(groups_view_0, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn groups_view() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <groups::GroupSearch/> }.into_any())
 }
 
 /// The Contacts view, in a module of its own loaded when first shown.
-#[lazy]
-fn contacts_view() -> AnyView {
-    view! { <contacts::ContactSearch/> }.into_any()
+#[leptos::wasm_split::wasm_split(contacts_view_0, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn contacts_view() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <contacts::ContactSearch/> }.into_any())
 }

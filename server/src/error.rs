@@ -479,9 +479,23 @@ impl IntoResponse for AppError {
                 axum::http::HeaderValue::from_static("Bearer"),
             );
         }
+        if matches!(
+            public.code,
+            ErrorCode::DirectoryThrottled | ErrorCode::WebexThrottled
+        ) {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(THROTTLED_RETRY_AFTER_SECS),
+            );
+        }
         response
     }
 }
+
+/// What a throttled answer tells the caller to wait (`Retry-After`, seconds): the service's own
+/// waits were already spent inside the request, up to the retry budget, so the caller waits a
+/// little longer before its own next try (the pane does so by itself, saying so).
+pub const THROTTLED_RETRY_AFTER_SECS: u32 = 5;
 
 #[cfg(test)]
 mod tests {
@@ -530,5 +544,26 @@ mod tests {
             AppError::Graph(GraphError::Throttled).public().status,
             StatusCode::SERVICE_UNAVAILABLE
         );
+    }
+
+    #[test]
+    fn a_throttled_answer_says_when_to_try_again_and_others_do_not() {
+        let retry_after = |error: AppError| {
+            error
+                .into_response()
+                .headers()
+                .get(axum::http::header::RETRY_AFTER)
+                .map(|v| v.to_str().unwrap_or_default().to_owned())
+        };
+        let wait = THROTTLED_RETRY_AFTER_SECS.to_string();
+        assert_eq!(
+            retry_after(AppError::Graph(GraphError::Throttled)),
+            Some(wait.clone())
+        );
+        assert_eq!(
+            retry_after(AppError::Webex(WebexError::Throttled)),
+            Some(wait)
+        );
+        assert_eq!(retry_after(AppError::Webex(WebexError::NotFound)), None);
     }
 }

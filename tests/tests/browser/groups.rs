@@ -347,3 +347,43 @@ async fn inviting_a_team_twice_adds_nobody_twice_and_says_who_was_there() {
     // Each address once (the helper fails on a second chip for one address).
     assert_eq!(pane.required_attendees().await, expected);
 }
+
+#[tokio::test]
+async fn a_view_whose_module_cannot_be_fetched_says_so_and_loads_when_tried_again() {
+    let pane = SignedInPane::open().await;
+    // The network drops for the Groups view's module only.
+    pane.page()
+        .execute(
+            "const real = window.fetch; window.__offline = true; \
+             window.fetch = function (url, ...rest) { \
+               if (window.__offline && String(url).includes('lazy-groups_view')) \
+                 return Promise.reject(new TypeError('Failed to fetch')); \
+               return real.call(this, url, ...rest); };",
+            vec![],
+        )
+        .await
+        .expect("the script runs");
+    pane.click("button.tab-groups").await;
+    assert_eq!(
+        pane.text_of(".not-loaded").await,
+        "This part of Davet did not load; check the connection, then try again. Try again"
+    );
+    // The pane lives on: the People tab still searches.
+    pane.click("button.tab-people").await;
+    pane.text_of("input[type=search]").await;
+    pane.click("button.tab-groups").await;
+    pane.text_of(".not-loaded").await;
+    // The network is back: Try again fetches the module afresh.
+    pane.page()
+        .execute("window.__offline = false;", vec![])
+        .await
+        .expect("the script runs");
+    pane.click(".not-loaded button").await;
+    pane.page()
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("input.group-search"))
+        .await
+        .expect("the Groups view, once its module arrived");
+    pane.browser.client.clone().close().await.expect("closes");
+}

@@ -8,6 +8,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use fantoccini::Locator;
 use serde_json::{Value, json};
 
+use davet_emulator::controls::{Fault, FaultRule};
+
 use crate::support::SignedInPane;
 
 /// The compose window's item as Outlook would hold it: subject, times, location, body, and
@@ -293,8 +295,31 @@ async fn a_pane_that_failed_after_webex_made_the_meeting_retries_with_the_same_k
 }
 
 #[tokio::test]
-async fn from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked_group() {
-    let pane = SignedInPane::open_in_message().await;
+async fn in_light_and_english_from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked_group()
+ {
+    message_journey("light", "en-US").await;
+}
+
+#[tokio::test]
+async fn in_dark_and_turkish_from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked_group()
+ {
+    message_journey("dark", "tr-TR").await;
+}
+
+/// From a message, in one theme and language: To recipients and a picked team, the chip's
+/// Who?, the meeting written whole by the server, the receipt, accessible throughout.
+async fn message_journey(theme: &str, lang: &str) {
+    let turkish = lang.starts_with("tr");
+    let pane =
+        SignedInPane::open_with(&[("item", "message"), ("theme", theme), ("lang", lang)]).await;
+    assert_eq!(
+        pane.page()
+            .execute("return document.documentElement.dataset.theme;", vec![])
+            .await
+            .expect("the script runs"),
+        json!(theme),
+        "the pane follows the compose window's theme"
+    );
     pane.connect_webex().await;
     let tenant = pane.tenant();
     let organiser = crate::support::organiser(tenant);
@@ -373,7 +398,8 @@ async fn from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked
         .await
         .parse()
         .expect("a count");
-    pane.screenshot("message-scheduled").await;
+    pane.screenshot(&format!("message-scheduled-{theme}-{lang}"))
+        .await;
     assert_eq!(
         pane.accessibility_violations().await,
         Vec::<String>::new(),
@@ -381,7 +407,12 @@ async fn from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked
     );
     let receipt = pane.text_of(".receipt").await;
     assert!(
-        receipt.contains(crate::groups::TEAM) && receipt.ends_with("Davet kept none of it."),
+        receipt.contains(crate::groups::TEAM)
+            && receipt.ends_with(if turkish {
+                "Davet bunların hiçbirini saklamadı."
+            } else {
+                "Davet kept none of it."
+            }),
         "{receipt}"
     );
 
@@ -408,7 +439,11 @@ async fn from_a_message_davet_writes_the_meeting_for_its_recipients_and_a_picked
     assert_eq!(pane.demo.webex.meetings().len(), 1, "one Webex meeting");
     assert_eq!(
         pane.text_of(".schedule-message").await,
-        "Schedule another meeting",
+        if turkish {
+            "Başka bir toplantı planla"
+        } else {
+            "Schedule another meeting"
+        },
         "a second one would be a new meeting, and the button says so"
     );
     pane.browser.client.clone().close().await.expect("closes");
@@ -429,5 +464,65 @@ async fn an_untitled_appointment_is_named_before_anything_is_asked_and_webex_is_
     let said = pane.text_of(".meeting-error").await;
     assert!(said.contains("subject"), "{said}");
     assert!(pane.demo.webex.meetings().is_empty());
+    pane.browser.client.clone().close().await.expect("closes");
+}
+
+#[tokio::test]
+async fn when_webex_throttles_past_the_servers_own_tries_the_pane_says_so_and_tries_again_by_itself()
+ {
+    let pane = SignedInPane::open().await;
+    pane.connect_webex().await;
+    compose_tomorrow(&pane, "Yıl sonu kapanışı").await;
+    let webex = &pane.demo.webex;
+    // As many throttled answers as the server tries (four), each asking for a second's pause:
+    // the server gives up and says when to come back; the pane's own next try goes through.
+    webex.controls.inject(FaultRule {
+        path: "POST /v1/meetings".into(),
+        fault: Fault::Throttle {
+            retry_after_secs: 1,
+        },
+        times: 4,
+    });
+    pane.click(".add-meeting").await;
+    pane.click(".confirm-meeting").await;
+    let busy = pane.text_of(".busy").await;
+    assert!(
+        busy.starts_with("Webex is busy; Davet tries again by itself in ") && busy.ends_with(" s."),
+        "{busy}"
+    );
+    pane.screenshot("throttled-retrying").await;
+    let number = pane
+        .page()
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(".meeting-number"))
+        .await
+        .expect("the meeting is made on the pane's own next try")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        pane.page()
+            .find_all(Locator::Css(".busy"))
+            .await
+            .expect("finds")
+            .is_empty(),
+        "the notice goes once the call went through"
+    );
+    let held = webex.meetings();
+    assert_eq!(held.len(), 1, "one meeting");
+    assert_eq!(held[0].meeting_number, number);
+    let creates: Vec<u16> = webex
+        .controls
+        .log()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.target.split('?').next() == Some("/v1/meetings"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        creates,
+        [429, 429, 429, 429, 200],
+        "four throttled tries by the server, then the pane's one"
+    );
     pane.browser.client.clone().close().await.expect("closes");
 }

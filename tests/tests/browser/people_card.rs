@@ -31,8 +31,8 @@ fn someone(tenant: &Tenant, photo: bool) -> usize {
         .expect("such a person")
 }
 
-/// Searches for user `n` by their address and opens their card.
-async fn open_card(browser: &Browser, tenant: &Tenant, n: usize) {
+/// Searches for user `n` by their address: their name's button in the results.
+async fn find_name(browser: &Browser, tenant: &Tenant, n: usize) -> fantoccini::elements::Element {
     let mail = tenant.users[n].mail.clone().expect("an address");
     let search = browser
         .client
@@ -51,6 +51,105 @@ async fn open_card(browser: &Browser, tenant: &Tenant, n: usize) {
         .for_element(Locator::XPath(&name))
         .await
         .expect("the person is listed")
+}
+
+/// The pointer moves onto `element`.
+async fn point_at(browser: &Browser, element: &fantoccini::elements::Element) {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+    let moves = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+        element: element.clone(),
+        duration: None,
+        x: 0.0,
+        y: 0.0,
+    });
+    browser
+        .client
+        .perform_actions(moves)
+        .await
+        .expect("the pointer moves");
+}
+
+/// Waits until no card is open (up to five seconds).
+async fn card_closes(browser: &Browser, why: &str) {
+    for _ in 0..50 {
+        let open = browser
+            .client
+            .find_all(Locator::Css(".card"))
+            .await
+            .expect("finds");
+        if open.is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the card stayed open after {why}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resting_on_a_row_or_reaching_a_name_from_the_keyboard_shows_the_card_until_leaving() {
+    let browser = SignedInPane::open().await;
+    let tenant = browser.tenant();
+    let n = someone(tenant, false);
+    let user = &tenant.users[n];
+    let role = format!(
+        "{} · {}",
+        user.job_title.as_deref().unwrap_or_default(),
+        user.department.as_deref().unwrap_or_default()
+    );
+    let name = find_name(&browser, tenant, n).await;
+    let search = browser
+        .client
+        .find(Locator::Css("input[type=search]"))
+        .await
+        .expect("the search box");
+
+    // The pointer rests on the row: the card opens over the rows below, for a look.
+    point_at(&browser, &name).await;
+    assert_eq!(browser.text_of(".card .card-role").await, role);
+    assert_eq!(
+        name.attr("aria-expanded").await.expect("attr").as_deref(),
+        Some("true")
+    );
+    browser.screenshot("people-card-hover").await;
+    // ...and closes when the pointer leaves.
+    point_at(&browser, &search).await;
+    card_closes(&browser, "the pointer left the row").await;
+
+    // The keyboard reaches the name: the card opens; Escape closes it.
+    browser
+        .client
+        .execute(
+            "arguments[0].focus();",
+            vec![serde_json::to_value(&name).expect("element")],
+        )
+        .await
+        .expect("focus");
+    assert_eq!(browser.text_of(".card .card-role").await, role);
+    let escape: String = char::from(fantoccini::key::Key::Escape).into();
+    name.send_keys(&escape).await.expect("Escape");
+    card_closes(&browser, "Escape").await;
+
+    // Enter pins it: leaving the row by pointer or keyboard keeps it; Enter again closes it.
+    let enter: String = char::from(fantoccini::key::Key::Enter).into();
+    name.send_keys(&enter).await.expect("Enter");
+    assert_eq!(browser.text_of(".card .card-role").await, role);
+    point_at(&browser, &name).await;
+    point_at(&browser, &search).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(
+        browser.text_of(".card .card-role").await,
+        role,
+        "a pinned card stays"
+    );
+    name.send_keys(&enter).await.expect("Enter");
+    card_closes(&browser, "its name was pressed again").await;
+    browser.client.clone().close().await.expect("closes");
+}
+
+/// Searches for user `n` by their address and opens their card.
+async fn open_card(browser: &Browser, tenant: &Tenant, n: usize) {
+    find_name(browser, tenant, n)
+        .await
         .click()
         .await
         .expect("their name opens the card");

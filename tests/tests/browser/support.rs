@@ -61,13 +61,8 @@ impl SignedInPane {
         Self::open_with(&[]).await
     }
 
-    /// In a message being written.
-    pub async fn open_in_message() -> Self {
-        Self::open_with(&[("item", "message")]).await
-    }
-
     /// With the compose window's settings: `item` (`appointment`, `message`), `theme`
-    /// (`light`, `dark`).
+    /// (`light`, `dark`), `lang` (Outlook's display language, `en-US`, `tr-TR`).
     pub async fn open_with(settings: &[(&str, &str)]) -> Self {
         let demo = spawn_demo().await;
         let browser = Browser::start().await;
