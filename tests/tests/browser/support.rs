@@ -171,13 +171,17 @@ impl std::ops::Deref for SignedInPane {
     }
 }
 
-/// The texts of everything `css` finds in the current frame.
+/// The texts of everything `css` finds in the current frame, read at one moment (element by
+/// element, a list the pane redraws meanwhile would leave stale references).
 pub async fn texts(page: &Client, css: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for element in page.find_all(Locator::Css(css)).await.expect("elements") {
-        out.push(element.text().await.expect("text"));
-    }
-    out
+    let found = page
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText.trim());",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .expect("the texts");
+    serde_json::from_value(found).expect("a list of texts")
 }
 
 /// Who signs in: the sign-in page lists enabled members first, and the tests choose the first.
