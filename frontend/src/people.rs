@@ -113,15 +113,10 @@ pub fn PeopleSearch() -> impl IntoView {
                 }
             }
         };
-        let on_key = {
-            let id = id.clone();
-            move |ev: leptos::web_sys::KeyboardEvent| {
-                if ev.key() == "Escape"
-                    && open.with_untracked(|o| o.as_ref().is_some_and(|o| o.id == id))
-                {
-                    ev.prevent_default();
-                    open.set(None);
-                }
+        let on_key = move |ev: leptos::web_sys::KeyboardEvent| {
+            if ev.key() == "Escape" && is_open.get_untracked() {
+                ev.prevent_default();
+                open.set(None);
             }
         };
         let (card_id, card_name) = (person.id.clone(), person.display_name.clone());
